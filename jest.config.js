@@ -1,0 +1,13 @@
+/** Test projects by suffix: unit (fakes only), int (real PostgreSQL/Redis/HTTP), e2e (the started service). */
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{src,test}/**/*.unit.test.ts'] },
+    { ...base, displayName: 'int', testMatch: ['<rootDir>/{src,test}/**/*.int.test.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/{src,test}/**/*.e2e.test.ts'] },
+  ],
+};

@@ -1,0 +1,98 @@
+import {
+  encodeCursor,
+  usageReport,
+  type CallCursor,
+  matchesQuery,
+  type CallRecord,
+  type InferenceEvent,
+  type UsageQuery,
+  type UsageReport,
+} from '../../domain';
+import { callRecordsProjection, usageProjection, type UsageAggregate } from '../../application';
+import type {
+  CallLog,
+  CallRecords,
+  CallsPage,
+  CallsQuery,
+  LogHealth,
+  StoredEvent,
+  UsageReadModel,
+} from '../../ports';
+
+/**
+ * The event log in memory, with both projections applied inline on append. One store backs the
+ * three ports (`CallLog`, `UsageReadModel`, `CallRecords`), as one database would.
+ */
+export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords {
+  private readonly events: StoredEvent[] = [];
+  private readonly seen = new Set<string>();
+  private readonly records = callRecordsProjection.initialState();
+  private readonly usageRows = usageProjection.initialState();
+  private closed = false;
+
+  append(events: readonly InferenceEvent[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the call log is closed'));
+    for (const event of events) {
+      if (this.seen.has(event.eventId)) continue;
+      this.seen.add(event.eventId);
+      this.events.push({ position: this.events.length + 1, event });
+      callRecordsProjection.evolve(this.records, event);
+      usageProjection.evolve(this.usageRows, event);
+    }
+    return Promise.resolve();
+  }
+
+  read(afterPosition: number, limit: number): Promise<readonly StoredEvent[]> {
+    return Promise.resolve(this.events.slice(afterPosition, afterPosition + limit));
+  }
+
+  health(): LogHealth {
+    return { backlog: 0, lastError: null, full: false };
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  usage(query: UsageQuery): Promise<UsageReport> {
+    const rows: UsageAggregate[] = [];
+    for (const row of this.usageRows.values()) if (matchesQuery(row.key, query)) rows.push(row);
+    return Promise.resolve(
+      usageReport(
+        rows.map((r) => ({ level: r.key.level, model: r.key.model, counters: r.counters })),
+        query,
+      ),
+    );
+  }
+
+  get(id: string): Promise<CallRecord | undefined> {
+    return Promise.resolve(this.records.get(id));
+  }
+
+  list(q: CallsQuery): Promise<CallsPage> {
+    const cursor = q.before;
+    const matching = [...this.records.values()]
+      .filter(
+        (r) =>
+          (q.level === undefined || r.level === q.level) &&
+          (q.projectId === undefined || r.projectId === q.projectId) &&
+          (q.status === undefined || r.status === q.status) &&
+          (cursor === undefined || isBefore(r, cursor)),
+      )
+      .sort((a, b) =>
+        a.createdAt === b.createdAt ? cmp(b.id, a.id) : cmp(b.createdAt, a.createdAt),
+      );
+    const calls = matching.slice(0, q.limit);
+    const last = calls[calls.length - 1];
+    return Promise.resolve({
+      calls,
+      nextCursor: matching.length > q.limit && last ? encodeCursor(last) : null,
+    });
+  }
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const isBefore = (r: CallRecord, c: CallCursor): boolean =>
+  r.createdAt < c.createdAt || (r.createdAt === c.createdAt && r.id < c.id);

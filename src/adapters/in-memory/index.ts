@@ -1,0 +1,6 @@
+/** In-memory adapters: the fakes use-case tests run on, and the `--memory` mode's storage. */
+export * from './manual-clock';
+export * from './in-memory-cache';
+export * from './in-memory-rate-limiter';
+export * from './in-memory-event-store';
+export * from './in-memory-gateway';

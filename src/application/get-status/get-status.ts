@@ -1,0 +1,88 @@
+import { okAsync, type ResultAsync } from 'neverthrow';
+import type { InferenceError, ModelMap } from '../../domain';
+import type { Cache, CallLog, CircuitState, LlmGateway, RateLimiter } from '../../ports';
+import type { HealthMonitor } from '../check-health/health-monitor';
+import type { PriceBook } from '../pricing/price-book';
+
+/** Settings status shows (never the key itself). */
+export interface StatusSettings {
+  readonly baseUrl: string;
+  readonly apiKeyConfigured: boolean;
+  readonly models: ModelMap;
+  readonly rateLimits: { callsPerMinute: number; tokensPerMinute: number; maxWaitMs: number };
+  readonly cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
+  readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+}
+
+/** The status document of CONTRACT §1. */
+export interface StatusReport {
+  readonly enabled: boolean;
+  readonly degradedReason: string | null;
+  readonly openrouter: {
+    readonly baseUrl: string;
+    readonly apiKeyConfigured: boolean;
+    readonly reachable: boolean | null;
+    readonly authenticated: boolean | null;
+    readonly checkedAt: string | null;
+    readonly latencyMs: number | null;
+    readonly error: string | null;
+  };
+  readonly circuitBreaker: CircuitState;
+  readonly models: ModelMap;
+  readonly rateLimits: StatusSettings['rateLimits'] & {
+    callsInWindow: number;
+    tokensInWindow: number;
+    waiting: number;
+  };
+  readonly cache: StatusSettings['cache'] & { entries: number; hits: number; misses: number };
+  readonly retry: StatusSettings['retry'];
+  readonly logging: { backlog: number; lastError: string | null };
+  readonly pricing: { fetchedModels: number; unpricedModels: string[] };
+}
+
+/** What getStatus reads. */
+export interface StatusDeps {
+  readonly settings: StatusSettings;
+  readonly health: HealthMonitor;
+  readonly gateway: LlmGateway;
+  readonly limiter: RateLimiter;
+  readonly cache: Cache;
+  readonly log: CallLog;
+  readonly prices: PriceBook;
+}
+
+/** Why the service is degraded, or null (NFR4). */
+const degradedReason = (d: StatusDeps, circuit: CircuitState): string | null => {
+  if (!d.settings.apiKeyConfigured) return 'no OpenRouter API key is configured';
+  if (d.log.health().full) return 'the call log backlog is full; the database is unreachable';
+  if (circuit === 'open') return 'circuit breaker open after consecutive upstream failures';
+  return null;
+};
+
+/** The status use case (FR21, FR23): always answers, never waits on the network. */
+export const makeGetStatus = (d: StatusDeps) => (): ResultAsync<StatusReport, InferenceError> => {
+  const h = d.health.latest();
+  const circuit = d.gateway.circuitState();
+  const reason = degradedReason(d, circuit);
+  const logHealth = d.log.health();
+  return okAsync({
+    enabled: reason === null,
+    degradedReason: reason,
+    openrouter: {
+      baseUrl: d.settings.baseUrl,
+      apiKeyConfigured: d.settings.apiKeyConfigured,
+      reachable: h?.reachable ?? null,
+      authenticated: h?.authenticated ?? null,
+      checkedAt: h?.checkedAt ?? null,
+      latencyMs: h?.latencyMs ?? null,
+      error: h?.error ?? null,
+    },
+    circuitBreaker: circuit,
+    models: d.settings.models,
+    rateLimits: { ...d.settings.rateLimits, ...d.limiter.snapshot() },
+    cache: { ...d.settings.cache, ...d.cache.stats() },
+    retry: d.settings.retry,
+    logging: { backlog: logHealth.backlog, lastError: logHealth.lastError },
+    pricing: { fetchedModels: d.prices.fetchedCount(), unpricedModels: d.prices.unpricedModels() },
+  });
+};

@@ -1,0 +1,82 @@
+import { errAsync, ResultAsync } from 'neverthrow';
+import {
+  inferenceError,
+  isLevel,
+  type InferenceError,
+  type UsageQuery,
+  type UsageReport,
+} from '../../domain';
+import type { UsageReadModel } from '../../ports';
+
+/** Raw usage query parameters, as strings from a query string or a library caller. */
+export interface UsageParams {
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly projectId?: string | undefined;
+  readonly level?: string | undefined;
+}
+
+/** Validates usage parameters; the error names the parameter. */
+export const parseUsageParams = (
+  p: UsageParams,
+): { ok: true; query: UsageQuery } | { ok: false; error: InferenceError } => {
+  const time = (name: 'since' | 'until'): number | undefined | InferenceError => {
+    const raw = p[name];
+    if (raw === undefined || raw === '') return undefined;
+    const t = /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : NaN;
+    return Number.isNaN(t)
+      ? inferenceError(
+          'invalid_request',
+          `${name}: must be an ISO-8601 date or time, got "${raw}"`,
+          {
+            field: name,
+          },
+        )
+      : t;
+  };
+  const since = time('since');
+  if (typeof since === 'object') return { ok: false, error: since };
+  const until = time('until');
+  if (typeof until === 'object') return { ok: false, error: until };
+  if (since !== undefined && until !== undefined && until < since) {
+    return {
+      ok: false,
+      error: inferenceError('invalid_request', 'until: must not be before since', {
+        field: 'until',
+      }),
+    };
+  }
+  if (p.level !== undefined && p.level !== '' && !isLevel(p.level)) {
+    return {
+      ok: false,
+      error: inferenceError(
+        'invalid_request',
+        `level: must be one of turn, task, project, objective, got "${p.level}"`,
+        { field: 'level' },
+      ),
+    };
+  }
+  return {
+    ok: true,
+    query: {
+      since,
+      until,
+      projectId: p.projectId || undefined,
+      level: isLevel(p.level) ? p.level : undefined,
+    },
+  };
+};
+
+/** The usage use case (FR15, FR22): validated query, answered from aggregates. */
+export const makeGetUsage =
+  (usage: UsageReadModel) =>
+  (params: UsageParams): ResultAsync<UsageReport, InferenceError> => {
+    const parsed = parseUsageParams(params);
+    if (!parsed.ok) return errAsync(parsed.error);
+    return ResultAsync.fromPromise(usage.usage(parsed.query), (e) =>
+      inferenceError(
+        'unavailable',
+        `usage could not be read: ${e instanceof Error ? e.message : e}`,
+      ),
+    );
+  };

@@ -1,0 +1,11 @@
+/** Application layer: use cases and projections, over the domain and ports only. */
+export * from './run-inference/run-inference';
+export * from './run-inference/coalescer';
+export * from './get-status/get-status';
+export * from './get-usage/get-usage';
+export * from './check-health/health-monitor';
+export * from './pricing/price-book';
+export * from './projections/projection';
+export * from './projections/call-records';
+export * from './projections/usage';
+export * from './list-calls/list-calls';

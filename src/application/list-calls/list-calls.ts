@@ -1,0 +1,64 @@
+import { errAsync, ResultAsync } from 'neverthrow';
+import {
+  decodeCursor,
+  inferenceError,
+  isLevel,
+  type CallStatus,
+  type InferenceError,
+} from '../../domain';
+import type { CallRecords, CallsPage, CallsQuery } from '../../ports';
+
+/** Raw listing parameters, as strings from a query string. */
+export interface ListCallsParams {
+  readonly limit?: string | number | undefined;
+  readonly before?: string | undefined;
+  readonly level?: string | undefined;
+  readonly projectId?: string | undefined;
+  readonly status?: string | undefined;
+}
+
+const STATUSES: readonly CallStatus[] = ['succeeded', 'failed', 'cached', 'rate_limited'];
+/** Page size when none is asked for, and the most one page holds. */
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+const invalid = (field: string, detail: string): InferenceError =>
+  inferenceError('invalid_request', `${field}: ${detail}`, { field });
+
+/** Validates listing parameters; the error names the parameter. */
+export const parseListCallsParams = (p: ListCallsParams): CallsQuery | InferenceError => {
+  const limit = p.limit === undefined || p.limit === '' ? DEFAULT_PAGE : Number(p.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    return invalid('limit', `must be an integer from 1 to ${MAX_PAGE}, got "${p.limit}"`);
+  }
+  const before = p.before ? decodeCursor(p.before) : undefined;
+  if (p.before && !before) return invalid('before', 'not a cursor from a previous page');
+  if (p.level && !isLevel(p.level)) {
+    return invalid('level', `must be one of turn, task, project, objective, got "${p.level}"`);
+  }
+  const status = p.status as CallStatus | undefined;
+  if (status && !STATUSES.includes(status)) {
+    return invalid('status', `must be one of ${STATUSES.join(', ')}, got "${p.status}"`);
+  }
+  return {
+    limit,
+    before,
+    level: isLevel(p.level) ? p.level : undefined,
+    projectId: p.projectId || undefined,
+    status: status || undefined,
+  };
+};
+
+/** Lists call records newest first, with cursor paging. */
+export const makeListCalls =
+  (records: CallRecords) =>
+  (params: ListCallsParams): ResultAsync<CallsPage, InferenceError> => {
+    const q = parseListCallsParams(params);
+    if ('code' in q) return errAsync(q);
+    return ResultAsync.fromPromise(records.list(q), (e) =>
+      inferenceError(
+        'unavailable',
+        `calls could not be read: ${e instanceof Error ? e.message : e}`,
+      ),
+    );
+  };

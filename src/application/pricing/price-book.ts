@@ -1,0 +1,35 @@
+import type { Price, PriceTable } from '../../domain';
+
+/**
+ * Prices per model: configured prices first, then those the provider publishes (refreshed in
+ * the background). A model with neither is unpriced: cost 0, flagged in the record and status.
+ */
+export class PriceBook {
+  private fetched: PriceTable = {};
+  private readonly unpriced = new Set<string>();
+
+  constructor(private readonly configured: PriceTable) {}
+
+  /** The price of `model`, or undefined when none is known (and remembers it for status). */
+  priceOf(model: string): Price | undefined {
+    const price = this.configured[model] ?? this.fetched[model];
+    if (!price) this.unpriced.add(model);
+    return price;
+  }
+
+  /** Replaces the provider's published prices. */
+  setFetched(prices: PriceTable): void {
+    this.fetched = prices;
+    for (const model of [...this.unpriced]) if (prices[model]) this.unpriced.delete(model);
+  }
+
+  /** How many published prices are known. */
+  fetchedCount(): number {
+    return Object.keys(this.fetched).length;
+  }
+
+  /** Models seen without any price. */
+  unpricedModels(): string[] {
+    return [...this.unpriced].sort();
+  }
+}

@@ -1,0 +1,20 @@
+import type { InferenceEvent, InferenceEventType } from '../../domain';
+
+/**
+ * A projection as plain data (emmett-style): which events it handles and how each one evolves
+ * its state. Adapters apply it inline on append or replay it from the log, storing their
+ * position so a replay never double-counts.
+ */
+export interface Projection<State> {
+  readonly name: string;
+  readonly canHandle: readonly InferenceEventType[];
+  initialState(): State;
+  evolve(state: State, event: InferenceEvent): State;
+}
+
+/** Folds events through a projection from its initial state. */
+export const project = <S>(p: Projection<S>, events: Iterable<InferenceEvent>): S => {
+  let state = p.initialState();
+  for (const e of events) if (p.canHandle.includes(e.type)) state = p.evolve(state, e);
+  return state;
+};

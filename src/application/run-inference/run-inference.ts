@@ -1,0 +1,222 @@
+import { errAsync, ResultAsync } from 'neverthrow';
+import {
+  cacheKey,
+  costNanos,
+  estimateTokens,
+  inferenceError,
+  inferenceRequestSchema,
+  inputHash,
+  nanosFromUsd,
+  parseInferenceRequest,
+  selectModel,
+  type InferenceError,
+  type InferenceEvent,
+  type InferenceRequest,
+  type InferenceResult,
+  type ModelMap,
+} from '../../domain';
+import type {
+  Cache,
+  CachedAnswer,
+  CallLog,
+  Clock,
+  EventPublisher,
+  LlmGateway,
+  RateLimiter,
+} from '../../ports';
+import type { PriceBook } from '../pricing/price-book';
+import { eventFactory, resultOf, type Call } from './call';
+import { Coalescer, type SharedOutcome } from './coalescer';
+
+/** What runInference needs. */
+export interface RunInferenceDeps {
+  readonly gateway: LlmGateway;
+  readonly log: CallLog;
+  readonly cache: Cache;
+  readonly limiter: RateLimiter;
+  readonly clock: Clock;
+  readonly publisher: EventPublisher;
+  readonly prices: PriceBook;
+  readonly newId: () => string;
+  readonly settings: {
+    readonly models: ModelMap;
+    readonly maxInputChars: number;
+    readonly cacheEnabled: boolean;
+    /** false: degraded, every call answers `unavailable` (NFR4). */
+    readonly apiKeyConfigured: boolean;
+  };
+}
+
+/** One inference: validate → cache/coalesce → rate limit → gateway → append event → result. */
+export type RunInference = (raw: unknown) => ResultAsync<InferenceResult, InferenceError>;
+
+/**
+ * Builds the runInference use case. Every request that passes validation appends exactly one
+ * outcome event, before it is published. Cache hits and coalesced calls do not take rate-limit
+ * capacity: the limits guard upstream spend, and those calls spend nothing.
+ */
+export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
+  const { clock, settings } = deps;
+  const schema = inferenceRequestSchema(settings.maxInputChars);
+  const coalescer = new Coalescer();
+  const event = eventFactory(() => clock.now(), deps.newId);
+
+  /** Appends, then publishes; the value is returned only once the event is recorded. */
+  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> =>
+    ResultAsync.fromPromise(deps.log.append([e]), (cause) =>
+      inferenceError('unavailable', `the call could not be recorded: ${messageOf(cause)}`),
+    ).map(() => {
+      deps.publisher.publish(e);
+      return e;
+    });
+
+  const answer = (e: InferenceEvent) => record(e).map(resultOf);
+
+  const refuse = (call: Call, error: InferenceError): ResultAsync<never, InferenceError> => {
+    const e =
+      error.code === 'rate_limited' && error.limit && error.retryAfterMs !== undefined
+        ? event(call, 'InferenceRateLimited', {
+            limit: error.limit,
+            retryAfterMs: error.retryAfterMs,
+          })
+        : event(call, 'InferenceFailed', {
+            errorCode: error.code,
+            errorMessage: error.detail,
+            attempts: error.attempts ?? 0,
+            upstreamStatus: error.upstreamStatus ?? null,
+          });
+    return record(e).andThen(() => errAsync(error));
+  };
+
+  const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) =>
+    answer(
+      event(call, 'InferenceServedFromCache', {
+        text: hit.text,
+        inputTokens: hit.inputTokens,
+        outputTokens: hit.outputTokens,
+        savedNanos: hit.costNanos,
+        sourceCallId: hit.sourceCallId,
+        coalesced,
+      }),
+    );
+
+  const follow = (call: Call, o: SharedOutcome) =>
+    o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
+
+  const callUpstream = (call: Call, lead: boolean) => {
+    const share = lead && call.key !== null ? coalescer.lead(call.key) : undefined;
+    return ResultAsync.fromSafePromise(deps.limiter.acquire(estimateTokens(call.req))).andThen(
+      (admitted): ResultAsync<InferenceResult, InferenceError> => {
+        if (admitted.isErr()) {
+          const { limit, retryAfterMs } = admitted.error;
+          const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
+            limit,
+            retryAfterMs,
+          });
+          share?.({ ok: false, error });
+          return refuse(call, error);
+        }
+        const permit = admitted.value;
+        const { req, facts } = call;
+        return deps.gateway
+          .complete({
+            model: facts.model,
+            system: req.system,
+            input: req.input,
+            maxOutputTokens: req.maxOutputTokens,
+            temperature: req.temperature,
+          })
+          .orElse((error) => {
+            permit.settle(0);
+            share?.({ ok: false, error });
+            return refuse(call, error);
+          })
+          .andThen((c) => {
+            permit.settle(c.inputTokens + c.outputTokens);
+            const price = deps.prices.priceOf(facts.model);
+            const cost = price ? costNanos(price, c.inputTokens, c.outputTokens) : 0;
+            const cached: CachedAnswer = {
+              text: c.text,
+              model: facts.model,
+              inputTokens: c.inputTokens,
+              outputTokens: c.outputTokens,
+              costNanos: cost,
+              sourceCallId: facts.callId,
+            };
+            if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
+            share?.({ ok: true, answer: cached });
+            return answer(
+              event(call, 'InferenceSucceeded', {
+                text: c.text,
+                inputTokens: c.inputTokens,
+                outputTokens: c.outputTokens,
+                costNanos: cost,
+                reportedCostNanos:
+                  c.reportedCostUsd === null ? null : nanosFromUsd(c.reportedCostUsd),
+                unpriced: price === undefined,
+                attempts: c.attempts,
+                upstreamId: c.upstreamId,
+              }),
+            );
+          });
+      },
+    );
+  };
+
+  const begin = (req: InferenceRequest, startedAt: number): Call => {
+    const model = selectModel(settings.models, req.level);
+    return {
+      req,
+      startedAt,
+      key: settings.cacheEnabled
+        ? cacheKey({
+            model,
+            system: req.system,
+            input: req.input,
+            maxOutputTokens: req.maxOutputTokens,
+            temperature: req.temperature,
+          })
+        : null,
+      facts: {
+        callId: deps.newId(),
+        level: req.level,
+        purpose: req.purpose,
+        model,
+        inputHash: inputHash(req.input),
+        projectId: req.projectId ?? null,
+        agentId: req.agentId ?? null,
+        commandId: req.commandId ?? null,
+        turnId: req.turnId ?? null,
+        latencyMs: 0,
+      },
+    };
+  };
+
+  return (raw) => {
+    const startedAt = clock.now();
+    const parsed = parseInferenceRequest(schema, raw);
+    if (parsed.isErr()) return errAsync(parsed.error);
+    if (deps.log.health().full) {
+      // Serving a call we cannot record would break "every call has a record": refuse instead.
+      return errAsync(
+        inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
+      );
+    }
+    const call = begin(parsed.value, startedAt);
+    if (!settings.apiKeyConfigured) {
+      return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
+    }
+    const { key } = call;
+    if (key === null || call.req.cache === false) return callUpstream(call, false);
+    return ResultAsync.fromSafePromise(deps.cache.get(key).catch(() => undefined)).andThen(
+      (hit) => {
+        if (hit) return serveCached(call, hit, false);
+        const inflight = coalescer.join(key);
+        if (inflight) return ResultAsync.fromSafePromise(inflight).andThen((o) => follow(call, o));
+        return callUpstream(call, true);
+      },
+    );
+  };
+};
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

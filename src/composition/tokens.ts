@@ -1,0 +1,22 @@
+/** Symbol tokens for the container. Only the composition root knows about them. */
+export const TOKENS = {
+  Config: Symbol('Config'),
+  Options: Symbol('ServiceOptions'),
+  Lifecycle: Symbol('Lifecycle'),
+  Clock: Symbol('Clock'),
+  NewId: Symbol('NewId'),
+  Logger: Symbol('Logger'),
+  LlmGateway: Symbol('LlmGateway'),
+  CallLog: Symbol('CallLog'),
+  UsageReadModel: Symbol('UsageReadModel'),
+  CallRecords: Symbol('CallRecords'),
+  Cache: Symbol('Cache'),
+  RateLimiter: Symbol('RateLimiter'),
+  Publisher: Symbol('EventPublisher'),
+  PriceBook: Symbol('PriceBook'),
+  HealthMonitor: Symbol('HealthMonitor'),
+  RunInference: Symbol('RunInference'),
+  GetStatus: Symbol('GetStatus'),
+  GetUsage: Symbol('GetUsage'),
+  ListCalls: Symbol('ListCalls'),
+} as const;

@@ -1,0 +1,10 @@
+/** The domain core: values, events, pricing, hashing and errors. Imports nothing outside itself. */
+export * from './levels';
+export * from './errors';
+export * from './money';
+export * from './hashing';
+export * from './request';
+export * from './events';
+export * from './call-record';
+export * from './usage';
+export * from './cursor';

@@ -1,0 +1,35 @@
+/**
+ * Money is counted in integer nano-USD (1e-9 USD): sums of integers are exact, so a million
+ * calls add up to the cent with no float drift. Plain numbers stay exact up to 2^53 nano-USD
+ * (about 9 million USD), far beyond this service's aggregates per bucket.
+ */
+export type NanoUsd = number;
+
+/** USD per million tokens, as configured under `openrouter.pricing`. */
+export interface Price {
+  readonly input: number;
+  readonly output: number;
+}
+
+/** Prices per model. */
+export type PriceTable = Readonly<Record<string, Price>>;
+
+const PICO_PER_NANO = 1000;
+
+/**
+ * Pico-USD per token for a USD-per-million price: exact for prices with up to six decimals,
+ * which covers every published per-token price.
+ */
+export const picoPerToken = (usdPerMillion: number): number => Math.round(usdPerMillion * 1e6);
+
+/** Cost of one call in nano-USD, rounded half-up once, at the end. */
+export const costNanos = (price: Price, inputTokens: number, outputTokens: number): NanoUsd => {
+  const pico = inputTokens * picoPerToken(price.input) + outputTokens * picoPerToken(price.output);
+  return Math.round(pico / PICO_PER_NANO);
+};
+
+/** Nano-USD from a USD amount such as OpenRouter's `usage.cost`. */
+export const nanosFromUsd = (usd: number): NanoUsd => Math.round(usd * 1e9);
+
+/** USD from nano-USD, for presentation (rounded to 1e-9). */
+export const usdFromNanos = (nanos: NanoUsd): number => Number((nanos / 1e9).toFixed(9));

@@ -1,0 +1,206 @@
+import type { InferenceEvent } from './events';
+import type { Level } from './levels';
+import { usdFromNanos, type NanoUsd } from './money';
+
+/** Usage aggregates are kept per minute: the finest window the usage query answers exactly. */
+export const BUCKET_MS = 60_000;
+
+/** Floors an epoch-ms time to its usage bucket. */
+export const bucketStart = (epochMs: number): number => Math.floor(epochMs / BUCKET_MS) * BUCKET_MS;
+
+/** Rounds an epoch-ms time up to a bucket boundary. */
+export const bucketEnd = (epochMs: number): number => Math.ceil(epochMs / BUCKET_MS) * BUCKET_MS;
+
+/** The dimensions of one aggregate row. */
+export interface UsageKey {
+  readonly bucket: number;
+  readonly level: Level;
+  readonly model: string;
+  readonly projectId: string | null;
+}
+
+/** Additive counters of one aggregate row. Tokens and cost count upstream (billed) calls only. */
+export interface UsageCounters {
+  calls: number;
+  succeededCalls: number;
+  failedCalls: number;
+  cachedCalls: number;
+  rateLimitedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costNanos: NanoUsd;
+  reportedCostNanos: NanoUsd;
+  savedNanos: NanoUsd;
+}
+
+/** Counters at zero. */
+export const zeroCounters = (): UsageCounters => ({
+  calls: 0,
+  succeededCalls: 0,
+  failedCalls: 0,
+  cachedCalls: 0,
+  rateLimitedCalls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costNanos: 0,
+  reportedCostNanos: 0,
+  savedNanos: 0,
+});
+
+/** Adds `b` into `a` in place. */
+export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters => {
+  a.calls += b.calls;
+  a.succeededCalls += b.succeededCalls;
+  a.failedCalls += b.failedCalls;
+  a.cachedCalls += b.cachedCalls;
+  a.rateLimitedCalls += b.rateLimitedCalls;
+  a.inputTokens += b.inputTokens;
+  a.outputTokens += b.outputTokens;
+  a.costNanos += b.costNanos;
+  a.reportedCostNanos += b.reportedCostNanos;
+  a.savedNanos += b.savedNanos;
+  return a;
+};
+
+/** The aggregate row an outcome event adds to, and what it adds. Pure. */
+export const usageDeltaOf = (e: InferenceEvent): { key: UsageKey; delta: UsageCounters } => {
+  const key: UsageKey = {
+    bucket: bucketStart(Date.parse(e.occurredAt)),
+    level: e.data.level,
+    model: e.data.model,
+    projectId: e.data.projectId,
+  };
+  const delta = zeroCounters();
+  delta.calls = 1;
+  switch (e.type) {
+    case 'InferenceSucceeded':
+      delta.succeededCalls = 1;
+      delta.inputTokens = e.data.inputTokens;
+      delta.outputTokens = e.data.outputTokens;
+      delta.costNanos = e.data.costNanos;
+      delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
+      break;
+    case 'InferenceFailed':
+      delta.failedCalls = 1;
+      break;
+    case 'InferenceServedFromCache':
+      delta.cachedCalls = 1;
+      delta.savedNanos = e.data.savedNanos;
+      break;
+    case 'InferenceRateLimited':
+      delta.rateLimitedCalls = 1;
+      break;
+  }
+  return { key, delta };
+};
+
+/** A usage query (CONTRACT §1). Times are epoch ms; `until` is exclusive. */
+export interface UsageQuery {
+  readonly since?: number | undefined;
+  readonly until?: number | undefined;
+  readonly projectId?: string | undefined;
+  readonly level?: Level | undefined;
+}
+
+/** Per-level or per-model figures in a usage report. */
+export interface UsageBreakdown {
+  readonly calls: number;
+  readonly failedCalls: number;
+  readonly cachedCalls: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+}
+
+/** The usage report of CONTRACT §1. */
+export interface UsageReport {
+  readonly window: { readonly since: string | null; readonly until: string | null };
+  readonly totalCalls: number;
+  readonly succeededCalls: number;
+  readonly failedCalls: number;
+  readonly cachedCalls: number;
+  readonly rateLimitedCalls: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+  readonly reportedCostUsd: number;
+  readonly savedByCacheUsd: number;
+  readonly byLevel: Record<string, UsageBreakdown>;
+  readonly byModel: Record<string, UsageBreakdown>;
+}
+
+/** One aggregate row as a read model returns it. */
+export interface UsageRow {
+  readonly level: Level;
+  readonly model: string;
+  readonly counters: UsageCounters;
+}
+
+const breakdown = (c: UsageCounters): UsageBreakdown => ({
+  calls: c.calls,
+  failedCalls: c.failedCalls,
+  cachedCalls: c.cachedCalls,
+  inputTokens: c.inputTokens,
+  outputTokens: c.outputTokens,
+  costUsd: usdFromNanos(c.costNanos),
+});
+
+/**
+ * Builds the report from aggregate rows already filtered to the query, with the window widened
+ * to whole buckets (see `usageWindow`).
+ */
+export const usageReport = (rows: Iterable<UsageRow>, query: UsageQuery): UsageReport => {
+  const total = zeroCounters();
+  const byLevel = new Map<string, UsageCounters>();
+  const byModel = new Map<string, UsageCounters>();
+  for (const row of rows) {
+    addCounters(total, row.counters);
+    addCounters(getOrZero(byLevel, row.level), row.counters);
+    addCounters(getOrZero(byModel, row.model), row.counters);
+  }
+  const w = usageWindow(query);
+  return {
+    window: {
+      since: w.since === undefined ? null : new Date(w.since).toISOString(),
+      until: w.until === undefined ? null : new Date(w.until).toISOString(),
+    },
+    totalCalls: total.calls,
+    succeededCalls: total.succeededCalls,
+    failedCalls: total.failedCalls,
+    cachedCalls: total.cachedCalls,
+    rateLimitedCalls: total.rateLimitedCalls,
+    inputTokens: total.inputTokens,
+    outputTokens: total.outputTokens,
+    costUsd: usdFromNanos(total.costNanos),
+    reportedCostUsd: usdFromNanos(total.reportedCostNanos),
+    savedByCacheUsd: usdFromNanos(total.savedNanos),
+    byLevel: mapToBreakdowns(byLevel),
+    byModel: mapToBreakdowns(byModel),
+  };
+};
+
+/** The window actually counted: `since` rounded down and `until` up to whole buckets. */
+export const usageWindow = (q: UsageQuery): { since?: number; until?: number } => ({
+  ...(q.since === undefined ? {} : { since: bucketStart(q.since) }),
+  ...(q.until === undefined ? {} : { until: bucketEnd(q.until) }),
+});
+
+/** True when an aggregate row's key falls inside the query. */
+export const matchesQuery = (key: UsageKey, q: UsageQuery): boolean => {
+  const w = usageWindow(q);
+  return (
+    (w.since === undefined || key.bucket >= w.since) &&
+    (w.until === undefined || key.bucket < w.until) &&
+    (q.level === undefined || key.level === q.level) &&
+    (q.projectId === undefined || key.projectId === q.projectId)
+  );
+};
+
+const getOrZero = (m: Map<string, UsageCounters>, k: string): UsageCounters => {
+  let c = m.get(k);
+  if (!c) m.set(k, (c = zeroCounters()));
+  return c;
+};
+
+const mapToBreakdowns = (m: Map<string, UsageCounters>): Record<string, UsageBreakdown> =>
+  Object.fromEntries([...m].map(([k, c]) => [k, breakdown(c)]));

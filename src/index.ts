@@ -1,0 +1,17 @@
+/** The library entry (CONTRACT §5). */
+export { createInferenceService, type InferenceService } from './composition/service';
+export type { ServiceOptions } from './composition/options';
+export type { Config } from './composition/config';
+export type {
+  InferenceError,
+  ErrorCode,
+  InferenceResult,
+  InferenceRequest,
+  InferenceEvent,
+  InferenceEventMap,
+  Level,
+  UsageReport,
+  CallRecord,
+} from './domain';
+export { LEVELS, isInferenceError } from './domain';
+export type { StatusReport } from './application';

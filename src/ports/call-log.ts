@@ -1,0 +1,30 @@
+import type { InferenceEvent } from '../domain';
+
+/** An event as stored, with its position in the global log. */
+export interface StoredEvent {
+  readonly position: number;
+  readonly event: InferenceEvent;
+}
+
+/** How the log's writer is doing (CONTRACT §1 `status.logging`). */
+export interface LogHealth {
+  /** Events accepted but not yet durable. */
+  readonly backlog: number;
+  readonly lastError: string | null;
+  /** True when the backlog is full and new calls must be refused rather than go unrecorded. */
+  readonly full: boolean;
+}
+
+/**
+ * The append-only event log. Appending also applies the projections (call records, usage), so a
+ * record and its aggregates never disagree. Appends are idempotent by event id.
+ */
+export interface CallLog {
+  /** Resolves once the events are durable (or safely backlogged, per the adapter's policy). */
+  append(events: readonly InferenceEvent[]): Promise<void>;
+  /** Events after `afterPosition`, oldest first, for replays. */
+  read(afterPosition: number, limit: number): Promise<readonly StoredEvent[]>;
+  health(): LogHealth;
+  /** Flushes anything pending; later appends are refused. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,8 @@
+/** Ports: what the application needs from the outside world, as types over the domain only. */
+export type * from './clock';
+export type * from './llm-gateway';
+export type * from './call-log';
+export type * from './cache';
+export type * from './rate-limiter';
+export type * from './read-models';
+export type * from './event-publisher';
