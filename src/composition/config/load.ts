@@ -116,7 +116,9 @@ const readFile = (
   try {
     return parseYaml(readFileSync(path, 'utf8')) ?? undefined;
   } catch (e) {
-    problems.push(`config file ${path} is not valid YAML: ${e instanceof Error ? e.message : e}`);
+    // Position only: the parser's excerpt of the line could hold a secret.
+    const line = (e as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    problems.push(`config file ${path} is not valid YAML${line ? ` (line ${line})` : ''}`);
     return undefined;
   }
 };
