@@ -1,31 +1,64 @@
-import { createInferenceService } from './composition/service';
 import { createLogger } from './composition/logger';
+import { startServer } from './composition/server';
+import { formatSummary } from './composition/startup-summary';
+
+const USAGE = `usage: node dist/src/main.js [--config path/to/config.yaml] [--memory]
+
+  --config PATH   configuration file (default: CONFIG_PATH, else ./config.yaml)
+  --memory        keep the call log in memory instead of PostgreSQL (nothing persists)
+`;
+
+/** Command-line options. */
+const parseArgs = (argv: readonly string[]): { configPath?: string; memory: boolean } => {
+  let configPath: string | undefined;
+  let memory = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--memory') memory = true;
+    else if (a === '--config' && argv[i + 1] !== undefined) configPath = argv[++i];
+    else if (a.startsWith('--config=')) configPath = a.slice('--config='.length);
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}\n${USAGE}`);
+  }
+  return { ...(configPath === undefined ? {} : { configPath }), memory };
+};
 
 /**
- * The server process. The HTTP routes arrive with the HTTP adapter; until then this starts the
- * service, prints its status and waits for a signal.
+ * The server process: start, print the summary, and on SIGTERM/SIGINT stop accepting, let
+ * in-flight calls finish (bounded by server.shutdown_timeout_ms), flush the call log, exit 0.
+ * A second signal exits at once.
  */
 const main = async (): Promise<void> => {
-  const argv = process.argv.slice(2);
-  const at = argv.indexOf('--config');
+  const args = parseArgs(process.argv.slice(2));
   const logger = createLogger();
-  const svc = await createInferenceService({
-    configPath: at >= 0 ? argv[at + 1] : undefined,
-    memory: argv.includes('--memory'),
-    logger,
-  });
-  const status = await svc.status();
-  logger.info({ models: status.models, degradedReason: status.degradedReason }, 'service started');
-  const stop = async (): Promise<void> => {
-    await svc.close();
-    process.exit(0);
+  const running = await startServer({ ...args, logger });
+  process.stdout.write(formatSummary(running.summary));
+  logger.info({ url: running.url, database: running.summary.database }, 'listening');
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down: finishing in-flight calls');
+    running.shutdown().then(
+      (r) => {
+        logger.info(r, 'shut down: call log flushed');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  setInterval(() => undefined, 1 << 30);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 };
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`headspace-inference: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import type {
   EventEmitterPublisher,
   InferenceEvents,
 } from '../adapters/events/event-emitter-publisher';
+import type { Readiness } from '../adapters/http/context';
 import type { InferenceError, InferenceResult, UsageReport } from '../domain';
 import type { CallsPage, Clock, HealthReport, LlmGateway } from '../ports';
 import { loadConfig, type Config } from './config';
@@ -32,6 +33,8 @@ export interface InferenceService {
   calls(params?: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
   /** Probes OpenRouter now and updates status. */
   checkHealth(): Promise<HealthReport>;
+  /** Whether the store answers and its migrations are applied (`GET /readyz`). */
+  ready(): Promise<Readiness>;
   /** Typed domain events, published after they are recorded. */
   readonly events: InferenceEvents;
   /** The validated configuration. Holds the API key: never log or serialise it whole. */
@@ -74,6 +77,7 @@ export const createInferenceService = async (
       usage: (params = {}) => getUsage(params),
       calls: (params = {}) => listCalls(params),
       checkHealth: () => health.check(),
+      ready: () => Promise.resolve({ ready: true, detail: null }),
       events: publisher.emitter,
       config,
       close: () => lifecycle.close((name, e) => logger.error({ err: e }, `closing ${name} failed`)),

@@ -1,0 +1,71 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Router } from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { authFailure } from './auth';
+import { sendProblem, type HttpApi, type HttpState } from './context';
+import { frame } from './frame';
+import { HttpMetrics } from './metrics';
+import { openApiDocument } from './openapi';
+import { problem } from './problem';
+import { inferenceRoutes } from './routes/inference';
+import { opsRoutes } from './routes/ops';
+import { readRoutes } from './routes/reads';
+
+/** Settings the HTTP layer reads from config. */
+export interface HttpSettings {
+  /** Empty: no auth. */
+  readonly authToken: string;
+  readonly maxBodyBytes: number;
+  readonly maxInputChars: number;
+  readonly version: string;
+}
+
+/** Everything the app is built from: the use cases, not the container. */
+export interface HttpAppDeps {
+  readonly api: HttpApi;
+  readonly settings: HttpSettings;
+  readonly logger: Logger;
+  readonly metrics?: HttpMetrics;
+  /** True once shutdown began. */
+  readonly draining?: () => boolean;
+}
+
+/** The built app, its router (for the OpenAPI coverage test) and request-id lookup. */
+export interface HttpApp {
+  readonly app: Koa<HttpState>;
+  readonly router: Router<HttpState>;
+  readonly metrics: HttpMetrics;
+  readonly openApi: Record<string, unknown>;
+  /** The id of the HTTP request the current async context serves, if any. */
+  readonly currentRequestId: () => string | undefined;
+}
+
+/** Builds the Koa app of CONTRACT §1. */
+export const createHttpApp = (d: HttpAppDeps): HttpApp => {
+  const metrics = d.metrics ?? new HttpMetrics();
+  const requestIds = new AsyncLocalStorage<string>();
+  const openApi = openApiDocument(d.settings);
+  const app = new Koa<HttpState>({ proxy: false });
+  // Errors are answered and logged by `frame`; Koa's own stderr printing would duplicate them.
+  app.silent = true;
+  app.on('error', (e: unknown) => d.logger.error({ err: e }, 'koa error'));
+  const router = new Router<HttpState>();
+  inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
+  readRoutes(router, d.api);
+  opsRoutes(router, d.api, metrics, openApi);
+  app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
+  app.use(async (ctx, next) => {
+    const refused = authFailure(
+      ctx.path,
+      ctx.get('Authorization') || undefined,
+      d.settings.authToken,
+    );
+    if (refused === null) return next();
+    ctx.set('WWW-Authenticate', 'Bearer');
+    sendProblem(ctx, problem('unauthorized', refused));
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return { app, router, metrics, openApi, currentRequestId: () => requestIds.getStore() };
+};

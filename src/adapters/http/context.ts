@@ -1,0 +1,50 @@
+import type { ParameterizedContext } from 'koa';
+import type { ResultAsync } from 'neverthrow';
+import type { Logger } from 'pino';
+import type { ListCallsParams, StatusReport, UsageParams } from '../../application';
+import type { InferenceError, InferenceResult, UsageReport } from '../../domain';
+import type { CallsPage } from '../../ports';
+import type { ProblemResponse } from './problem';
+
+/** Whether the service can serve: the database answers and migrations are applied. */
+export interface Readiness {
+  readonly ready: boolean;
+  /** Why not, when not ready. */
+  readonly detail: string | null;
+}
+
+/** The use cases the HTTP API exposes: the in-process service satisfies this as it is. */
+export interface HttpApi {
+  infer(raw: unknown): ResultAsync<InferenceResult, InferenceError>;
+  status(): Promise<StatusReport>;
+  usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
+  calls(params: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
+  ready(): Promise<Readiness>;
+}
+
+/** Per-request state: the request id and a logger that carries it. */
+export interface HttpState {
+  requestId: string;
+  log: Logger;
+}
+
+/** The Koa context every handler gets. */
+export type HttpContext = ParameterizedContext<HttpState>;
+
+/** Sends a problem as `application/problem+json` with its headers. */
+export const sendProblem = (ctx: HttpContext, p: ProblemResponse): void => {
+  ctx.status = p.status;
+  for (const [k, v] of Object.entries(p.headers)) ctx.set(k, v);
+  ctx.body = p.body;
+  ctx.type = 'application/problem+json';
+};
+
+/** One query parameter as a string; repeated parameters are refused by name. */
+export const queryParam = (
+  ctx: HttpContext,
+  name: string,
+): { ok: true; value: string | undefined } | { ok: false; field: string } => {
+  const v = ctx.query[name];
+  if (v === undefined || typeof v === 'string') return { ok: true, value: v };
+  return { ok: false, field: name };
+};

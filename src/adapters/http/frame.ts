@@ -1,0 +1,62 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { sendProblem, type HttpContext, type HttpState } from './context';
+import type { HttpMetrics } from './metrics';
+import { problem } from './problem';
+import { requestIdOf } from './request-id';
+
+/** Routes whose access lines are debug, not info: probes and scrapes would drown the log. */
+const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** What the outermost middleware needs. */
+export interface FrameDeps {
+  readonly logger: Logger;
+  readonly metrics: HttpMetrics;
+  readonly requestIds: AsyncLocalStorage<string>;
+  /** True once shutdown began: answers then close their connection. */
+  readonly draining: () => boolean;
+}
+
+const routeOf = (ctx: HttpContext): string => {
+  const r = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof r === 'string' ? r : 'unmatched';
+};
+
+/** Turns the router's empty 404/405/501 into problems, so every error is problem+json. */
+const routingProblem = (ctx: HttpContext): void => {
+  if (ctx.body !== undefined && ctx.body !== null) return;
+  if (ctx.status === 404) sendProblem(ctx, problem('not_found', `path: no route ${ctx.path}`));
+  else if (ctx.status === 405 || ctx.status === 501) {
+    sendProblem(ctx, problem('method_not_allowed', `method: ${ctx.method} not allowed here`));
+  }
+};
+
+/**
+ * The outermost middleware: request id in and out (and in every log line of the request, via
+ * async context), the access log, request metrics, and the last-resort guard that turns a bug
+ * into a logged 500 problem instead of a dropped connection.
+ */
+export const frame =
+  (d: FrameDeps): Middleware<HttpState> =>
+  async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(ctx.get('X-Request-Id') || undefined);
+    ctx.state.requestId = requestId;
+    ctx.state.log = d.logger.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await d.requestIds.run(requestId, next);
+      routingProblem(ctx);
+    } catch (e) {
+      ctx.state.log.error({ err: e }, 'unhandled error');
+      sendProblem(ctx, problem('internal_error', `unexpected error; request id ${requestId}`));
+    }
+    if (d.draining()) ctx.set('Connection', 'close');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const route = routeOf(ctx);
+    d.metrics.observeRequest(ctx.method, route, ctx.status, seconds);
+    const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: seconds * 1000 };
+    if (QUIET.has(ctx.path)) ctx.state.log.debug(line, 'request');
+    else ctx.state.log.info(line, 'request');
+  };

@@ -1,0 +1,7 @@
+/** The HTTP adapter: Koa app of CONTRACT §1, metrics, OpenAPI, and binding checks. */
+export * from './app';
+export * from './context';
+export * from './problem';
+export * from './metrics';
+export * from './host';
+export { openApiDocument } from './openapi';

@@ -1,0 +1,101 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Latency buckets in seconds: from a cache hit to a slow upstream call with retries. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** Every metric this service exposes, registered on `registry` (docs/http-api.md lists them). */
+export const defineMetrics = (registry: Registry) => {
+  const registers = [registry];
+  return {
+    requests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method and route',
+      labelNames: ['method', 'route'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    calls: new Counter({
+      name: 'inference_calls_total',
+      help: 'Recorded inference calls by level, model and outcome',
+      labelNames: ['level', 'model', 'outcome'] as const,
+      registers,
+    }),
+    latency: new Histogram({
+      name: 'inference_latency_seconds',
+      help: 'Inference latency as recorded in the call record, by level, model and outcome',
+      labelNames: ['level', 'model', 'outcome'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    attempts: new Counter({
+      name: 'inference_upstream_attempts_total',
+      help: 'Requests sent to OpenRouter, retries included, by level and model',
+      labelNames: ['level', 'model'] as const,
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'inference_rate_limited_total',
+      help: 'Calls refused by a rate limit, by level and limit',
+      labelNames: ['level', 'limit'] as const,
+      registers,
+    }),
+    coalesced: new Counter({
+      name: 'inference_coalesced_total',
+      help: 'Calls answered by joining an identical call already in flight',
+      labelNames: ['level', 'model'] as const,
+      registers,
+    }),
+    tokens: new Counter({
+      name: 'inference_tokens_total',
+      help: 'Billed tokens by level, model and direction (input or output)',
+      labelNames: ['level', 'model', 'direction'] as const,
+      registers,
+    }),
+    cost: new Counter({
+      name: 'inference_cost_usd_total',
+      help: 'Computed cost in USD by level and model',
+      labelNames: ['level', 'model'] as const,
+      registers,
+    }),
+    cacheHits: new Counter({
+      name: 'inference_cache_hits_total',
+      help: 'Cache lookups that found an answer (as the cache counts them)',
+      registers,
+    }),
+    cacheMisses: new Counter({
+      name: 'inference_cache_misses_total',
+      help: 'Cache lookups that found nothing (as the cache counts them)',
+      registers,
+    }),
+    circuit: new Gauge({
+      name: 'inference_circuit_state',
+      help: 'Circuit breaker state: 1 for the current state, 0 for the others',
+      labelNames: ['state'] as const,
+      registers,
+    }),
+    backlog: new Gauge({
+      name: 'inference_log_backlog',
+      help: 'Call-log events accepted but not yet durable',
+      registers,
+    }),
+    enabled: new Gauge({
+      name: 'inference_enabled',
+      help: '1 when the service can serve calls, 0 when degraded',
+      registers,
+    }),
+    waiting: new Gauge({
+      name: 'inference_rate_limit_waiting',
+      help: 'Calls waiting for rate-limit capacity',
+      registers,
+    }),
+  };
+};
+
+/** The metric set `defineMetrics` returns. */
+export type MetricSet = ReturnType<typeof defineMetrics>;

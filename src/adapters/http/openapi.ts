@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { inferenceRequestSchema } from '../../domain';
+import { PROBLEMS, type ProblemCode } from './problem';
+import {
+  callsPageSchema,
+  callsQuerySchema,
+  inferenceResultSchema,
+  problemSchema,
+  statusSchema,
+  usageQuerySchema,
+  usageSchema,
+} from './schemas';
+
+type Json = Record<string, unknown>;
+
+const schema = (s: z.ZodType): Json => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input' }) as Json;
+  return rest;
+};
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string): Json => ({ 'application/json': { schema: ref(name) } });
+
+const problems = (...codes: ProblemCode[]): Json =>
+  Object.fromEntries(
+    codes.map((c) => [
+      String(PROBLEMS[c].status),
+      {
+        description: `${PROBLEMS[c].title} (\`${c}\`)`,
+        content: { 'application/problem+json': { schema: ref('Problem') } },
+      },
+    ]),
+  );
+
+/** Query parameters from a zod object: one entry per key, with its JSON schema. */
+const parameters = (s: z.ZodObject): Json[] => {
+  const props = (schema(s).properties ?? {}) as Record<string, Json>;
+  return Object.entries(props).map(([name, p]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: p,
+    ...(typeof p.description === 'string' ? { description: p.description } : {}),
+  }));
+};
+
+const ok = (description: string, content?: Json): Json => ({
+  '200': { description, ...(content ? { content } : {}) },
+});
+
+/**
+ * The OpenAPI 3.1 document, generated from the zod schemas: the request schema is the one that
+ * validates requests, so the document cannot drift from the validation.
+ */
+export const openApiDocument = (o: { maxInputChars: number; version: string }): Json => {
+  const secured = { security: [{ bearer: [] }] };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Headspace Inference',
+      version: o.version,
+      description: 'LLM inference over OpenRouter with model selection by level (CONTRACT §1).',
+    },
+    paths: {
+      '/api/inference': {
+        post: {
+          summary: 'Run one inference',
+          ...secured,
+          requestBody: { required: true, content: json('InferenceRequest') },
+          responses: {
+            ...ok('The answer; `cached` is true on a cache hit', json('InferenceResult')),
+            ...problems('invalid_request', 'unauthorized', 'payload_too_large', 'rate_limited'),
+            ...problems('upstream_error', 'unavailable', 'upstream_timeout'),
+          },
+        },
+      },
+      '/api/inference/status': {
+        get: {
+          summary: 'Service status; always 200, degraded or not',
+          ...secured,
+          responses: { ...ok('Status', json('Status')), ...problems('unauthorized') },
+        },
+      },
+      '/api/inference/usage': {
+        get: {
+          summary: 'Usage from the aggregates',
+          ...secured,
+          parameters: parameters(usageQuerySchema),
+          responses: {
+            ...ok('Usage report', json('Usage')),
+            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+          },
+        },
+      },
+      '/api/inference/calls': {
+        get: {
+          summary: 'Call records, newest first, cursor paging',
+          ...secured,
+          parameters: parameters(callsQuerySchema),
+          responses: {
+            ...ok('One page of call records', json('CallsPage')),
+            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+          },
+        },
+      },
+      '/api/openapi.json': {
+        get: { summary: 'This document', ...secured, responses: ok('OpenAPI 3.1 document') },
+      },
+      '/healthz': {
+        get: { summary: 'Liveness: 200 while the process runs', responses: ok('Alive') },
+      },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: the database answers and migrations are applied',
+          responses: { ...ok('Ready'), ...problems('unavailable') },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          responses: ok('Exposition format', { 'text/plain': { schema: { type: 'string' } } }),
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        InferenceRequest: schema(inferenceRequestSchema(o.maxInputChars)),
+        InferenceResult: schema(inferenceResultSchema),
+        Problem: schema(problemSchema),
+        Status: schema(statusSchema),
+        Usage: schema(usageSchema),
+        CallsPage: schema(callsPageSchema),
+      },
+    },
+  };
+};

@@ -1,0 +1,30 @@
+import type { Router } from '@koa/router';
+import { isJsonType, parseJson, readBody } from '../body';
+import { sendProblem, type HttpApi, type HttpState } from '../context';
+import { problem, problemOf } from '../problem';
+
+/** POST /api/inference: JSON in, bounded; the use case validates, runs and records. */
+export const inferenceRoutes = (
+  router: Router<HttpState>,
+  api: HttpApi,
+  maxBodyBytes: number,
+): void => {
+  router.post('/api/inference', async (ctx) => {
+    const type = ctx.get('Content-Type');
+    if (type !== '' && !isJsonType(type)) {
+      return sendProblem(ctx, problem('invalid_request', 'content-type: must be application/json'));
+    }
+    const bytes = await readBody(ctx.req, maxBodyBytes);
+    if (bytes.isErr()) {
+      // The rest of an oversized body is discarded, not read: end the connection after this.
+      if (bytes.error.status === 413) ctx.set('Connection', 'close');
+      return sendProblem(ctx, bytes.error);
+    }
+    const body = parseJson(bytes.value);
+    if (body.isErr()) return sendProblem(ctx, body.error);
+    // The call's own log line ("call recorded", with this request's id) comes from its event.
+    const result = await api.infer(body.value);
+    if (result.isOk()) ctx.body = result.value;
+    else sendProblem(ctx, problemOf(result.error));
+  });
+};

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { DEFAULT_PAGE, MAX_PAGE } from '../../application';
+import { LEVELS } from '../../domain';
+
+/**
+ * Response and query schemas of CONTRACT §1, for the OpenAPI document and for tests that check
+ * real responses against it. Requests are validated by the domain's `inferenceRequestSchema`.
+ */
+const level = z.enum(LEVELS);
+const nullableString = z.string().nullable();
+
+/** 200 of POST /api/inference. */
+export const inferenceResultSchema = z.object({
+  callId: z.string(),
+  level,
+  model: z.string(),
+  text: z.string(),
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+  latencyMs: z.number().min(0),
+  costUsd: z.number().min(0),
+  cached: z.boolean(),
+});
+
+/** Every error body: RFC 9457 problem details with a `code`. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string(),
+  detail: z.string(),
+  retryAfterMs: z.number().int().min(1).optional(),
+  limit: z.enum(['calls_per_minute', 'tokens_per_minute']).optional(),
+});
+
+/** GET /api/inference/status. */
+export const statusSchema = z.object({
+  enabled: z.boolean(),
+  degradedReason: nullableString,
+  openrouter: z.object({
+    baseUrl: z.string(),
+    apiKeyConfigured: z.boolean(),
+    reachable: z.boolean().nullable(),
+    authenticated: z.boolean().nullable(),
+    checkedAt: nullableString,
+    latencyMs: z.number().nullable(),
+    error: nullableString,
+  }),
+  circuitBreaker: z.enum(['closed', 'open', 'half-open']),
+  models: z.object(Object.fromEntries(LEVELS.map((l) => [l, z.string()]))),
+  rateLimits: z.object({
+    callsPerMinute: z.number().int(),
+    tokensPerMinute: z.number().int(),
+    maxWaitMs: z.number().int(),
+    callsInWindow: z.number().int(),
+    tokensInWindow: z.number().int(),
+    waiting: z.number().int(),
+  }),
+  cache: z.object({
+    enabled: z.boolean(),
+    ttlSeconds: z.number().int(),
+    maxEntries: z.number().int(),
+    entries: z.number().int(),
+    hits: z.number().int(),
+    misses: z.number().int(),
+  }),
+  retry: z.object({
+    maxAttempts: z.number().int(),
+    baseDelayMs: z.number().int(),
+    maxDelayMs: z.number().int(),
+  }),
+  logging: z.object({ backlog: z.number().int(), lastError: nullableString }),
+});
+
+const breakdown = z.object({
+  calls: z.number().int(),
+  failedCalls: z.number().int(),
+  cachedCalls: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+});
+
+/** GET /api/inference/usage. */
+export const usageSchema = z.object({
+  window: z.object({ since: nullableString, until: nullableString }),
+  totalCalls: z.number().int(),
+  succeededCalls: z.number().int(),
+  failedCalls: z.number().int(),
+  cachedCalls: z.number().int(),
+  rateLimitedCalls: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+  reportedCostUsd: z.number(),
+  savedByCacheUsd: z.number(),
+  byLevel: z.record(z.string(), breakdown),
+  byModel: z.record(z.string(), breakdown),
+});
+
+/** One call record as the listing shows it (CONTRACT §2, money in USD). */
+export const callViewSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  level,
+  purpose: z.string(),
+  model: z.string(),
+  status: z.enum(['succeeded', 'failed', 'cached', 'rate_limited']),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  inputHash: z.string(),
+  resultText: nullableString,
+  latencyMs: z.number(),
+  costUsd: z.number(),
+  reportedCostUsd: z.number().nullable(),
+  errorMessage: nullableString,
+  attempts: z.number().int(),
+  projectId: nullableString,
+  agentId: nullableString,
+  commandId: nullableString,
+  turnId: nullableString,
+  upstreamId: nullableString,
+});
+
+/** GET /api/inference/calls. */
+export const callsPageSchema = z.object({
+  calls: z.array(callViewSchema),
+  nextCursor: nullableString,
+});
+
+/** Query of GET /api/inference/usage. */
+export const usageQuerySchema = z.object({
+  since: z.string().optional().describe('ISO-8601 date or time; rounded down to the minute'),
+  until: z.string().optional().describe('ISO-8601 date or time, exclusive; rounded up'),
+  projectId: z.string().optional(),
+  level: level.optional(),
+});
+
+/** Query of GET /api/inference/calls. */
+export const callsQuerySchema = z.object({
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE)
+    .optional()
+    .describe(`page size, default ${DEFAULT_PAGE}`),
+  before: z.string().optional().describe('the nextCursor of the previous page'),
+  level: level.optional(),
+  projectId: z.string().optional(),
+  status: z.enum(['succeeded', 'failed', 'cached', 'rate_limited']).optional(),
+});

@@ -1,0 +1,135 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bindingRefusal, createHttpApp } from '../adapters/http';
+import { EVENT_TYPES, type InferenceEvent } from '../domain';
+import { loadConfig } from './config';
+import type { Logger } from './logger';
+import type { ServiceOptions } from './options';
+import { createInferenceService, type InferenceService } from './service';
+import { databaseMode, type StartupSummary } from './startup-summary';
+import { packageVersion } from './version';
+
+/** How to start the server: the service's options plus a logger for access and call lines. */
+export interface ServerOptions extends ServiceOptions {
+  readonly logger: Logger;
+}
+
+/** What a shutdown did. */
+export interface ShutdownReport {
+  /** Requests in flight when shutdown began. */
+  readonly inFlight: number;
+  /** True when the timeout passed and remaining connections were cut. */
+  readonly forced: boolean;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  readonly url: string;
+  readonly service: InferenceService;
+  readonly summary: StartupSummary;
+  /** Stops accepting, lets in-flight calls finish (bounded), flushes the call log. Idempotent. */
+  shutdown(): Promise<ShutdownReport>;
+}
+
+/** One log line per recorded call, carrying the id of the HTTP request that made it. */
+const callLine = (e: InferenceEvent) => ({
+  callId: e.data.callId,
+  event: e.type,
+  level: e.data.level,
+  model: e.data.model,
+  latencyMs: e.data.latencyMs,
+  ...(e.type === 'InferenceFailed' ? { code: e.data.errorCode, attempts: e.data.attempts } : {}),
+  ...(e.type === 'InferenceSucceeded' ? { attempts: e.data.attempts } : {}),
+  ...(e.type === 'InferenceRateLimited' ? { limit: e.data.limit } : {}),
+});
+
+/**
+ * Starts the service and serves it over HTTP: loads config, refuses an unsafe binding before
+ * anything else starts, opens the store (migrations run as it opens), listens.
+ */
+export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
+  const loaded = loadConfig({ path: o.configPath, values: o.config, env: o.env });
+  if (loaded.isErr()) throw new Error(loaded.error.message);
+  const refusal = bindingRefusal(loaded.value.server.host, loaded.value.server.authToken);
+  if (refusal !== null) throw new Error(refusal);
+
+  const svc = await createInferenceService(o);
+  const { server: s, openrouter } = svc.config;
+  let draining = false;
+  const http = createHttpApp({
+    api: svc,
+    settings: {
+      authToken: s.authToken,
+      maxBodyBytes: s.maxBodyBytes,
+      maxInputChars: openrouter.maxInputChars,
+      version: packageVersion(),
+    },
+    logger: o.logger,
+    draining: () => draining,
+  });
+  for (const type of EVENT_TYPES) {
+    svc.events.on(type, (e: InferenceEvent) => {
+      http.metrics.observeEvent(e);
+      o.logger.info({ requestId: http.currentRequestId(), ...callLine(e) }, 'call recorded');
+    });
+  }
+  const server = createServer(http.app.callback());
+  let inFlight = 0;
+  server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
+  try {
+    server.listen(s.port, s.host);
+    await once(server, 'listening');
+  } catch (e) {
+    await svc.close();
+    throw e;
+  }
+  const url = urlOf(server, s.host);
+  const status = await svc.status();
+  let stopping: Promise<ShutdownReport> | undefined;
+  return {
+    url,
+    service: svc,
+    summary: {
+      url,
+      database: databaseMode(svc.config, o.memory === true),
+      models: status.models,
+      auth: s.authToken !== '',
+      degradedReason: status.degradedReason,
+    },
+    shutdown: () =>
+      (stopping ??= (async () => {
+        draining = true;
+        const report = await drain(server, () => inFlight, s.shutdownTimeoutMs);
+        await svc.close();
+        return report;
+      })()),
+  };
+};
+
+/** Stops accepting; waits for in-flight requests up to `timeoutMs`, then cuts what is left. */
+const drain = async (server: Server, inFlight: () => number, timeoutMs: number) => {
+  const atStart = inFlight();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<true>((resolve) => {
+    timer = setTimeout(() => resolve(true), timeoutMs);
+  });
+  const forced = await Promise.race([closed.then(() => false as const), timedOut]);
+  clearTimeout(timer);
+  if (forced) {
+    server.closeAllConnections();
+    await closed;
+  }
+  return { inFlight: atStart, forced };
+};
+
+const urlOf = (server: Server, host: string): string => {
+  const { port } = server.address() as AddressInfo;
+  const h = host.includes(':') ? `[${host}]` : host;
+  return `http://${h === '0.0.0.0' || h === '[::]' ? '127.0.0.1' : h}:${port}`;
+};
