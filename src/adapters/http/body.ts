@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { err, ok, type Result } from 'neverthrow';
 import { problem, type ProblemResponse } from './problem';
 
@@ -17,7 +18,7 @@ const tooLarge = (limit: number): ProblemResponse =>
  * off the moment it passes the limit, so nothing past the limit is ever buffered.
  */
 export const readBody = (
-  req: IncomingMessage,
+  req: Readable & { readonly headers: IncomingHttpHeaders },
   limit: number,
 ): Promise<Result<Buffer, ProblemResponse>> => {
   const declared = Number(req.headers['content-length']);

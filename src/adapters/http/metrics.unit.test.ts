@@ -1,0 +1,114 @@
+import type { StatusReport } from '../../application';
+import type { CallFacts, InferenceEvent } from '../../domain';
+import { HttpMetrics } from './metrics';
+
+const facts: CallFacts = {
+  callId: 'c1',
+  level: 'turn',
+  purpose: 'p',
+  model: 'm/haiku',
+  inputHash: 'h',
+  projectId: null,
+  agentId: null,
+  commandId: null,
+  turnId: null,
+  latencyMs: 120,
+};
+const at = { eventId: 'e', occurredAt: '2026-01-01T00:00:00.000Z' };
+
+const events: InferenceEvent[] = [
+  {
+    ...at,
+    type: 'InferenceSucceeded',
+    data: {
+      ...facts,
+      text: 't',
+      inputTokens: 10,
+      outputTokens: 5,
+      costNanos: 35_000,
+      reportedCostNanos: null,
+      unpriced: false,
+      attempts: 3,
+      upstreamId: null,
+    },
+  },
+  {
+    ...at,
+    type: 'InferenceServedFromCache',
+    data: {
+      ...facts,
+      text: 't',
+      inputTokens: 10,
+      outputTokens: 5,
+      savedNanos: 35_000,
+      sourceCallId: 'c0',
+      coalesced: true,
+    },
+  },
+  {
+    ...at,
+    type: 'InferenceRateLimited',
+    data: { ...facts, limit: 'tokens_per_minute', retryAfterMs: 100 },
+  },
+  {
+    ...at,
+    type: 'InferenceFailed',
+    data: {
+      ...facts,
+      errorCode: 'upstream_error',
+      errorMessage: 'x',
+      attempts: 2,
+      upstreamStatus: 500,
+    },
+  },
+];
+
+const status = {
+  enabled: false,
+  circuitBreaker: 'open',
+  logging: { backlog: 7, lastError: null },
+  rateLimits: { waiting: 2 },
+  cache: { hits: 4, misses: 9 },
+} as unknown as StatusReport;
+
+describe('HttpMetrics', () => {
+  it('counts calls, attempts, tokens, cost and refusals from domain events', async () => {
+    const m = new HttpMetrics({ processMetrics: false });
+    for (const e of events) m.observeEvent(e);
+    m.observeRequest('POST', '/api/inference', 200, 0.12);
+    const text = await m.render(status);
+    const has = (line: string) => expect(text.split('\n')).toContain(line);
+    has('inference_calls_total{level="turn",model="m/haiku",outcome="succeeded"} 1');
+    has('inference_calls_total{level="turn",model="m/haiku",outcome="rate_limited"} 1');
+    has('inference_upstream_attempts_total{level="turn",model="m/haiku"} 5');
+    has('inference_tokens_total{level="turn",model="m/haiku",direction="input"} 10');
+    has('inference_tokens_total{level="turn",model="m/haiku",direction="output"} 5');
+    has('inference_cost_usd_total{level="turn",model="m/haiku"} 0.000035');
+    has('inference_rate_limited_total{level="turn",limit="tokens_per_minute"} 1');
+    has('inference_coalesced_total{level="turn",model="m/haiku"} 1');
+    has('inference_latency_seconds_count{level="turn",model="m/haiku",outcome="failed"} 1');
+    has('http_requests_total{method="POST",route="/api/inference",status="200"} 1');
+  });
+
+  it('mirrors state from status at each scrape: circuit, backlog, cache counts', async () => {
+    const m = new HttpMetrics({ processMetrics: false });
+    const text = await m.render(status);
+    const again = await m.render(status);
+    for (const t of [text, again]) {
+      const lines = t.split('\n');
+      expect(lines).toContain('inference_circuit_state{state="open"} 1');
+      expect(lines).toContain('inference_circuit_state{state="closed"} 0');
+      expect(lines).toContain('inference_log_backlog 7');
+      expect(lines).toContain('inference_enabled 0');
+      expect(lines).toContain('inference_cache_hits_total 4');
+      expect(lines).toContain('inference_cache_misses_total 9');
+    }
+  });
+
+  it('keeps two instances apart (own registry, not the global one)', async () => {
+    const a = new HttpMetrics({ processMetrics: false });
+    const b = new HttpMetrics({ processMetrics: false });
+    a.observeRequest('GET', '/healthz', 200, 0.001);
+    expect(await b.render(status)).not.toContain('route="/healthz"');
+  });
+});

@@ -1,0 +1,63 @@
+import type { ErrorCode } from '../../domain';
+import { inferenceError } from '../../domain';
+import { PROBLEMS, problem, problemOf, retryAfterSeconds } from './problem';
+
+// CONTRACT §1, row by row: the table is the single source of these statuses.
+const CONTRACT: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  payload_too_large: 413,
+  rate_limited: 429,
+  upstream_error: 502,
+  unavailable: 503,
+  upstream_timeout: 504,
+};
+
+describe('error table', () => {
+  it.each(Object.entries(CONTRACT))('maps %s to %i', (code, status) => {
+    const p = problemOf(inferenceError(code as ErrorCode, 'why'));
+    expect(p.status).toBe(status);
+    expect(p.body).toMatchObject({ status, code, detail: 'why' });
+    expect(p.body.type).toContain(code);
+    expect(p.body.title).toBe(PROBLEMS[code as ErrorCode].title);
+  });
+
+  it('has exactly the contract codes plus the three HTTP-only ones', () => {
+    expect(Object.keys(PROBLEMS).sort()).toEqual(
+      [...Object.keys(CONTRACT), 'not_found', 'method_not_allowed', 'internal_error'].sort(),
+    );
+  });
+});
+
+describe('Retry-After', () => {
+  it('is whole seconds, rounded up, at least 1', () => {
+    expect(retryAfterSeconds(1)).toBe(1);
+    expect(retryAfterSeconds(999)).toBe(1);
+    expect(retryAfterSeconds(1000)).toBe(1);
+    expect(retryAfterSeconds(1001)).toBe(2);
+    expect(retryAfterSeconds(59_500)).toBe(60);
+    expect(retryAfterSeconds(0)).toBe(1);
+  });
+
+  it('is set on 429 with retryAfterMs and limit in the body', () => {
+    const p = problemOf(
+      inferenceError('rate_limited', 'rate limit calls_per_minute reached', {
+        retryAfterMs: 2500,
+        limit: 'calls_per_minute',
+      }),
+    );
+    expect(p.headers).toEqual({ 'Retry-After': '3' });
+    expect(p.body).toMatchObject({ retryAfterMs: 2500, limit: 'calls_per_minute' });
+  });
+
+  it('is set on 503 from an open circuit, not on 503 from a missing key', () => {
+    expect(
+      problemOf(inferenceError('unavailable', 'circuit open', { retryAfterMs: 30_000 })).headers,
+    ).toEqual({ 'Retry-After': '30' });
+    expect(problemOf(inferenceError('unavailable', 'no key')).headers).toEqual({});
+  });
+
+  it('is never set on other codes, even with a retry hint', () => {
+    expect(problem('upstream_error', 'x', { retryAfterMs: 5000 }).headers).toEqual({});
+  });
+});
