@@ -12,6 +12,7 @@ export const TOKENS = {
   CallRecords: Symbol('CallRecords'),
   Cache: Symbol('Cache'),
   RateLimiter: Symbol('RateLimiter'),
+  SharedStore: Symbol('SharedStore'),
   Publisher: Symbol('EventPublisher'),
   PriceBook: Symbol('PriceBook'),
   HealthMonitor: Symbol('HealthMonitor'),

@@ -6,3 +6,4 @@ export type * from './cache';
 export type * from './rate-limiter';
 export type * from './read-models';
 export type * from './event-publisher';
+export type * from './shared-store';

@@ -19,15 +19,12 @@ export class InMemoryCache implements Cache {
     private readonly options: { ttlSeconds: number; maxEntries: number },
   ) {}
 
-  /** Synchronous lookup, for callers layering caches. */
+  /** Synchronous lookup that counts nothing, for callers layering caches. */
   peek(key: string): CachedAnswer | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.clock.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
     this.entries.delete(key);
+    if (entry.expiresAt <= this.clock.now()) return undefined;
     this.entries.set(key, entry);
     return entry.answer;
   }
@@ -39,11 +36,15 @@ export class InMemoryCache implements Cache {
     return Promise.resolve(answer);
   }
 
-  /** Synchronous store, for callers layering caches. */
-  put(key: string, answer: CachedAnswer): void {
-    if (this.options.maxEntries <= 0) return;
+  /**
+   * Synchronous store, for callers layering caches. `ttlMs` shortens the configured TTL, so a
+   * copy of a shared entry never outlives the original.
+   */
+  put(key: string, answer: CachedAnswer, ttlMs = this.options.ttlSeconds * 1000): void {
     this.entries.delete(key);
-    this.entries.set(key, { answer, expiresAt: this.clock.now() + this.options.ttlSeconds * 1000 });
+    const ttl = Math.min(ttlMs, this.options.ttlSeconds * 1000);
+    if (this.options.maxEntries <= 0 || !(ttl > 0)) return;
+    this.entries.set(key, { answer, expiresAt: this.clock.now() + ttl });
     while (this.entries.size > this.options.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
@@ -56,7 +57,12 @@ export class InMemoryCache implements Cache {
     return Promise.resolve();
   }
 
+  /** Counts live entries only: expired ones are dropped here rather than reported. */
   stats(): CacheStats {
+    const now = this.clock.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt <= now) this.entries.delete(key);
+    }
     return { entries: this.entries.size, hits: this.hits, misses: this.misses };
   }
 }

@@ -17,7 +17,18 @@ interface Slot {
   counted: boolean;
 }
 
-const WINDOW_MS = 60_000;
+/** The sliding window every limit is counted over. */
+export const WINDOW_MS = 60_000;
+
+/**
+ * A reservation the limits can always hold: a request larger than the whole per-minute budget
+ * is charged the whole budget (it runs alone in its window) instead of waiting forever.
+ * A count that is not a number is charged the whole budget too: never admit "unlimited".
+ */
+export const reservationOf = (requested: number, tokensPerMinute: number): number =>
+  Number.isNaN(requested)
+    ? tokensPerMinute
+    : Math.min(Math.max(0, Math.ceil(requested)), tokensPerMinute);
 
 /**
  * An exact sliding-window limiter. Every admission is a slot at the time it may start; a new
@@ -32,6 +43,8 @@ export class InMemoryRateLimiter implements RateLimiter {
   private lo = 0;
   private windowTokens = 0;
   private lastAt = -Infinity;
+  /** The limit that set the last slot's time: what a request queued behind it waits for. */
+  private lastBinding: LimitName = 'calls_per_minute';
   private waiting = 0;
 
   constructor(
@@ -41,17 +54,19 @@ export class InMemoryRateLimiter implements RateLimiter {
 
   acquire(requested: number): Promise<Result<Permit, RateLimitRejection>> {
     const now = this.clock.now();
-    const tokens = Math.min(Math.max(0, Math.ceil(requested)), this.limits.tokensPerMinute);
+    const tokens = reservationOf(requested, this.limits.tokensPerMinute);
     let at = Math.max(now, this.lastAt);
     let lo = this.lo;
     let sum = this.windowTokens;
-    let binding: LimitName = 'calls_per_minute';
+    let binding: LimitName = at > now ? this.lastBinding : 'calls_per_minute';
     const out = (): void => {
       sum -= this.slots[lo]!.tokens;
       lo++;
     };
     while (lo < this.slots.length && this.slots[lo]!.at <= at - WINDOW_MS) out();
     for (;;) {
+      // An empty window holds no tokens, whatever rounding or a bad settle left in the sum.
+      if (lo === this.slots.length) sum = 0;
       const callsFull = this.slots.length - lo + 1 > this.limits.callsPerMinute;
       const tokensFull = sum + tokens > this.limits.tokensPerMinute;
       if (!callsFull && !tokensFull) break;
@@ -70,9 +85,12 @@ export class InMemoryRateLimiter implements RateLimiter {
     this.lo = lo;
     this.windowTokens = sum + tokens;
     this.lastAt = at;
+    this.lastBinding = binding;
     this.compact(now);
     const permit: Permit = {
       settle: (actual) => {
+        // A usage that is not a number keeps the reservation rather than erasing it.
+        if (!Number.isFinite(actual)) return;
         const next = Math.max(0, Math.ceil(actual));
         if (slot.counted) this.windowTokens += next - slot.tokens;
         slot.tokens = next;

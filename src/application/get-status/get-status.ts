@@ -1,6 +1,14 @@
 import { okAsync, type ResultAsync } from 'neverthrow';
 import type { InferenceError, ModelMap } from '../../domain';
-import type { Cache, CallLog, CircuitState, LlmGateway, RateLimiter } from '../../ports';
+import type {
+  Cache,
+  CallLog,
+  CircuitState,
+  LlmGateway,
+  RateLimiter,
+  SharedStore,
+  SharedStoreStatus,
+} from '../../ports';
 import type { HealthMonitor } from '../check-health/health-monitor';
 import type { PriceBook } from '../pricing/price-book';
 
@@ -37,6 +45,8 @@ export interface StatusReport {
   readonly cache: StatusSettings['cache'] & { entries: number; hits: number; misses: number };
   readonly retry: StatusSettings['retry'];
   readonly logging: { backlog: number; lastError: string | null };
+  /** The store shared across instances; a warning while limits and cache fell back to local. */
+  readonly redis: SharedStoreStatus;
   readonly pricing: { fetchedModels: number; unpricedModels: string[] };
 }
 
@@ -49,7 +59,11 @@ export interface StatusDeps {
   readonly cache: Cache;
   readonly log: CallLog;
   readonly prices: PriceBook;
+  /** Absent when no shared store is configured. */
+  readonly sharedStore?: SharedStore;
 }
+
+const NO_SHARED_STORE: SharedStoreStatus = { configured: false, connected: null, warning: null };
 
 /** Why the service is degraded, or null (NFR4). */
 const degradedReason = (d: StatusDeps, circuit: CircuitState): string | null => {
@@ -83,6 +97,7 @@ export const makeGetStatus = (d: StatusDeps) => (): ResultAsync<StatusReport, In
     cache: { ...d.settings.cache, ...d.cache.stats() },
     retry: d.settings.retry,
     logging: { backlog: logHealth.backlog, lastError: logHealth.lastError },
+    redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
     pricing: { fetchedModels: d.prices.fetchedCount(), unpricedModels: d.prices.unpricedModels() },
   });
 };

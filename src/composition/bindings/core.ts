@@ -17,6 +17,7 @@ import type {
   Clock,
   LlmGateway,
   RateLimiter,
+  SharedStore,
   UsageReadModel,
 } from '../../ports';
 import type { Config } from '../config';
@@ -94,6 +95,7 @@ export const bindCore = (c: Container): void => {
         cache: await ctx.getAsync<Cache>(TOKENS.Cache),
         log: await ctx.getAsync<CallLog>(TOKENS.CallLog),
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
+        sharedStore: await ctx.getAsync<SharedStore>(TOKENS.SharedStore),
       });
     })
     .inSingletonScope();

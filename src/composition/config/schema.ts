@@ -79,6 +79,7 @@ export const SPEC: Spec = {
   },
   redis: {
     url: leaf(optionalUrl('redis:', 'rediss:'), ''),
+    key_prefix: leaf(nonEmpty, 'headspace-inference:'),
   },
 };
 
@@ -135,5 +136,5 @@ export interface Config {
       readonly halfOpenAfterMs: number;
     };
   };
-  readonly redis: { readonly url: string };
+  readonly redis: { readonly url: string; readonly keyPrefix: string };
 }
