@@ -1,0 +1,156 @@
+import { InMemoryGateway } from '../../src/adapters/in-memory';
+import {
+  callsPageSchema,
+  problemSchema,
+  statusSchema,
+  usageSchema,
+} from '../../src/adapters/http/schemas';
+import { request, startTestServer, type TestServer } from './harness';
+
+describe('status, usage, calls, probes, OpenAPI and metrics over HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(
+      { openrouter: { api_key: 'sk-or-e2e-secret-key' } },
+      { gateway: new InMemoryGateway() },
+    );
+    for (let i = 0; i < 5; i++) {
+      const level = i < 3 ? 'turn' : 'project';
+      expect((await server.infer(request(`call ${i}`, { level, projectId: 'p1' }))).status).toBe(
+        200,
+      );
+    }
+    expect((await server.infer(request('call 0', { projectId: 'p1' }))).status).toBe(200);
+  });
+  afterAll(() => server.shutdown());
+
+  const json = async (path: string) => {
+    const res = await server.fetch(path);
+    return { status: res.status, body: (await res.json()) as unknown, res };
+  };
+
+  it('GET /api/inference/status: 200 with the contract shape and no part of the key', async () => {
+    const { status, body, res } = await json('/api/inference/status');
+    expect(status).toBe(200);
+    const s = statusSchema.parse(body);
+    expect(s).toMatchObject({ enabled: true, degradedReason: null, circuitBreaker: 'closed' });
+    expect(s.openrouter.apiKeyConfigured).toBe(true);
+    expect(s.cache).toMatchObject({ hits: 1 });
+    expect(JSON.stringify(body)).not.toMatch(/sk-or|secret/);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('GET /api/inference/usage: totals and breakdowns, filtered by level and project', async () => {
+    const all = usageSchema.parse((await json('/api/inference/usage')).body);
+    expect(all).toMatchObject({ totalCalls: 6, succeededCalls: 5, cachedCalls: 1 });
+    expect(all.byLevel.turn?.calls).toBe(4);
+    expect(all.byLevel.project?.calls).toBe(2);
+    expect(all.savedByCacheUsd).toBeGreaterThan(0);
+    const turn = usageSchema.parse((await json('/api/inference/usage?level=turn')).body);
+    expect(turn.totalCalls).toBe(4);
+    const other = usageSchema.parse((await json('/api/inference/usage?projectId=p2')).body);
+    expect(other.totalCalls).toBe(0);
+    const since = new Date(Date.now() + 3_600_000).toISOString();
+    const later = usageSchema.parse((await json(`/api/inference/usage?since=${since}`)).body);
+    expect(later.totalCalls).toBe(0);
+  });
+
+  it('GET /api/inference/usage: 400 naming a bad parameter', async () => {
+    for (const [q, field] of [
+      ['since=yesterday', 'since'],
+      ['level=epic', 'level'],
+      ['since=2026-02-01&until=2026-01-01', 'until'],
+      ['level=turn&level=task', 'level'],
+    ]) {
+      const { status, body } = await json(`/api/inference/usage?${q}`);
+      expect(status).toBe(400);
+      expect(problemSchema.parse(body).detail.startsWith(`${field}:`)).toBe(true);
+    }
+  });
+
+  it('GET /api/inference/calls: newest first, cursor paging that visits each record once', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = cursor ? `&before=${encodeURIComponent(cursor)}` : '';
+      const page = callsPageSchema.parse((await json(`/api/inference/calls?limit=2${q}`)).body);
+      expect(page.calls.length).toBeLessThanOrEqual(2);
+      seen.push(...page.calls.map((c) => c.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== null && pages < 10);
+    expect(new Set(seen).size).toBe(6);
+    expect(seen).toHaveLength(6);
+    const first = callsPageSchema.parse((await json('/api/inference/calls')).body).calls;
+    const times = first.map((c) => c.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    const cached = callsPageSchema.parse((await json('/api/inference/calls?status=cached')).body);
+    expect(cached.calls.map((c) => c.status)).toEqual(['cached']);
+    expect(cached.calls[0]?.costUsd).toBe(0);
+  });
+
+  it('GET /api/inference/calls: 400 naming a bad parameter', async () => {
+    for (const [q, field] of [
+      ['limit=0', 'limit'],
+      ['limit=abc', 'limit'],
+      ['before=not-a-cursor', 'before'],
+      ['status=odd', 'status'],
+    ]) {
+      const { status, body } = await json(`/api/inference/calls?${q}`);
+      expect(status).toBe(400);
+      expect(problemSchema.parse(body).detail.startsWith(`${field}:`)).toBe(true);
+    }
+  });
+
+  it('GET /healthz and /readyz: 200', async () => {
+    expect(await json('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await json('/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
+  });
+
+  it('GET /api/openapi.json: OpenAPI 3.1 naming every route', async () => {
+    const { body } = await json('/api/openapi.json');
+    const doc = body as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/api/inference',
+        '/api/inference/status',
+        '/api/inference/usage',
+        '/api/inference/calls',
+        '/api/openapi.json',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+      ].sort(),
+    );
+  });
+
+  it('GET /metrics: Prometheus text with request, call, token and cost series', async () => {
+    const res = await server.fetch('/metrics');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    for (const series of [
+      'http_requests_total{method="POST",route="/api/inference",status="200"} 6',
+      'inference_calls_total{level="turn",model="anthropic/claude-haiku-4.5",outcome="cached"} 1',
+      'inference_cache_hits_total 1',
+      'inference_circuit_state{state="closed"} 1',
+      'inference_log_backlog 0',
+    ]) {
+      expect(text.split('\n')).toContain(series);
+    }
+    expect(text).toMatch(/^inference_cost_usd_total\{level="project",.*\} [0-9.e-]+$/m);
+    expect(text).toMatch(/^inference_latency_seconds_bucket/m);
+    expect(text).toMatch(/^process_cpu_user_seconds_total/m);
+  });
+
+  it('404 and 405 are problems too', async () => {
+    const missing = await json('/api/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(problemSchema.parse(missing.body).code).toBe('not_found');
+    const wrong = await server.fetch('/api/inference', { method: 'GET' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toContain('POST');
+    expect(problemSchema.parse(await wrong.json()).code).toBe('method_not_allowed');
+  });
+});
