@@ -1,0 +1,89 @@
+import type { PriceTable } from '../../domain';
+import type { HealthReport } from '../../ports';
+
+/** The outcome of one GET to OpenRouter: a reply (any status) or why there was none. */
+export type GetOutcome =
+  | { readonly status: number; readonly text: string; readonly message: string }
+  | { readonly status: undefined; readonly message: string };
+
+/** Sends one GET with a timeout; never rejects. */
+export type Get = (path: '/key' | '/models', withKey: boolean) => Promise<GetOutcome>;
+
+const ok = (o: GetOutcome): boolean => o.status !== undefined && o.status >= 200 && o.status < 300;
+const said = (path: string, o: GetOutcome): string =>
+  o.status === undefined ? `GET ${path} failed: ${o.message}` : `GET ${path} answered ${o.message}`;
+
+/**
+ * The health check (FR23). With a key: GET /key tells reachable and authenticated apart (401/403:
+ * the key is refused); any other answer falls back to GET /models, which proves reachability but
+ * not the key. Without a key only reachability is checked and `authenticated` stays null.
+ */
+export const probeUpstream = async (
+  get: Get,
+  hasKey: boolean,
+  now: () => number,
+): Promise<HealthReport> => {
+  const started = now();
+  const report = (reachable: boolean, authenticated: boolean | null, error: string | null) => ({
+    reachable,
+    authenticated,
+    checkedAt: new Date(started).toISOString(),
+    latencyMs: Math.max(0, now() - started),
+    error,
+  });
+  if (!hasKey) {
+    const models = await get('/models', false);
+    const why = ok(models) ? '' : `; ${said('/models', models)}`;
+    return report(
+      models.status !== undefined,
+      null,
+      `no API key configured: authentication not checked${why}`,
+    );
+  }
+  const key = await get('/key', true);
+  if (ok(key)) return report(true, true, null);
+  if (key.status === 401 || key.status === 403) {
+    return report(true, false, `the API key was refused: ${said('/key', key)}`);
+  }
+  const models = await get('/models', true);
+  if (ok(models))
+    return report(
+      true,
+      null,
+      `${said('/key', key)}; GET /models answered, so the key is unverified`,
+    );
+  const reachable = key.status !== undefined || models.status !== undefined;
+  return report(reachable, null, `${said('/key', key)}; ${said('/models', models)}`);
+};
+
+/** USD per token, as OpenRouter's decimal strings, to USD per million tokens (exact to 1e-6). */
+export const perMillion = (perToken: unknown): number | undefined => {
+  const n = typeof perToken === 'string' || typeof perToken === 'number' ? Number(perToken) : NaN;
+  // Negative prices ("-1") mark routers whose price depends on the model they pick.
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  return Math.round(n * 1e12) / 1e6;
+};
+
+/** The price table in a GET /models reply; models without usable prices are left out. */
+export const pricesFrom = (text: string): PriceTable => {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const data = (body as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return {};
+  const table: Record<string, { input: number; output: number }> = {};
+  for (const m of data as Array<{
+    id?: unknown;
+    pricing?: { prompt?: unknown; completion?: unknown };
+  }>) {
+    const input = perMillion(m?.pricing?.prompt);
+    const output = perMillion(m?.pricing?.completion);
+    if (typeof m?.id === 'string' && input !== undefined && output !== undefined) {
+      table[m.id] = { input, output };
+    }
+  }
+  return table;
+};

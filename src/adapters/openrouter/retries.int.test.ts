@@ -1,0 +1,161 @@
+import type { CompletionRequest } from '../../ports';
+import { FakeOpenRouter } from '../../../test/support/fake-openrouter';
+import { gatewayOver, settle, useFakeTime } from '../../../test/support/openrouter-harness';
+
+const req: CompletionRequest = {
+  model: 'anthropic/claude-haiku-4.5',
+  input: 'summarise this turn',
+};
+
+describe('OpenRouterGateway retries (fake timers, fake OpenRouter on loopback)', () => {
+  let fake: FakeOpenRouter;
+  beforeAll(async () => {
+    fake = await FakeOpenRouter.start();
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.clear();
+    useFakeTime();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('429, 429, 200 → success after 3 attempts', async () => {
+    fake.script(429, 429, 200);
+    const { gateway, events } = gatewayOver(fake);
+    const r = await settle(gateway.complete(req), events);
+    expect(r._unsafeUnwrap().attempts).toBe(3);
+    expect(fake.completions()).toHaveLength(3);
+    expect(events.count('RetryScheduled')).toBe(2);
+  });
+
+  it('401 → one attempt, upstream_error with the status and OpenRouter’s message', async () => {
+    const { gateway, events } = gatewayOver(fake, { apiKey: 'sk-or-wrong' });
+    const e = (await settle(gateway.complete(req), events))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ code: 'upstream_error', attempts: 1, upstreamStatus: 401 });
+    expect(e.detail).toContain('User not found.');
+    expect(fake.completions()).toHaveLength(1);
+  });
+
+  it.each([400, 402, 403, 404, 422])('%i is not retried', async (status) => {
+    fake.always(status);
+    const { gateway, events } = gatewayOver(fake);
+    const e = (await settle(gateway.complete(req), events))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ code: 'upstream_error', attempts: 1, upstreamStatus: status });
+    expect(fake.completions()).toHaveLength(1);
+  });
+
+  it('500 forever → upstream_error after max_attempts', async () => {
+    fake.always(500);
+    const { gateway, events } = gatewayOver(fake, {
+      retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 },
+    });
+    const e = (await settle(gateway.complete(req), events))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ code: 'upstream_error', attempts: 4, upstreamStatus: 500 });
+    expect(e.detail).toMatch(/gave up after 4 attempts/);
+    expect(fake.completions()).toHaveLength(4);
+  });
+
+  it.each([408, 429, 502, 503, 504])('%i is retried', async (status) => {
+    fake.script(status, 200);
+    const { gateway, events } = gatewayOver(fake);
+    expect((await settle(gateway.complete(req), events))._unsafeUnwrap().attempts).toBe(2);
+  });
+
+  it('backs off exponentially with jitter from base_delay_ms, capped at max_delay_ms', async () => {
+    fake.always(503);
+    const { gateway, events } = gatewayOver(fake, {
+      retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 3000 },
+    });
+    await settle(gateway.complete(req), events);
+    const delays = events.all.flatMap((e) => (e.type === 'RetryScheduled' ? [e.delayMs] : []));
+    // random() = 0.5: three quarters of 1000, 2000, 4000→3000, 8000→3000.
+    expect(delays).toEqual([750, 1500, 2250, 2250]);
+  });
+
+  it('Retry-After: 2 → the next attempt waits exactly 2 s', async () => {
+    fake.script({ status: 429, retryAfter: 2 }, 200);
+    const { gateway, events } = gatewayOver(fake);
+    const call = gateway.complete(req);
+    expect((await events.next('RetryScheduled')).delayMs).toBe(2000);
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(events.count('AttemptStarted')).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(events.count('AttemptStarted')).toBe(2);
+    expect((await call)._unsafeUnwrap().attempts).toBe(2);
+  });
+
+  it('Retry-After as an HTTP date is honoured, and capped at max_delay_ms', async () => {
+    jest.setSystemTime(Date.UTC(2026, 0, 1, 12, 0, 0));
+    const inThree = new Date(Date.UTC(2026, 0, 1, 12, 0, 3)).toUTCString();
+    fake.script({ status: 503, retryAfter: inThree }, { status: 429, retryAfter: 3600 }, 200);
+    const { gateway, events } = gatewayOver(fake);
+    await settle(gateway.complete(req), events);
+    const delays = events.all.flatMap((e) => (e.type === 'RetryScheduled' ? [e.delayMs] : []));
+    expect(delays).toEqual([3000, 10_000]);
+  });
+
+  it('per-attempt timeout on every attempt → upstream_timeout', async () => {
+    fake.script({ status: 200, delayMs: 60_000 }, 'hang');
+    const { gateway, events } = gatewayOver(fake, {
+      timeoutMs: 1000,
+      retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 10_000 },
+    });
+    const call = gateway.complete(req);
+    for (let n = 1; n <= 2; n++) {
+      await fake.requests(n);
+      await jest.advanceTimersByTimeAsync(999);
+      expect(events.count('AttemptStarted')).toBe(n);
+      await jest.advanceTimersByTimeAsync(1);
+      if (n === 1)
+        await jest.advanceTimersByTimeAsync((await events.next('RetryScheduled')).delayMs);
+    }
+    const e = (await call)._unsafeUnwrapErr();
+    expect(e).toMatchObject({ code: 'upstream_timeout', attempts: 2 });
+    expect(e.upstreamStatus).toBeUndefined();
+  });
+
+  it('a timeout then a server error is upstream_error, not upstream_timeout', async () => {
+    fake.script('hang', 500);
+    const { gateway, events } = gatewayOver(fake, {
+      timeoutMs: 1000,
+      retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    const call = gateway.complete(req);
+    await fake.requests(1);
+    await jest.advanceTimersByTimeAsync(1000);
+    const e = (await settle(call, events))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ code: 'upstream_error', attempts: 2, upstreamStatus: 500 });
+  });
+
+  it('connection reset, malformed JSON and a reply without choices are retried', async () => {
+    fake.script('reset', 'malformed', 'no-choices', 200);
+    const { gateway, events } = gatewayOver(fake, {
+      retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
+    });
+    expect((await settle(gateway.complete(req), events))._unsafeUnwrap().attempts).toBe(4);
+    const reasons = events.all.flatMap((e) => (e.type === 'RetryScheduled' ? [e.reason] : []));
+    expect(reasons).toEqual([
+      expect.stringMatching(/unreachable/),
+      expect.stringMatching(/unparseable/),
+      expect.stringMatching(/without choices/),
+    ]);
+  });
+
+  it('a 200 whose body is an error fails; retried unless its code is the request’s fault', async () => {
+    fake.script({ errorIn200: { code: 502, message: 'provider hiccup' } }, 200);
+    const first = gatewayOver(fake);
+    expect((await settle(first.gateway.complete(req), first.events)).isOk()).toBe(true);
+    fake.script({ errorIn200: { code: 402, message: 'Insufficient credits' } });
+    const second = gatewayOver(fake);
+    const e = (await settle(second.gateway.complete(req), second.events))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ code: 'upstream_error', attempts: 1, upstreamStatus: 402 });
+    expect(e.detail).toContain('Insufficient credits');
+  });
+
+  it('a retryable failure followed by a 4xx stops at the 4xx', async () => {
+    fake.script(503, 400);
+    const { gateway, events } = gatewayOver(fake);
+    const e = (await settle(gateway.complete(req), events))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ code: 'upstream_error', attempts: 2, upstreamStatus: 400 });
+  });
+});
