@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listeningUrl, logLines, spawnServer, type ServerProcess } from './process-harness';
+
+// Spawning node with tsx compiles on the fly: allow for a busy machine.
+jest.setTimeout(120_000);
+
+const dir = mkdtempSync(join(tmpdir(), 'hs-process-'));
+const configFile = (name: string, yaml: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+};
+
+describe('the server process (src/main.ts)', () => {
+  let running: ServerProcess | undefined;
+  afterEach(() => {
+    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+    running = undefined;
+  });
+
+  it('starts with no key, prints its summary, serves degraded, exits 0 on SIGTERM', async () => {
+    const config = configFile('ok.yaml', 'server: { port: 0 }\n');
+    running = spawnServer(['--memory', '--config', config], { INFERENCE_API_TOKEN: 'tok-e2e' });
+    const url = await listeningUrl(running);
+    const summary = running.stdout();
+    expect(summary).toMatch(/database: in memory/);
+    expect(summary).toMatch(/turn\s+anthropic\/claude-haiku-4\.5/);
+    expect(summary).toMatch(/objective\s+anthropic\/claude-sonnet-4\.5/);
+    expect(summary).toMatch(/DEGRADED: no OpenRouter API key/);
+    expect(summary).toMatch(/auth:\s+bearer token required/);
+
+    const auth = { authorization: 'Bearer tok-e2e' };
+    const status = await fetch(`${url}/api/inference/status`, { headers: auth });
+    expect(status.status).toBe(200);
+    const post = await fetch(`${url}/api/inference`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'x-request-id': 'proc-req-1' },
+      body: JSON.stringify({ level: 'task', purpose: 'p', input: 'degraded call' }),
+    });
+    expect(post.status).toBe(503);
+
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    const lines = logLines(running);
+    const recorded = lines.find((l) => l.msg === 'call recorded');
+    expect(recorded).toMatchObject({ requestId: 'proc-req-1', event: 'InferenceFailed' });
+    expect(lines.some((l) => l.msg === 'shut down: call log flushed')).toBe(true);
+    expect(running.stdout()).not.toContain('tok-e2e');
+  });
+
+  it('refuses a non-loopback host without a token, saying so', async () => {
+    running = spawnServer(['--memory'], { HOST: '0.0.0.0', PORT: '0' });
+    expect(await running.exited).toBe(1);
+    expect(running.stderr()).toMatch(/refusing to listen on 0\.0\.0\.0 without an auth token/);
+  });
+
+  it('stops on an invalid configuration, naming the key', async () => {
+    const bad = configFile('bad.yaml', 'server: { port: 0, max_body_bytes: lots }\n');
+    running = spawnServer(['--memory', '--config', bad]);
+    expect(await running.exited).toBe(1);
+    expect(running.stderr()).toMatch(/server\.max_body_bytes must be a positive integer/);
+  });
+});
