@@ -4,12 +4,15 @@ import { LuaScript } from './lua-script';
  * The sliding-window limiter of InMemoryRateLimiter, as Redis scripts over three keys:
  *   slots  ZSET  slot id -> the ms it may start (future slots are waiting requests)
  *   tokens HASH  slot id -> tokens reserved, then settled
- *   state  HASH  last (latest slot), bound (slots at or before it no longer count against the
- *                next admission), sum (their tokens), bind (the limit that set `last`), seq
+ *   state  HASH  last (the latest slot), sum (tokens of the slots after last - 60 s, the only
+ *                ones a next admission can count), bind (the limit that set `last`), seq
+ * A rejection changes nothing but the pruning of slots no window can count.
  * Time is Redis TIME unless a test passes its own (ARGV), so instances with skewed clocks agree.
  */
 
 const PRELUDE = `
+-- Redis before 5 replicates scripts verbatim, which forbids writes after TIME.
+if redis.replicate_commands then redis.replicate_commands() end
 local slots, toks, state = KEYS[1], KEYS[2], KEYS[3]
 local W = 60000
 local function clock(given)
@@ -26,18 +29,25 @@ export const ACQUIRE = new LuaScript(`${PRELUDE}
 local cpm, tpm = tonumber(ARGV[1]), tonumber(ARGV[2])
 local maxWait, maxQueue, need = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = clock(ARGV[6])
-local st = redis.call('HMGET', state, 'last', 'bound', 'sum', 'bind')
-local last, bound, sum, lastBind = tonumber(st[1]), tonumber(st[2]), tonumber(st[3]), st[4]
-if not (last and bound and sum) then
+local st = redis.call('HMGET', state, 'last', 'sum', 'bind')
+local last, sum, lastBind = tonumber(st[1]), tonumber(st[2]), st[3]
+if not (last and sum) then
   -- First use, or state lost while slots remain: rebuild it from the slots.
   local top = redis.call('ZRANGE', slots, -1, -1, 'WITHSCORES')
   last = tonumber(top[2]) or now
-  bound = last - W
   sum = 0
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', slots, '(' .. bound, '+inf')) do
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', slots, '(' .. (last - W), '+inf')) do
     sum = sum + tokensOf(id)
   end
 end
+-- Slots no admission window (past last - W) nor status window (past now - W) can hold.
+local stale = math.min(now, last) - W
+local old = redis.call('ZRANGEBYSCORE', slots, '-inf', stale)
+for i = 1, #old, 500 do
+  redis.call('HDEL', toks, unpack(old, i, math.min(i + 499, #old)))
+end
+if #old > 0 then redis.call('ZREMRANGEBYSCORE', slots, '-inf', stale) end
+local bound = last - W
 local function advance(to)
   if to <= bound then return end
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', slots, '(' .. bound, to)) do
@@ -49,11 +59,6 @@ local at = math.max(now, last)
 local bind = 'calls_per_minute'
 if at > now and lastBind then bind = lastBind end
 advance(at - W)
-local old = redis.call('ZRANGEBYSCORE', slots, '-inf', now - W)
-for i = 1, #old, 500 do
-  redis.call('HDEL', toks, unpack(old, i, math.min(i + 499, #old)))
-end
-if #old > 0 then redis.call('ZREMRANGEBYSCORE', slots, '-inf', now - W) end
 while true do
   local n = redis.call('ZCOUNT', slots, '(' .. bound, '+inf')
   if n == 0 then sum = 0 end
@@ -69,16 +74,13 @@ local admit = wait <= maxWait
 if admit and wait > 0 then admit = redis.call('ZCOUNT', slots, '(' .. now, '+inf') < maxQueue end
 local id = false
 if admit then
+  -- The stored sum is always that of the slots after last - W.
   id = redis.call('HINCRBY', state, 'seq', 1) .. '@' .. now
   redis.call('ZADD', slots, at, id)
   redis.call('HSET', toks, id, need)
-  sum = sum + need
-  last = at
-  redis.call('HSET', state, 'last', last, 'bind', bind)
+  redis.call('HSET', state, 'last', at, 'sum', sum + need, 'bind', bind)
+  for _, k in ipairs(KEYS) do redis.call('PEXPIRE', k, at - now + W + 1000) end
 end
-redis.call('HSET', state, 'bound', bound, 'sum', sum)
-local ttl = math.max(last - now, 0) + W + 1000
-for _, k in ipairs(KEYS) do redis.call('PEXPIRE', k, ttl) end
 return { admit and 1 or 0, wait, bind, id }
 `);
 
@@ -89,9 +91,9 @@ local old = tonumber(redis.call('HGET', toks, id))
 if not old then return 0 end
 redis.call('HSET', toks, id, actual)
 local at = tonumber(redis.call('ZSCORE', slots, id))
-local st = redis.call('HMGET', state, 'bound', 'sum')
-local bound, sum = tonumber(st[1]), tonumber(st[2])
-if at and bound and sum and at > bound then
+local st = redis.call('HMGET', state, 'last', 'sum')
+local last, sum = tonumber(st[1]), tonumber(st[2])
+if at and last and sum and at > last - W then
   redis.call('HSET', state, 'sum', math.max(0, sum + actual - old))
 end
 return 1

@@ -1,13 +1,31 @@
-import type { Cache, CachedAnswer, CacheStats } from '../../ports';
+import type { Cache, CachedAnswer, CacheStats, Clock } from '../../ports';
 import type { InMemoryCache } from '../in-memory/in-memory-cache';
 import { LuaScript } from './lua-script';
 import type { RedisLink } from './redis-link';
 
-/** The entry and its remaining TTL in one round trip, so a local copy expires with it. */
-const GET_WITH_TTL = new LuaScript(`
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-return { v, redis.call('PTTL', KEYS[1]) }
+/*
+ * An entry is a hash { v: JSON answer, exp: ms it expires } with a PEXPIRE as well: `exp` is
+ * read against the same clock that wrote it (Redis TIME, or a test's clock given in ARGV), and
+ * a read returns the time left so a local copy expires with the original.
+ */
+const NOW = `if redis.replicate_commands then redis.replicate_commands() end
+local now = tonumber(ARGV[1])
+if not now then local t = redis.call('TIME'); now = t[1] * 1000 + math.floor(t[2] / 1000) end`;
+
+/** ARGV: now ('' = TIME), ttl ms, JSON answer. */
+const PUT = new LuaScript(`${NOW}
+local ttl = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 'v', ARGV[3], 'exp', now + ttl)
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1
+`);
+
+/** ARGV: now ('' = TIME). Returns { JSON answer, ms left } or nil. */
+const GET = new LuaScript(`${NOW}
+local e = redis.call('HMGET', KEYS[1], 'v', 'exp')
+local exp = tonumber(e[2])
+if not e[1] or not exp or exp <= now then return false end
+return { e[1], exp - now }
 `);
 
 /** How a RedisCache is set up. */
@@ -15,11 +33,15 @@ export interface RedisCacheOptions {
   /** Prefix of every key: instances that share entries share it. */
   readonly keyPrefix: string;
   readonly ttlSeconds: number;
+  /** Tells the time with `time: 'clock'` (tests). */
+  readonly clock?: Clock;
+  /** 'server' (default): Redis TIME, so instances agree whatever their clocks. 'clock': tests. */
+  readonly time?: 'server' | 'clock';
 }
 
 /**
  * A two-level cache: this instance's LRU first, then entries shared by every instance in Redis
- * (with the same TTL; Redis's own memory policy bounds their number). While Redis is
+ * (with the same TTL, bounded in number by Redis's own memory policy). While Redis is
  * unreachable the LRU alone serves.
  */
 export class RedisCache implements Cache {
@@ -43,12 +65,11 @@ export class RedisCache implements Cache {
   set(key: string, answer: CachedAnswer): Promise<void> {
     this.local.put(key, answer);
     if (!this.link.usable()) return Promise.resolve();
-    return this.link.client
-      .set(this.keyOf(key), JSON.stringify(answer), 'PX', this.o.ttlSeconds * 1000)
-      .then(
-        () => this.link.succeeded(),
-        (e: unknown) => this.link.failed(e),
-      );
+    const args = [this.now(), this.o.ttlSeconds * 1000, JSON.stringify(answer)];
+    return PUT.run(this.link.client, [this.keyOf(key)], args).then(
+      () => this.link.succeeded(),
+      (e: unknown) => this.link.failed(e),
+    );
   }
 
   stats(): CacheStats {
@@ -59,7 +80,7 @@ export class RedisCache implements Cache {
     if (!this.link.usable()) return undefined;
     let reply: unknown;
     try {
-      reply = await GET_WITH_TTL.run(this.link.client, [this.keyOf(key)], []);
+      reply = await GET.run(this.link.client, [this.keyOf(key)], [this.now()]);
       this.link.succeeded();
     } catch (e) {
       this.link.failed(e);
@@ -70,6 +91,10 @@ export class RedisCache implements Cache {
     const answer = typeof text === 'string' ? decode(text) : undefined;
     if (answer && typeof ttlMs === 'number') this.local.put(key, answer, ttlMs);
     return answer;
+  }
+
+  private now(): string {
+    return this.o.time === 'clock' && this.o.clock ? String(this.o.clock.now()) : '';
   }
 
   private keyOf(key: string): string {

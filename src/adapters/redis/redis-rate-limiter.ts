@@ -37,7 +37,8 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly link: RedisLink,
     private readonly o: RedisRateLimiterOptions,
   ) {
-    const base = `${o.keyPrefix}rate:{limits}`;
+    // One hash tag over the prefix: a cluster keeps the three keys in one slot, as scripts need.
+    const base = `{${o.keyPrefix}rate}`;
     this.keys = [`${base}:slots`, `${base}:tokens`, `${base}:state`];
   }
 
