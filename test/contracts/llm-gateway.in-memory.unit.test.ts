@@ -1,0 +1,18 @@
+import { InMemoryGateway } from '../../src/adapters/in-memory';
+import { inferenceError } from '../../src/domain';
+import { llmGatewayContract } from './llm-gateway.contract';
+
+llmGatewayContract('InMemoryGateway', () => {
+  const gateway = new InMemoryGateway();
+  return Promise.resolve({
+    gateway,
+    refuseNext: () =>
+      void gateway.enqueue(
+        inferenceError('upstream_error', 'OpenRouter answered 400: Bad request', {
+          attempts: 1,
+          upstreamStatus: 400,
+        }),
+      ),
+    close: () => Promise.resolve(),
+  });
+});
