@@ -70,6 +70,12 @@ export const statusSchema = z.object({
     maxDelayMs: z.number().int(),
   }),
   logging: z.object({ backlog: z.number().int(), lastError: nullableString }),
+  redis: z.object({
+    configured: z.boolean(),
+    connected: z.boolean().nullable(),
+    warning: nullableString,
+  }),
+  pricing: z.object({ fetchedModels: z.number().int(), unpricedModels: z.array(z.string()) }),
 });
 
 const breakdown = z.object({
