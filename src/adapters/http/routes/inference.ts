@@ -14,6 +14,13 @@ export const inferenceRoutes = (
     if (type !== '' && !isJsonType(type)) {
       return sendProblem(ctx, problem('invalid_request', 'content-type: must be application/json'));
     }
+    const encoding = ctx.get('Content-Encoding').toLowerCase();
+    if (encoding !== '' && encoding !== 'identity') {
+      return sendProblem(
+        ctx,
+        problem('invalid_request', 'content-encoding: send the body uncompressed'),
+      );
+    }
     const bytes = await readBody(ctx.req, maxBodyBytes);
     if (bytes.isErr()) {
       // The rest of an oversized body is discarded, not read: end the connection after this.
