@@ -1,0 +1,23 @@
+import type { Knex } from 'knex';
+import * as eventLog from './20260101000001_event_log';
+import * as inferenceCalls from './20260101000002_inference_calls';
+import * as usageAggregates from './20260101000003_usage_aggregates';
+import * as projectionCheckpoints from './20260101000004_projection_checkpoints';
+
+/** One migration: its name as recorded in `knex_migrations`, and its steps. */
+export interface NamedMigration {
+  readonly name: string;
+  readonly up: (knex: Knex) => Promise<void>;
+  readonly down: (knex: Knex) => Promise<void>;
+}
+
+/**
+ * Every migration, oldest first. Imported statically (not found by scanning a directory) so the
+ * same list runs under ts-jest, tsx and compiled `dist/`; add new ones at the end.
+ */
+export const MIGRATIONS: readonly NamedMigration[] = [
+  { name: '20260101000001_event_log', ...eventLog },
+  { name: '20260101000002_inference_calls', ...inferenceCalls },
+  { name: '20260101000003_usage_aggregates', ...usageAggregates },
+  { name: '20260101000004_projection_checkpoints', ...projectionCheckpoints },
+];

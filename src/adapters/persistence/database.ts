@@ -1,0 +1,57 @@
+import { knex, type Knex } from 'knex';
+import { MIGRATIONS, type NamedMigration } from '../../../migrations';
+
+/** Hands knex the statically imported migrations, so it never scans a directory for them. */
+export const migrationSource: Knex.MigrationSource<NamedMigration> = {
+  getMigrations: () => Promise.resolve([...MIGRATIONS]),
+  getMigrationName: (m) => m.name,
+  getMigration: (m) => Promise.resolve({ up: m.up, down: m.down }),
+};
+
+/** The migrator configuration every caller shares (service start, knexfile, tests). */
+export const migrationConfig: Knex.MigratorConfig = { migrationSource };
+
+/** Options for a pool on one database. */
+export interface PoolOptions {
+  readonly poolMax?: number;
+  /** How long a query may wait for a connection before failing. */
+  readonly acquireTimeoutMs?: number;
+}
+
+/**
+ * A knex pool on `url`. Connecting fails fast (5 s) so an unreachable server surfaces as an
+ * error the call log can backlog, instead of a request that hangs.
+ */
+export const createKnex = (url: string, opts: PoolOptions = {}): Knex =>
+  knex({
+    client: 'pg',
+    connection: {
+      connectionString: url,
+      connectionTimeoutMillis: 5000,
+      application_name: 'headspace-inference',
+    },
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    acquireConnectionTimeout: opts.acquireTimeoutMs ?? 10_000,
+  });
+
+/** Applies every pending migration. */
+export const migrateLatest = async (db: Knex): Promise<void> => {
+  await db.migrate.latest(migrationConfig);
+};
+
+/** True when the database answers and every migration is applied (for `/readyz`). */
+export const isReady = async (db: Knex, timeoutMs = 2000): Promise<boolean> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const check = (async () => {
+    const [, pending] = (await db.migrate.list(migrationConfig)) as [unknown[], unknown[]];
+    return pending.length === 0;
+  })().catch(() => false);
+  try {
+    return await Promise.race([check, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};

@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import type { InferenceEvent } from '../../domain';
+import type { CallLog, Clock, LogHealth, StoredEvent } from '../../ports';
+import { Backlog } from './backlog';
+import type { LogSink } from './drain';
+import { GroupCommit } from './group-commit';
+import { APPEND_SQL } from './projection-sql';
+import { projectionPayload, storedEventOf, type EventRow } from './rows';
+
+/** How the Knex call log batches, backlogs and retries. */
+export interface KnexCallLogOptions {
+  readonly clock: Clock;
+  readonly log: LogSink;
+  /** Most events in one transaction (default 1000). */
+  readonly batchMax?: number;
+  /** Events not yet in the database at which new calls are refused (default 10,000). */
+  readonly maxBacklog?: number;
+  /** Journal for the backlog; null keeps it in memory (survives an outage, not a crash). */
+  readonly backlogFile?: string | null;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** A write taking longer is abandoned and retried from the backlog (idempotent). */
+  readonly statementTimeoutMs?: number;
+  /** How long `close()` keeps retrying a backlog before leaving it in the journal. */
+  readonly closeTimeoutMs?: number;
+}
+
+/**
+ * The event log in PostgreSQL. Each batch of appends is one statement: events inserted (ids
+ * already present skipped) and both projections applied to the new ones, so a record and its
+ * aggregates commit together or not at all. Batching and the outage backlog: see GroupCommit.
+ */
+export class KnexCallLog implements CallLog {
+  private readonly writer: GroupCommit;
+  private readonly closeTimeoutMs: number;
+
+  constructor(
+    private readonly db: Knex,
+    opts: KnexCallLogOptions,
+  ) {
+    const timeout = opts.statementTimeoutMs ?? 15_000;
+    this.closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
+    this.writer = new GroupCommit(
+      async (events) => {
+        await db.raw(APPEND_SQL, [projectionPayload(events)]).timeout(timeout);
+      },
+      new Backlog(opts.backlogFile ?? null),
+      opts.clock,
+      {
+        batchMax: opts.batchMax ?? 1000,
+        maxBacklog: opts.maxBacklog ?? 10_000,
+        retryBaseMs: opts.retryBaseMs ?? 250,
+        retryMaxMs: opts.retryMaxMs ?? 10_000,
+      },
+      opts.log,
+    );
+  }
+
+  /** Loads a backlog left by a previous run and starts writing it. */
+  start(): Promise<void> {
+    return this.writer.start();
+  }
+
+  append(events: readonly InferenceEvent[]): Promise<void> {
+    return this.writer.append(events);
+  }
+
+  async read(afterPosition: number, limit: number): Promise<readonly StoredEvent[]> {
+    const rows: EventRow[] = await this.db('inference_events')
+      .select('position', 'event_id', 'type', 'occurred_at', 'data')
+      .where('position', '>', afterPosition)
+      .orderBy('position')
+      .limit(limit);
+    return rows.map(storedEventOf);
+  }
+
+  health(): LogHealth {
+    return this.writer.health();
+  }
+
+  /** Retries the backlog now; true once everything accepted is in the database. */
+  flush(timeoutMs = this.closeTimeoutMs): Promise<boolean> {
+    return this.writer.flush(timeoutMs);
+  }
+
+  close(): Promise<void> {
+    return this.writer.close(this.closeTimeoutMs);
+  }
+}

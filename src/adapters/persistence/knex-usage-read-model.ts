@@ -1,0 +1,99 @@
+import type { Knex } from 'knex';
+import {
+  usageReport,
+  usageWindow,
+  type Level,
+  type UsageQuery,
+  type UsageReport,
+  type UsageRow,
+} from '../../domain';
+import type { UsageReadModel } from '../../ports';
+import { usageRanges } from './usage-ranges';
+
+const SUMS = [
+  'calls',
+  'succeeded_calls',
+  'failed_calls',
+  'cached_calls',
+  'rate_limited_calls',
+  'input_tokens',
+  'output_tokens',
+  'cost_nanos',
+  'reported_cost_nanos',
+  'saved_nanos',
+] as const;
+
+/** A parameterised SQL statement. */
+export interface Statement {
+  readonly sql: string;
+  readonly bindings: ReadonlyArray<string | Date>;
+}
+
+/**
+ * The usage statement: sums of aggregate rows per level and model over the grain ranges that
+ * cover the window; it never reads `inference_calls`. Undefined when the window is empty.
+ */
+export const usageStatement = (query: UsageQuery): Statement | undefined => {
+  const w = usageWindow(query);
+  const ranges = usageRanges(w.since, w.until);
+  if (ranges.length === 0) return undefined;
+  const bindings: Array<string | Date> = [];
+  const disjuncts = ranges.map((r) => {
+    const terms = ['grain = ?'];
+    bindings.push(r.grain);
+    if (r.from !== undefined) {
+      terms.push('bucket >= ?');
+      bindings.push(new Date(r.from));
+    }
+    if (r.to !== undefined) {
+      terms.push('bucket < ?');
+      bindings.push(new Date(r.to));
+    }
+    return `(${terms.join(' AND ')})`;
+  });
+  const where = [`(${disjuncts.join(' OR ')})`];
+  if (query.level !== undefined) {
+    where.push('level = ?');
+    bindings.push(query.level);
+  }
+  if (query.projectId !== undefined) {
+    where.push('project_id = ?');
+    bindings.push(query.projectId);
+  }
+  const sums = SUMS.map((c) => `sum(${c})::text AS ${c}`).join(', ');
+  return {
+    sql: `SELECT level, model, ${sums} FROM usage_aggregates WHERE ${where.join(' AND ')} GROUP BY level, model`,
+    bindings,
+  };
+};
+
+type SumRow = { level: Level; model: string } & Record<(typeof SUMS)[number], string>;
+
+/** Answers CONTRACT §1's usage query from the aggregate tables only (NFR5). */
+export class KnexUsageReadModel implements UsageReadModel {
+  constructor(private readonly db: Knex) {}
+
+  async usage(query: UsageQuery): Promise<UsageReport> {
+    const st = usageStatement(query);
+    const rows: SumRow[] = st ? (await this.db.raw(st.sql, [...st.bindings])).rows : [];
+    return usageReport(rows.map(usageRowOf), query);
+  }
+}
+
+// Sums arrive as text: exact integers, converted once (safe up to 2^53 nano-USD).
+const usageRowOf = (r: SumRow): UsageRow => ({
+  level: r.level,
+  model: r.model,
+  counters: {
+    calls: Number(r.calls),
+    succeededCalls: Number(r.succeeded_calls),
+    failedCalls: Number(r.failed_calls),
+    cachedCalls: Number(r.cached_calls),
+    rateLimitedCalls: Number(r.rate_limited_calls),
+    inputTokens: Number(r.input_tokens),
+    outputTokens: Number(r.output_tokens),
+    costNanos: Number(r.cost_nanos),
+    reportedCostNanos: Number(r.reported_cost_nanos),
+    savedNanos: Number(r.saved_nanos),
+  },
+});

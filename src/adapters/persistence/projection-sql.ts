@@ -1,0 +1,92 @@
+import { callRecordsProjection, usageProjection } from '../../application';
+
+/** The shape of one element of the JSON parameter (see `projectionRowOf`), but its position. */
+const ROW_TYPE = `
+  ord int, event_id uuid, type text, occurred_at timestamptz, data jsonb,
+  id uuid, created_at timestamptz, level text, purpose text, model text, status text,
+  input_tokens int, output_tokens int, input_hash text, result_text text, latency_ms int,
+  cost_nanos bigint, reported_cost_nanos bigint, error_message text, attempts int,
+  project_id text, agent_id text, command_id text, turn_id text, upstream_id text,
+  bucket_ms bigint, u_level text, u_model text, u_project text,
+  d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
+  d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint`;
+
+const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
+  ['calls', 'd_calls'],
+  ['succeeded_calls', 'd_succeeded'],
+  ['failed_calls', 'd_failed'],
+  ['cached_calls', 'd_cached'],
+  ['rate_limited_calls', 'd_rate_limited'],
+  ['input_tokens', 'd_input_tokens'],
+  ['output_tokens', 'd_output_tokens'],
+  ['cost_nanos', 'd_cost'],
+  ['reported_cost_nanos', 'd_reported'],
+  ['saved_nanos', 'd_saved'],
+];
+
+const CALL_FIELDS =
+  'id, created_at, level, purpose, model, status, input_tokens, output_tokens, input_hash, ' +
+  'result_text, latency_ms, cost_usd, reported_cost_usd, error_message, attempts, project_id, ' +
+  'agent_id, command_id, turn_id, upstream_id';
+
+/**
+ * Applies both projections to the events in `fresh` (those not seen before), in the statement
+ * that selects them: call records (one per call id, the first wins), usage rows at minute, hour
+ * and day grain (grouped first, so each row is upserted once), and the checkpoints.
+ */
+const PROJECT = `
+  records AS (
+    INSERT INTO inference_calls (${CALL_FIELDS})
+    SELECT id, created_at, level, purpose, model, status, input_tokens, output_tokens,
+      input_hash, result_text, latency_ms, cost_nanos * 0.000000001,
+      reported_cost_nanos * 0.000000001, error_message, attempts, project_id, agent_id,
+      command_id, turn_id, upstream_id
+    FROM fresh ORDER BY pos
+    ON CONFLICT (id) DO NOTHING
+    RETURNING 1
+  ),
+  usage AS (
+    INSERT INTO usage_aggregates AS u
+      (grain, bucket, level, model, project_id, ${COUNTERS.map(([c]) => c).join(', ')})
+    SELECT g.grain, to_timestamp((f.bucket_ms / g.ms * g.ms) / 1000.0), f.u_level, f.u_model,
+      f.u_project, ${COUNTERS.map(([, d]) => `sum(f.${d})`).join(', ')}
+    FROM fresh f CROSS JOIN (VALUES ('minute', 60000::bigint), ('hour', 3600000::bigint),
+      ('day', 86400000::bigint)) AS g(grain, ms)
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (grain, bucket, level, model, project_id) DO UPDATE SET
+      ${COUNTERS.map(([c]) => `${c} = u.${c} + EXCLUDED.${c}`).join(', ')}
+    RETURNING 1
+  ),
+  checkpoint AS (
+    INSERT INTO projection_checkpoints AS c (name, position, updated_at)
+    SELECT p.name, max(f.pos), now()
+    FROM fresh f CROSS JOIN (VALUES ('${callRecordsProjection.name}'),
+      ('${usageProjection.name}')) AS p(name)
+    GROUP BY p.name
+    ON CONFLICT (name) DO UPDATE SET
+      position = GREATEST(c.position, EXCLUDED.position), updated_at = EXCLUDED.updated_at
+    RETURNING 1
+  )`;
+
+/**
+ * One append as one statement (so one round trip and one implicit transaction): insert the
+ * events, skipping ids already in the log, and project exactly the ones that were new. A retried
+ * batch therefore never doubles a record or an aggregate.
+ */
+export const APPEND_SQL = `
+  WITH input AS (SELECT * FROM json_to_recordset(?::json) AS x(${ROW_TYPE})),
+  appended AS (
+    INSERT INTO inference_events (event_id, type, occurred_at, data)
+    SELECT event_id, type, occurred_at, data FROM input ORDER BY ord
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id, position
+  ),
+  fresh AS (SELECT i.*, a.position AS pos FROM input i JOIN appended a USING (event_id)),
+  ${PROJECT}
+  SELECT count(*)::int AS appended FROM fresh`;
+
+/** Replays stored events (with their positions) through the projections, for a rebuild. */
+export const REPLAY_SQL = `
+  WITH fresh AS (SELECT * FROM json_to_recordset(?::json) AS x(${ROW_TYPE}, pos bigint)),
+  ${PROJECT}
+  SELECT count(*)::int AS applied FROM fresh`;

@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import { REPLAY_SQL } from './projection-sql';
+import { projectionPayload, storedEventOf, type EventRow } from './rows';
+
+/** Progress of a rebuild, after each batch. */
+export interface RebuildProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Rebuild settings. */
+export interface RebuildOptions {
+  readonly batchSize?: number;
+  readonly onProgress?: (p: RebuildProgress) => void;
+}
+
+/**
+ * Truncates the projections and replays the whole log through the same statement that applies
+ * them on append, so the result equals the live projections. It runs as one transaction: the log
+ * is locked against appends (a running service backlogs and retries them), readers of the
+ * projections wait, and an interrupted rebuild leaves the old projections in place.
+ */
+export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise<number> =>
+  db.transaction(async (trx) => {
+    const size = opts.batchSize ?? 5000;
+    await trx.raw('LOCK TABLE inference_events IN EXCLUSIVE MODE');
+    const counted = await trx.raw('SELECT count(*)::text AS n FROM inference_events');
+    const total = Number(counted.rows[0].n);
+    await trx.raw('TRUNCATE inference_calls, usage_aggregates, projection_checkpoints');
+    let after = 0;
+    let done = 0;
+    opts.onProgress?.({ done, total });
+    for (;;) {
+      const rows: EventRow[] = await trx('inference_events')
+        .select('position', 'event_id', 'type', 'occurred_at', 'data')
+        .where('position', '>', after)
+        .orderBy('position')
+        .limit(size);
+      if (rows.length === 0) break;
+      const stored = rows.map(storedEventOf);
+      const payload = projectionPayload(
+        stored.map((s) => s.event),
+        stored.map((s) => s.position),
+      );
+      await trx.raw(REPLAY_SQL, [payload]);
+      after = stored[stored.length - 1]!.position;
+      done += rows.length;
+      opts.onProgress?.({ done, total });
+    }
+    return done;
+  });

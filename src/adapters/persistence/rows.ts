@@ -1,0 +1,171 @@
+import {
+  callRecordOf,
+  usageDeltaOf,
+  type CallRecord,
+  type InferenceEvent,
+  type Level,
+  type CallStatus,
+} from '../../domain';
+import type { StoredEvent } from '../../ports';
+
+/**
+ * One event as the append statement reads it: the envelope, its call record and its usage delta,
+ * all computed by the domain's pure functions so that live appends and rebuilds agree by
+ * construction.
+ */
+export const projectionRowOf = (e: InferenceEvent, ord: number, pos?: number) => {
+  const r = callRecordOf(e);
+  const { key, delta: d } = usageDeltaOf(e);
+  return {
+    ord,
+    pos,
+    event_id: e.eventId,
+    type: e.type,
+    occurred_at: e.occurredAt,
+    data: e.data,
+    id: r.id,
+    created_at: r.createdAt,
+    level: r.level,
+    purpose: r.purpose,
+    model: r.model,
+    status: r.status,
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    input_hash: r.inputHash,
+    result_text: r.resultText,
+    latency_ms: r.latencyMs,
+    cost_nanos: r.costNanos,
+    reported_cost_nanos: r.reportedCostNanos,
+    error_message: r.errorMessage,
+    attempts: r.attempts,
+    project_id: r.projectId,
+    agent_id: r.agentId,
+    command_id: r.commandId,
+    turn_id: r.turnId,
+    upstream_id: r.upstreamId,
+    bucket_ms: key.bucket,
+    u_level: key.level,
+    u_model: key.model,
+    u_project: key.projectId ?? '',
+    d_calls: d.calls,
+    d_succeeded: d.succeededCalls,
+    d_failed: d.failedCalls,
+    d_cached: d.cachedCalls,
+    d_rate_limited: d.rateLimitedCalls,
+    d_input_tokens: d.inputTokens,
+    d_output_tokens: d.outputTokens,
+    d_cost: d.costNanos,
+    d_reported: d.reportedCostNanos,
+    d_saved: d.savedNanos,
+  };
+};
+
+/**
+ * The JSON parameter of an append: one row per distinct event id (the first wins, as a repeat in
+ * one batch must not count twice). PostgreSQL text and jsonb cannot hold U+0000, so it is stored
+ * as U+FFFD; only an escape preceded by an even number of backslashes is a real NUL.
+ */
+export const projectionPayload = (events: readonly InferenceEvent[], positions?: number[]) => {
+  const seen = new Set<string>();
+  const rows = [];
+  for (const [i, e] of events.entries()) {
+    if (seen.has(e.eventId)) continue;
+    seen.add(e.eventId);
+    rows.push(projectionRowOf(e, i, positions?.[i]));
+  }
+  return JSON.stringify(rows).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+};
+
+/** A row of `inference_events`, as read back. */
+export interface EventRow {
+  readonly position: string | number;
+  readonly event_id: string;
+  readonly type: InferenceEvent['type'];
+  readonly occurred_at: Date;
+  readonly data: InferenceEvent['data'];
+}
+
+/** The stored event a log row holds. */
+export const storedEventOf = (row: EventRow): StoredEvent => ({
+  position: Number(row.position),
+  event: {
+    type: row.type,
+    eventId: row.event_id,
+    occurredAt: row.occurred_at.toISOString(),
+    data: row.data,
+  } as InferenceEvent,
+});
+
+/** The columns read for a call record; money comes back as integer nano-USD. */
+export const CALL_COLUMNS = [
+  'id',
+  'created_at',
+  'level',
+  'purpose',
+  'model',
+  'status',
+  'input_tokens',
+  'output_tokens',
+  'input_hash',
+  'result_text',
+  'latency_ms',
+  'error_message',
+  'attempts',
+  'project_id',
+  'agent_id',
+  'command_id',
+  'turn_id',
+  'upstream_id',
+].join(', ');
+
+/** Money columns in nano-USD, exact: numeric(20,9) × 1e9 is an integer. */
+export const CALL_MONEY =
+  '(cost_usd * 1000000000)::bigint AS cost_nanos, (reported_cost_usd * 1000000000)::bigint AS reported_cost_nanos';
+
+/** A row of `inference_calls` as selected with CALL_COLUMNS and CALL_MONEY. */
+export interface CallRow {
+  readonly id: string;
+  readonly created_at: Date;
+  readonly level: Level;
+  readonly purpose: string;
+  readonly model: string;
+  readonly status: CallStatus;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly input_hash: string;
+  readonly result_text: string | null;
+  readonly latency_ms: number;
+  readonly cost_nanos: string;
+  readonly reported_cost_nanos: string | null;
+  readonly error_message: string | null;
+  readonly attempts: number;
+  readonly project_id: string | null;
+  readonly agent_id: string | null;
+  readonly command_id: string | null;
+  readonly turn_id: string | null;
+  readonly upstream_id: string | null;
+}
+
+/** The call record a row holds. */
+export const callRecordOfRow = (r: CallRow): CallRecord => ({
+  id: r.id,
+  createdAt: r.created_at.toISOString(),
+  level: r.level,
+  purpose: r.purpose,
+  model: r.model,
+  status: r.status,
+  inputTokens: r.input_tokens,
+  outputTokens: r.output_tokens,
+  inputHash: r.input_hash,
+  resultText: r.result_text,
+  latencyMs: r.latency_ms,
+  costNanos: Number(r.cost_nanos),
+  reportedCostNanos: r.reported_cost_nanos === null ? null : Number(r.reported_cost_nanos),
+  errorMessage: r.error_message,
+  attempts: r.attempts,
+  projectId: r.project_id,
+  agentId: r.agent_id,
+  commandId: r.command_id,
+  turnId: r.turn_id,
+  upstreamId: r.upstream_id,
+});

@@ -1,0 +1,14 @@
+import { InMemoryEventStore } from '../../src/adapters/in-memory';
+import { callLogContract } from './call-log.contract';
+import { callRecordsContract } from './call-records.contract';
+import type { SubjectFactory } from './fixtures';
+import { usageReadModelContract } from './usage-read-model.contract';
+
+const make: SubjectFactory = async () => {
+  const store = new InMemoryEventStore();
+  return { log: store, usage: store, records: store, dispose: () => store.close() };
+};
+
+callLogContract('InMemoryEventStore', make);
+usageReadModelContract('InMemoryEventStore', make);
+callRecordsContract('InMemoryEventStore', make);
