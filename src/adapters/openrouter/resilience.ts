@@ -112,7 +112,8 @@ export const makePolicies = (
   );
   return {
     policy: wrap(breaker, retries, perAttempt),
-    probeTimeout: timeout(s.timeoutMs, TimeoutStrategy.Cooperative),
+    // Health checks and price refreshes run in the background: they must not hold the process up.
+    probeTimeout: timeout(s.timeoutMs, TimeoutStrategy.Cooperative).dangerouslyUnref(),
     state,
     /** How long an open circuit stays shut, for `Retry-After`. */
     reopensInMs: (): number =>

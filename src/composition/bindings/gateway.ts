@@ -1,14 +1,50 @@
 import type { Container } from 'inversify';
-import { InMemoryGateway } from '../../adapters/in-memory/in-memory-gateway';
+import { OpenRouterGateway, type GatewayEvent } from '../../adapters/openrouter';
 import type { LlmGateway } from '../../ports';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
 import type { ServiceOptions } from '../options';
 import { TOKENS } from '../tokens';
 
-/** Binds the upstream gateway: the one given in options, else the built-in echo gateway. */
+/** Logs what the gateway reports: retries and circuit changes matter to operators. */
+const logGatewayEvent = (log: Logger, e: GatewayEvent): void => {
+  switch (e.type) {
+    case 'AttemptStarted':
+      return log.debug({ attempt: e.attempt, model: e.model }, 'upstream attempt');
+    case 'RetryScheduled':
+      return log.warn(
+        { attempt: e.attempt, delayMs: e.delayMs, reason: e.reason },
+        'upstream attempt failed; retrying',
+      );
+    case 'CircuitChanged':
+      return log.warn({ state: e.state }, `circuit breaker ${e.state}`);
+  }
+};
+
+/**
+ * Binds the upstream gateway: the one given in options (tests, demos), else OpenRouter from
+ * config. Building it never touches the network, so start-up cannot fail on a wrong key or an
+ * unreachable OpenRouter; without a key it answers `unavailable` and status shows degraded.
+ */
 export const bindGateway = (c: Container): void => {
   c.bind<LlmGateway>(TOKENS.LlmGateway)
-    .toDynamicValue(
-      (ctx) => ctx.get<ServiceOptions>(TOKENS.Options).gateway ?? new InMemoryGateway(),
-    )
+    .toDynamicValue((ctx) => {
+      const given = ctx.get<ServiceOptions>(TOKENS.Options).gateway;
+      if (given) return given;
+      const or = ctx.get<Config>(TOKENS.Config).openrouter;
+      const log = ctx.get<Logger>(TOKENS.Logger).child({ component: 'openrouter' });
+      return new OpenRouterGateway(
+        {
+          baseUrl: or.baseUrl,
+          apiKey: or.apiKey,
+          timeoutMs: or.timeoutMs,
+          httpReferer: or.httpReferer,
+          appTitle: or.appTitle,
+          retry: or.retry,
+          circuitBreaker: or.circuitBreaker,
+        },
+        { onEvent: (e) => logGatewayEvent(log, e) },
+      );
+    })
     .inSingletonScope();
 };
