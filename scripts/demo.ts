@@ -23,7 +23,7 @@ const main = async (): Promise<void> => {
   const server = await startServer({
     memory,
     env: {},
-    logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }),
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'error' }),
     config: {
       server: { host: '127.0.0.1', port: 0 },
       data_dir: dataDir,

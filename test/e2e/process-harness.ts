@@ -13,11 +13,18 @@ export interface ServerProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Environment without anything from this machine that would change the service's config. */
-const cleanEnv = (env: Record<string, string>): NodeJS.ProcessEnv => {
-  const out: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  return { ...out, LOG_LEVEL: 'info', ...env };
-};
+/**
+ * Environment without anything from this machine that would change the service's config, and
+ * OpenRouter pointed at a closed loopback port unless a test gives its fake: tests never leave
+ * the machine.
+ */
+const cleanEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  LOG_LEVEL: 'info',
+  OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
+  ...env,
+});
 
 /** Spawns `node --import tsx src/main.ts ...args` in the repository. */
 export const spawnServer = (args: string[], env: Record<string, string> = {}): ServerProcess => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
 import { listeningUrl, logLines, spawnServer, type ServerProcess } from './process-harness';
 
 // Spawning node with tsx compiles on the fly: allow for a busy machine.
@@ -61,5 +62,43 @@ describe('the server process (src/main.ts)', () => {
     running = spawnServer(['--memory', '--config', bad]);
     expect(await running.exited).toBe(1);
     expect(running.stderr()).toMatch(/server\.max_body_bytes must be a positive integer/);
+  });
+
+  it('SIGTERM with calls in flight: every call answered and recorded, then exit 0', async () => {
+    // The fake answers after a delay, so the calls are still upstream when the signal lands.
+    const fake = await FakeOpenRouter.start({ latencyMs: 400 });
+    try {
+      const config = configFile('inflight.yaml', 'server: { port: 0 }\n');
+      running = spawnServer(['--memory', '--config', config], {
+        OPENROUTER_BASE_URL: fake.baseUrl,
+        OPENROUTER_API_KEY: FAKE_API_KEY,
+      });
+      const url = await listeningUrl(running);
+      const n = 8;
+      const calls = Array.from({ length: n }, (_, i) =>
+        fetch(`${url}/api/inference`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': `inflight-${i}` },
+          body: JSON.stringify({ level: 'turn', purpose: 'shutdown', input: `call ${i}` }),
+        }),
+      );
+      // Start-up also probes /key and /models: wait, request by request, for the n completions.
+      while (fake.completions().length < n) await fake.requests(fake.received.length + 1);
+      running.child.kill('SIGTERM');
+      const answers = await Promise.all(calls);
+      expect(answers.map((r) => r.status)).toEqual(Array(n).fill(200));
+      expect(await running.exited).toBe(0);
+      const recorded = logLines(running).filter((l) => l.msg === 'call recorded');
+      expect(recorded.map((l) => l.requestId).sort()).toEqual(
+        Array.from({ length: n }, (_, i) => `inflight-${i}`).sort(),
+      );
+      expect(logLines(running).find((l) => l.msg === 'shut down: call log flushed')).toMatchObject({
+        inFlight: n,
+        forced: false,
+      });
+      expect(running.stdout()).not.toContain(FAKE_API_KEY);
+    } finally {
+      await fake.close();
+    }
   });
 });
