@@ -10,6 +10,8 @@ export const TOKENS = {
   CallLog: Symbol('CallLog'),
   UsageReadModel: Symbol('UsageReadModel'),
   CallRecords: Symbol('CallRecords'),
+  /** `() => Promise<boolean>`: the database answers and its migrations are applied. */
+  Readiness: Symbol('Readiness'),
   Cache: Symbol('Cache'),
   RateLimiter: Symbol('RateLimiter'),
   SharedStore: Symbol('SharedStore'),

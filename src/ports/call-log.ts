@@ -8,7 +8,7 @@ export interface StoredEvent {
 
 /** How the log's writer is doing (CONTRACT §1 `status.logging`). */
 export interface LogHealth {
-  /** Events accepted but not yet durable. */
+  /** Events accepted but not yet in the database (being written, or waiting out an outage). */
   readonly backlog: number;
   readonly lastError: string | null;
   /** True when the backlog is full and new calls must be refused rather than go unrecorded. */
@@ -20,7 +20,12 @@ export interface LogHealth {
  * record and its aggregates never disagree. Appends are idempotent by event id.
  */
 export interface CallLog {
-  /** Resolves once the events are durable (or safely backlogged, per the adapter's policy). */
+  /**
+   * Resolves once the events are durable: committed to the database, or, while it is
+   * unreachable, in the adapter's durable backlog, which is written to the database (in order,
+   * idempotently) when it answers again. Rejects when neither was possible or the log is full
+   * past its headroom: the caller must then not answer as if the call were recorded.
+   */
   append(events: readonly InferenceEvent[]): Promise<void>;
   /** Events after `afterPosition`, oldest first, for replays. */
   read(afterPosition: number, limit: number): Promise<readonly StoredEvent[]>;

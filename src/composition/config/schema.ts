@@ -37,6 +37,8 @@ export const SPEC: Spec = {
   },
   database: {
     url: leaf(optionalUrl('postgres:', 'postgresql:'), ''),
+    max_backlog: leaf(int(1), 10_000),
+    batch_max: leaf(int(1, 10_000), 1000),
   },
   data_dir: leaf(nonEmpty, '.data'),
   openrouter: {
@@ -103,7 +105,13 @@ export interface Config {
     readonly maxBodyBytes: number;
     readonly shutdownTimeoutMs: number;
   };
-  readonly database: { readonly url: string };
+  readonly database: {
+    readonly url: string;
+    /** Events not yet in the database at which new calls are refused with 503. */
+    readonly maxBacklog: number;
+    /** Most events one group commit writes. */
+    readonly batchMax: number;
+  };
   readonly dataDir: string;
   readonly openrouter: {
     readonly baseUrl: string;

@@ -1,0 +1,49 @@
+import { join, resolve } from 'node:path';
+import type { Knex } from 'knex';
+import { createKnex, migrateLatest, startEmbeddedPostgres } from '../adapters/persistence';
+import type { Config } from './config';
+import type { Lifecycle } from './lifecycle';
+import type { Logger } from './logger';
+
+/** The configured database, migrated. */
+export interface Database {
+  readonly knex: Knex;
+  /** Where it is, without a password. */
+  readonly displayUrl: string;
+}
+
+/**
+ * Opens `database.url`, or, when it is empty, an embedded PostgreSQL under `data_dir` (reusing
+ * one already running there); applies pending migrations. Closing destroys the pool, then stops
+ * the embedded server: the lifecycle runs closers last-registered first, so anything registered
+ * after this (the call log) is flushed while the database is still up.
+ */
+export const openDatabase = async (
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<Database> => {
+  let url = config.database.url;
+  let displayUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@');
+  if (url === '') {
+    const dir = resolve(config.dataDir, 'postgres');
+    const pg = await startEmbeddedPostgres({
+      dir,
+      onLog: (line) => logger.debug({ postgres: line.trim() }, 'embedded PostgreSQL'),
+    });
+    lifecycle.onClose('embedded PostgreSQL', () => pg.stop());
+    ({ url, displayUrl } = pg);
+    logger.info(
+      { url: displayUrl, dir, reused: !pg.owned },
+      `embedded PostgreSQL at ${displayUrl} under ${dir}`,
+    );
+  }
+  const knex = createKnex(url);
+  lifecycle.onClose('database pool', () => knex.destroy());
+  await migrateLatest(knex);
+  return { knex, displayUrl };
+};
+
+/** The call log's backlog journal, kept under `data_dir` so it outlives a restart. */
+export const backlogFile = (config: Config): string =>
+  resolve(join(config.dataDir, 'call-log-backlog.jsonl'));
