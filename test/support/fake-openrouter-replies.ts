@@ -22,7 +22,9 @@ interface ChatBody {
 }
 
 /** Reads the request the adapter sent back into the port's shape, so `answerTo` applies. */
-export const requestOf = (body: ChatBody): CompletionRequest | undefined => {
+export const requestOf = (json: unknown): CompletionRequest | undefined => {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const body = json as ChatBody;
   if (typeof body.model !== 'string' || !Array.isArray(body.messages)) return undefined;
   const messages = body.messages as Array<{ role?: unknown; content?: unknown }>;
   const text = (role: string): string[] =>

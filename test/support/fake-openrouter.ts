@@ -1,53 +1,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  completionReply,
   DEFAULT_FAKE_MODELS,
   errorReply,
-  keyReply,
   messageFor,
-  modelsReply,
-  requestOf,
   type FakePricing,
 } from './fake-openrouter-replies';
+import {
+  actionOf,
+  normalReply,
+  parse,
+  type FakeAction,
+  type FakeRoute,
+  type FakeStep,
+} from './fake-openrouter-steps';
+import { ReceivedLog, type Received } from './fake-openrouter-received';
 
-/** The routes the fake serves, under `/api/v1` (as OpenRouter) or at the root. */
-export type FakeRoute = 'POST /chat/completions' | 'GET /key' | 'GET /models';
-
-/** An HTTP reply with a status other than the normal one, optionally delayed. */
-export interface FakeReply {
-  readonly status: number;
-  /** Sent as the `Retry-After` header: seconds, or an HTTP date. */
-  readonly retryAfter?: string | number;
-  /** OpenRouter's `error.message`; defaults to its usual text for the status. */
-  readonly message?: string;
-  /** Waits this long before replying (a 200 then answers normally). */
-  readonly delayMs?: number;
-}
-
-/**
- * What the fake does with one scripted request: a status (200 answers normally), `reset` (drops
- * the connection), `malformed` (200 with a body that is not JSON), `no-choices` (200 without
- * `choices`), `hang` (never answers), a FakeReply, or a 200 whose body is an error object.
- */
-export type FakeStep =
-  | number
-  | 'reset'
-  | 'malformed'
-  | 'no-choices'
-  | 'hang'
-  | FakeReply
-  | { readonly errorIn200: { readonly code?: number | string; readonly message: string } };
-
-/** One request as the fake received it. */
-export interface Received {
-  readonly method: string;
-  readonly path: string;
-  /** Lower-cased header names, as Node parses them. */
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The parsed JSON body, the raw text when it is not JSON, or undefined for GETs. */
-  readonly body: unknown;
-}
+export type { FakeReply, FakeRoute, FakeStep } from './fake-openrouter-steps';
+export type { Received } from './fake-openrouter-received';
 
 /** How to start the fake. */
 export interface FakeOpenRouterOptions {
@@ -66,29 +36,27 @@ export interface FakeOpenRouterOptions {
 /** The key the fake accepts unless told otherwise. */
 export const FAKE_API_KEY = 'sk-or-fake-key';
 
-const ROUTES: Readonly<Record<string, FakeRoute>> = {
-  'POST /chat/completions': 'POST /chat/completions',
-  'GET /key': 'GET /key',
-  'GET /models': 'GET /models',
-};
+const ROUTES: ReadonlySet<string> = new Set<FakeRoute>([
+  'POST /chat/completions',
+  'GET /key',
+  'GET /models',
+]);
 
 /**
  * A fake OpenRouter on loopback: OpenRouter's reply shapes, deterministic answers (the in-memory
  * gateway's `answerTo`), a required bearer key, and per-request scripted faults for tests.
  */
 export class FakeOpenRouter {
-  /** Every request received, in order (when recording). */
-  readonly received: Received[] = [];
+  private readonly log = new ReceivedLog();
   /** Added before every reply; may be changed while running. */
   latencyMs: number;
   private readonly scripts = new Map<FakeRoute, FakeStep[]>();
   private fallback: FakeStep | undefined;
-  private waiters: Array<{ n: number; resolve: () => void }> = [];
   private readonly auth: string;
   private readonly record: boolean;
   private readonly models: Readonly<Record<string, FakePricing>>;
   private readonly server: Server;
-  private readonly answers = new Map<string, string>();
+  private readonly answers = new Map<string, FakeAction>();
 
   private constructor(options: FakeOpenRouterOptions) {
     this.auth = `Bearer ${options.apiKey ?? FAKE_API_KEY}`;
@@ -144,18 +112,22 @@ export class FakeOpenRouter {
   clear(): void {
     this.scripts.clear();
     this.fallback = undefined;
-    this.received.length = 0;
+    this.log.clear();
+  }
+
+  /** Every request received, in order (when recording). */
+  get received(): readonly Received[] {
+    return this.log.all;
   }
 
   /** Chat completion requests received so far. */
   completions(): Received[] {
-    return this.received.filter((r) => r.method === 'POST');
+    return this.log.all.filter((r) => r.method === 'POST');
   }
 
   /** Resolves once `n` requests in all have been received. */
   requests(n: number): Promise<void> {
-    if (this.received.length >= n) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ n, resolve }));
+    return this.log.count(n);
   }
 
   /** Stops listening and drops open connections (hanging requests included). */
@@ -170,113 +142,72 @@ export class FakeOpenRouter {
     const q = url.indexOf('?');
     const full = q < 0 ? url : url.slice(0, q);
     const path = full.startsWith('/api/v1/') ? full.slice(7) : full;
-    const route = ROUTES[`${req.method} ${path}`];
-    if (!route) {
+    const route = `${req.method} ${path}`;
+    if (!ROUTES.has(route)) {
       this.send(res, 404, JSON.stringify(errorReply(404, `no route ${req.method} ${path}`)));
       return;
     }
     if (req.method !== 'POST') {
-      this.respond(route, req, res, undefined);
+      this.respond(route as FakeRoute, req, res, undefined);
       return;
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString();
-      this.respond(route, req, res, text);
+      this.respond(route as FakeRoute, req, res, text);
     });
   }
 
   private respond(route: FakeRoute, req: IncomingMessage, res: ServerResponse, text?: string) {
     if (this.record) {
-      this.received.push({
+      this.log.add({
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
         // Kept as text when it is not JSON: the read-back shows exactly what arrived.
         body: text === undefined ? undefined : (parse(text) ?? text),
       });
-      this.wake();
     }
     if (route !== 'GET /models' && req.headers.authorization !== this.auth) {
-      this.later(res, 0, () =>
-        this.send(res, 401, JSON.stringify(errorReply(401, messageFor(401)))),
-      );
-      return;
+      const body = JSON.stringify(errorReply(401, messageFor(401)));
+      return this.act({ kind: 'send', status: 401, body, delayMs: 0 }, res);
     }
     const step =
       this.scripts.get(route)?.shift() ??
       (route === 'POST /chat/completions' ? this.fallback : undefined);
-    this.play(step ?? 200, route, req, res, text);
+    if (step === undefined && route === 'POST /chat/completions') return this.answer(res, text);
+    const action =
+      step === undefined
+        ? normalReply(route, text, this.models)
+        : actionOf(step, route, text, this.models);
+    this.act(action, res);
   }
 
-  private play(
-    step: FakeStep,
-    route: FakeRoute,
-    req: IncomingMessage,
-    res: ServerResponse,
-    text: string | undefined,
-  ) {
-    if (step === 'hang') return;
-    if (step === 'reset') {
-      req.socket.destroy();
+  /** The unscripted answer: a pure function of the body, so a bounded memo spares benchmarks. */
+  private answer(res: ServerResponse, text: string | undefined): void {
+    const known = this.answers.get(text ?? '');
+    if (known !== undefined) return this.act(known, res);
+    const action = normalReply('POST /chat/completions', text, this.models);
+    if (this.answers.size >= 1024) this.answers.clear();
+    this.answers.set(text ?? '', action);
+    this.act(action, res);
+  }
+
+  private act(action: FakeAction, res: ServerResponse): void {
+    if (action.kind === 'hang') return;
+    if (action.kind === 'reset') {
+      res.socket?.destroy();
       return;
     }
-    if (step === 'malformed') return this.later(res, 0, () => this.send(res, 200, '{"id":"gen-'));
-    if (step === 'no-choices') {
-      return this.later(res, 0, () =>
-        this.send(res, 200, JSON.stringify({ id: 'gen-none', model: 'x', choices: [], usage: {} })),
-      );
-    }
-    if (typeof step === 'object' && 'errorIn200' in step) {
-      const e = step.errorIn200;
-      return this.later(res, 0, () =>
-        this.send(res, 200, JSON.stringify(errorReply(e.code ?? 502, e.message))),
-      );
-    }
-    const reply: FakeReply = typeof step === 'number' ? { status: step } : step;
-    this.later(res, reply.delayMs ?? 0, () => {
-      if (reply.status !== 200) {
-        const headers =
-          reply.retryAfter === undefined ? undefined : ['retry-after', String(reply.retryAfter)];
-        const text = reply.message ?? messageFor(reply.status);
-        return this.send(
-          res,
-          reply.status,
-          JSON.stringify(errorReply(reply.status, text)),
-          headers,
-        );
-      }
-      this.normal(route, res, text);
-    });
-  }
-
-  private normal(route: FakeRoute, res: ServerResponse, text: string | undefined): void {
-    if (route === 'GET /key') return this.send(res, 200, JSON.stringify(keyReply()));
-    if (route === 'GET /models')
-      return this.send(res, 200, JSON.stringify(modelsReply(this.models)));
-    const known = this.answers.get(text ?? '');
-    if (known !== undefined) return this.send(res, 200, known);
-    const body = text === undefined ? undefined : parse(text);
-    const req = typeof body === 'object' && body !== null ? requestOf(body) : undefined;
-    if (!req)
-      return this.send(res, 400, JSON.stringify(errorReply(400, 'model and messages required')));
-    const reply = JSON.stringify(completionReply(req, this.models));
-    // Answers are pure functions of the body: remembering a bounded few spares benchmarks the work.
-    if (this.answers.size >= 1024) this.answers.clear();
-    this.answers.set(text ?? '', reply);
-    this.send(res, 200, reply);
-  }
-
-  /** Runs `fn` after the latency plus `extraMs`; a client that disconnects cancels it. */
-  private later(res: ServerResponse, extraMs: number, fn: () => void): void {
-    const ms = this.latencyMs + extraMs;
-    if (ms <= 0) return fn();
-    const t = setTimeout(fn, ms);
+    const ms = this.latencyMs + action.delayMs;
+    if (ms <= 0) return this.send(res, action.status, action.body, action.headers);
+    // A client that gives up cancels the wait.
+    const t = setTimeout(() => this.send(res, action.status, action.body, action.headers), ms);
     res.once('close', () => clearTimeout(t));
   }
 
-  private send(res: ServerResponse, status: number, text: string, extra?: string[]): void {
+  private send(res: ServerResponse, status: number, text: string, extra?: readonly string[]): void {
     if (res.destroyed) return;
     const headers = [
       'content-type',
@@ -289,20 +220,4 @@ export class FakeOpenRouter {
     res.writeHead(status, headers);
     res.end(text);
   }
-
-  private wake(): void {
-    if (this.waiters.length === 0) return;
-    const n = this.received.length;
-    const due = this.waiters.filter((w) => w.n <= n);
-    this.waiters = this.waiters.filter((w) => w.n > n);
-    for (const w of due) w.resolve();
-  }
 }
-
-const parse = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};

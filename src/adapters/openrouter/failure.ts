@@ -1,3 +1,5 @@
+import { inferenceError, type InferenceError } from '../../domain';
+
 /** How one upstream attempt failed. */
 export type FailureKind =
   'network' | 'timeout' | 'http' | 'malformed' | 'error-body' | 'no-choices';
@@ -50,3 +52,39 @@ export const networkReason = (e: unknown): string => {
   if (typeof cause?.message === 'string') return cause.message;
   return e instanceof Error ? e.message : 'network error';
 };
+
+/** Attempts made by one call, and how many of them timed out. */
+export interface CallTally {
+  attempts: number;
+  timeouts: number;
+}
+
+/**
+ * The InferenceError for a call whose last attempt failed with `e` (CONTRACT §1): every attempt
+ * timed out → `upstream_timeout`; otherwise `upstream_error` (refused, or retries ran out).
+ */
+export const callFailure = (
+  e: UpstreamFailure,
+  tally: CallTally,
+  timeoutMs: number,
+): InferenceError => {
+  const extra = {
+    attempts: tally.attempts,
+    ...(e.status === undefined ? {} : { upstreamStatus: e.status }),
+  };
+  if (tally.timeouts === tally.attempts) {
+    const each = `${tally.attempts} attempt${tally.attempts === 1 ? '' : 's'} of ${timeoutMs} ms`;
+    return inferenceError('upstream_timeout', `every attempt timed out (${each})`, extra);
+  }
+  const detail = e.retryable
+    ? `gave up after ${tally.attempts} attempts; last: ${e.message}`
+    : e.message;
+  return inferenceError('upstream_error', detail, extra);
+};
+
+/** The InferenceError for a call the open circuit refused without sending anything. */
+export const circuitOpen = (retryAfterMs: number): InferenceError =>
+  inferenceError('unavailable', 'circuit breaker open after consecutive upstream failures', {
+    retryAfterMs,
+    attempts: 0,
+  });

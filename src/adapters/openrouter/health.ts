@@ -1,5 +1,8 @@
+import type { TimeoutPolicy } from 'cockatiel';
 import type { PriceTable } from '../../domain';
 import type { HealthReport } from '../../ports';
+import { networkReason } from './failure';
+import { upstreamError } from './wire';
 
 /** The outcome of one GET to OpenRouter: a reply (any status) or why there was none. */
 export type GetOutcome =
@@ -8,6 +11,47 @@ export type GetOutcome =
 
 /** Sends one GET with a timeout; never rejects. */
 export type Get = (path: '/key' | '/models', withKey: boolean) => Promise<GetOutcome>;
+
+/** What a Get needs: where, who, how long to wait, and how to clean text of the key. */
+export interface GetDeps {
+  readonly fetch: typeof fetch;
+  readonly baseUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeout: TimeoutPolicy;
+  readonly timeoutMs: number;
+  readonly clean: (text: string) => string;
+}
+
+/** A Get over HTTP: GETs carry the attribution headers, and the key only when asked to. */
+export const httpGet =
+  (d: GetDeps): Get =>
+  (path, withKey) => {
+    const { Authorization, 'Content-Type': _json, ...attribution } = d.headers;
+    const headers = withKey && Authorization ? { ...attribution, Authorization } : attribution;
+    return d.timeout.execute(async ({ signal }): Promise<GetOutcome> => {
+      try {
+        const res = await d.fetch(`${d.baseUrl}${path}`, { headers, signal });
+        const text = await res.text();
+        const said = res.ok ? undefined : upstreamError(parseJson(text))?.message;
+        return {
+          status: res.status,
+          text,
+          message: d.clean(`${res.status}${said ? `: ${said}` : ''}`),
+        };
+      } catch (e) {
+        const why = signal.aborted ? `no answer within ${d.timeoutMs} ms` : networkReason(e);
+        return { status: undefined, message: d.clean(why) };
+      }
+    });
+  };
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 const ok = (o: GetOutcome): boolean => o.status !== undefined && o.status >= 200 && o.status < 300;
 const said = (path: string, o: GetOutcome): string =>
@@ -66,13 +110,7 @@ export const perMillion = (perToken: unknown): number | undefined => {
 
 /** The price table in a GET /models reply; models without usable prices are left out. */
 export const pricesFrom = (text: string): PriceTable => {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  const data = (body as { data?: unknown } | null)?.data;
+  const data = (parseJson(text) as { data?: unknown } | null | undefined)?.data;
   if (!Array.isArray(data)) return {};
   const table: Record<string, { input: number; output: number }> = {};
   for (const m of data as Array<{

@@ -8,8 +8,15 @@ import type {
   HealthReport,
   LlmGateway,
 } from '../../ports';
-import { isUpstreamFailure, networkReason, UpstreamFailure } from './failure';
-import { pricesFrom, probeUpstream, type GetOutcome } from './health';
+import {
+  callFailure,
+  circuitOpen,
+  isUpstreamFailure,
+  networkReason,
+  UpstreamFailure,
+  type CallTally,
+} from './failure';
+import { httpGet, pricesFrom, probeUpstream, type Get } from './health';
 import {
   makePolicies,
   type Policies,
@@ -22,7 +29,6 @@ import {
   completionOf,
   httpFailure,
   scrub,
-  upstreamError,
   upstreamHeaders,
   type UpstreamIdentity,
 } from './wire';
@@ -40,16 +46,11 @@ export type GatewayEvent =
 
 /** Collaborators, all optional: real ones by default. */
 export interface OpenRouterDeps {
-  /** Default: the global fetch (undici, pooled keep-alive connections). */
+  /** Default: the global fetch (undici: pooled keep-alive connections). */
   readonly fetch?: typeof fetch;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
   readonly onEvent?: (e: GatewayEvent) => void;
-}
-
-interface Run {
-  attempts: number;
-  timeouts: number;
 }
 
 /**
@@ -62,40 +63,45 @@ export class OpenRouterGateway implements LlmGateway {
   private readonly headers: Record<string, string>;
   private readonly fetch: typeof fetch;
   private readonly emit: (e: GatewayEvent) => void;
+  private readonly get: Get;
 
   constructor(
     private readonly s: OpenRouterSettings,
     deps: OpenRouterDeps = {},
   ) {
+    // Looked up per call, so a test or APM that swaps the global fetch is honoured.
     this.fetch = deps.fetch ?? ((input, init) => fetch(input, init));
     this.emit = deps.onEvent ?? (() => undefined);
     this.headers = upstreamHeaders(s);
     this.policies = makePolicies(s, deps.random ?? Math.random, this.emit);
+    this.get = httpGet({
+      fetch: this.fetch,
+      baseUrl: s.baseUrl,
+      headers: this.headers,
+      timeout: this.policies.probeTimeout,
+      timeoutMs: s.timeoutMs,
+      clean: (text) => scrub(text, s.apiKey),
+    });
   }
 
   complete(req: CompletionRequest): ResultAsync<Completion, InferenceError> {
     if (this.s.apiKey === '') {
-      return errAsync(
-        inferenceError('unavailable', 'no OpenRouter API key is configured', { attempts: 0 }),
-      );
+      const detail = 'no OpenRouter API key is configured';
+      return errAsync(inferenceError('unavailable', detail, { attempts: 0 }));
     }
-    const run: Run = { attempts: 0, timeouts: 0 };
+    const tally: CallTally = { attempts: 0, timeouts: 0 };
     const body = chatBody(req);
     const settled = this.policies.policy
-      .execute(({ signal }) => this.attempt(req.model, body, signal, run))
+      .execute(({ signal }) => this.attempt(req.model, body, signal, tally))
       .then(
         (c) => ok<Completion, InferenceError>(c),
-        (e: unknown) => err<Completion, InferenceError>(this.failureOf(e, run)),
+        (e: unknown) => err<Completion, InferenceError>(this.failureOf(e, tally)),
       );
     return new ResultAsync(settled);
   }
 
   probe(): Promise<HealthReport> {
-    return probeUpstream(
-      (path, withKey) => this.get(path, withKey),
-      this.s.apiKey !== '',
-      Date.now,
-    );
+    return probeUpstream(this.get, this.s.apiKey !== '', Date.now);
   }
 
   async prices(): Promise<PriceTable> {
@@ -107,35 +113,28 @@ export class OpenRouterGateway implements LlmGateway {
     return this.policies.state();
   }
 
-  /** One upstream attempt; throws an UpstreamFailure the policies classify. */
+  /** One upstream attempt; throws an UpstreamFailure for the policies to classify. */
   private async attempt(
     model: string,
     body: string,
     signal: AbortSignal,
-    run: Run,
+    tally: CallTally,
   ): Promise<Completion> {
-    const attempt = ++run.attempts;
+    const attempt = ++tally.attempts;
     this.emit({ type: 'AttemptStarted', attempt, model });
     let res: Response;
     let text: string;
     try {
-      res = await this.fetch(`${this.s.baseUrl}/chat/completions`, {
-        method: 'POST',
-        headers: this.headers,
-        body,
-        signal,
-      });
+      const url = `${this.s.baseUrl}/chat/completions`;
+      res = await this.fetch(url, { method: 'POST', headers: this.headers, body, signal });
       text = await res.text();
     } catch (e) {
       if (signal.aborted) {
-        run.timeouts++;
+        tally.timeouts++;
         throw new UpstreamFailure('timeout', `no answer within ${this.s.timeoutMs} ms`, true);
       }
-      throw new UpstreamFailure(
-        'network',
-        this.clean(`OpenRouter unreachable: ${networkReason(e)}`),
-        true,
-      );
+      const why = scrub(`OpenRouter unreachable: ${networkReason(e)}`, this.s.apiKey);
+      throw new UpstreamFailure('network', why, true);
     }
     if (res.status < 200 || res.status > 299) {
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now());
@@ -145,63 +144,9 @@ export class OpenRouterGateway implements LlmGateway {
   }
 
   /** The InferenceError for a failed call; anything unexpected is a bug and is rethrown. */
-  private failureOf(e: unknown, run: Run): InferenceError {
-    if (isBrokenCircuitError(e)) {
-      return inferenceError(
-        'unavailable',
-        'circuit breaker open after consecutive upstream failures',
-        {
-          retryAfterMs: this.policies.reopensInMs(),
-          attempts: 0,
-        },
-      );
-    }
+  private failureOf(e: unknown, tally: CallTally): InferenceError {
+    if (isBrokenCircuitError(e)) return circuitOpen(this.policies.reopensInMs());
     if (!isUpstreamFailure(e)) throw e;
-    const extra = {
-      attempts: run.attempts,
-      ...(e.status === undefined ? {} : { upstreamStatus: e.status }),
-    };
-    if (run.timeouts === run.attempts) {
-      const each = `${run.attempts} attempt${run.attempts === 1 ? '' : 's'} of ${this.s.timeoutMs} ms`;
-      return inferenceError('upstream_timeout', `every attempt timed out (${each})`, extra);
-    }
-    const detail = e.retryable
-      ? `gave up after ${run.attempts} attempts; last: ${e.message}`
-      : e.message;
-    return inferenceError('upstream_error', detail, extra);
-  }
-
-  /** One GET for the health check or the price list, bounded by the per-attempt timeout. */
-  private async get(path: '/key' | '/models', withKey: boolean): Promise<GetOutcome> {
-    const headers = { ...this.headers };
-    delete headers['Content-Type'];
-    if (!withKey) delete headers.Authorization;
-    return this.policies.probeTimeout.execute(async ({ signal }): Promise<GetOutcome> => {
-      try {
-        const res = await this.fetch(`${this.s.baseUrl}${path}`, { headers, signal });
-        const text = await res.text();
-        const said = res.ok ? '' : upstreamError(safeParse(text))?.message;
-        return {
-          status: res.status,
-          text,
-          message: this.clean(`${res.status}${said ? `: ${said}` : ''}`),
-        };
-      } catch (e) {
-        const why = signal.aborted ? `no answer within ${this.s.timeoutMs} ms` : networkReason(e);
-        return { status: undefined, message: this.clean(why) };
-      }
-    });
-  }
-
-  private clean(text: string): string {
-    return scrub(text, this.s.apiKey);
+    return callFailure(e, tally, this.s.timeoutMs);
   }
 }
-
-const safeParse = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};

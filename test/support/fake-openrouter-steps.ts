@@ -1,0 +1,109 @@
+import {
+  completionReply,
+  errorReply,
+  keyReply,
+  messageFor,
+  modelsReply,
+  requestOf,
+  type FakePricing,
+} from './fake-openrouter-replies';
+
+/** The routes the fake serves, under `/api/v1` (as OpenRouter) or at the root. */
+export type FakeRoute = 'POST /chat/completions' | 'GET /key' | 'GET /models';
+
+/** An HTTP reply with a status other than the normal one, optionally delayed. */
+export interface FakeReply {
+  readonly status: number;
+  /** Sent as the `Retry-After` header: seconds, or an HTTP date. */
+  readonly retryAfter?: string | number;
+  /** OpenRouter's `error.message`; defaults to its usual text for the status. */
+  readonly message?: string;
+  /** Waits this long before replying (a 200 then answers normally). */
+  readonly delayMs?: number;
+}
+
+/**
+ * What the fake does with one scripted request: a status (200 answers normally), `reset` (drops
+ * the connection), `malformed` (200 with a body that is not JSON), `no-choices` (200 without
+ * `choices`), `hang` (never answers), a FakeReply, or a 200 whose body is an error object.
+ */
+export type FakeStep =
+  | number
+  | 'reset'
+  | 'malformed'
+  | 'no-choices'
+  | 'hang'
+  | FakeReply
+  | { readonly errorIn200: { readonly code?: number | string; readonly message: string } };
+
+/** What the server does: nothing (hang), drop the connection, or send a reply. */
+export type FakeAction =
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'reset' }
+  | {
+      readonly kind: 'send';
+      readonly status: number;
+      readonly body: string;
+      readonly headers?: readonly string[];
+      readonly delayMs: number;
+    };
+
+const send = (status: number, body: object | string, delayMs = 0, headers?: string[]) =>
+  ({
+    kind: 'send',
+    status,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    delayMs,
+    ...(headers ? { headers } : {}),
+  }) as const;
+
+/** The normal answer of a route; a chat body without model or messages is a 400. */
+export const normalReply = (
+  route: FakeRoute,
+  text: string | undefined,
+  models: Readonly<Record<string, FakePricing>>,
+): FakeAction => {
+  if (route === 'GET /key') return send(200, keyReply());
+  if (route === 'GET /models') return send(200, modelsReply(models));
+  const req = requestOf(parse(text));
+  if (!req) return send(400, errorReply(400, 'model and messages required'));
+  return send(200, completionReply(req, models));
+};
+
+/** What a step does (pure: the server carries it out). */
+export const actionOf = (
+  step: FakeStep,
+  route: FakeRoute,
+  text: string | undefined,
+  models: Readonly<Record<string, FakePricing>>,
+): FakeAction => {
+  if (step === 'hang' || step === 'reset') return { kind: step };
+  if (step === 'malformed') return send(200, '{"id":"gen-');
+  if (step === 'no-choices')
+    return send(200, { id: 'gen-none', model: 'x', choices: [], usage: {} });
+  if (typeof step === 'object' && 'errorIn200' in step) {
+    return send(200, errorReply(step.errorIn200.code ?? 502, step.errorIn200.message));
+  }
+  const r: FakeReply = typeof step === 'number' ? { status: step } : step;
+  if (r.status === 200) {
+    const normal = normalReply(route, text, models);
+    return normal.kind === 'send' ? { ...normal, delayMs: r.delayMs ?? 0 } : normal;
+  }
+  const headers = r.retryAfter === undefined ? undefined : ['retry-after', String(r.retryAfter)];
+  return send(
+    r.status,
+    errorReply(r.status, r.message ?? messageFor(r.status)),
+    r.delayMs,
+    headers,
+  );
+};
+
+/** The JSON in `text`, or undefined. */
+export const parse = (text: string | undefined): unknown => {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
