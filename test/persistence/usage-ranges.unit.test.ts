@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { usageRanges, type GrainRange } from '../../src/adapters/persistence/usage-ranges';
+
+const MIN = 60_000;
+const LEN = { minute: MIN, hour: 60 * MIN, day: 1440 * MIN } as const;
+const T0 = Date.UTC(2026, 0, 1);
+
+/** Which ranges hold the bucket of `grain` that contains minute `m`. */
+const holders = (ranges: GrainRange[], m: number) =>
+  ranges.filter((r) => {
+    const start = Math.floor(m / LEN[r.grain]) * LEN[r.grain];
+    return (r.from === undefined || start >= r.from) && (r.to === undefined || start < r.to);
+  });
+
+describe('usageRanges', () => {
+  it('covers whole days with day rows and only the ragged ends with finer ones', () => {
+    const since = T0 + 23 * LEN.hour + 59 * MIN;
+    const until = T0 + 3 * LEN.day + 2 * LEN.hour + 3 * MIN;
+    expect(usageRanges(since, until)).toEqual([
+      { grain: 'minute', from: since, to: T0 + LEN.day },
+      { grain: 'day', from: T0 + LEN.day, to: T0 + 3 * LEN.day },
+      { grain: 'hour', from: T0 + 3 * LEN.day, to: T0 + 3 * LEN.day + 2 * LEN.hour },
+      { grain: 'minute', from: T0 + 3 * LEN.day + 2 * LEN.hour, to: until },
+    ]);
+  });
+
+  it('reads only day rows for an open window, and nothing for an empty one', () => {
+    expect(usageRanges()).toEqual([{ grain: 'day', from: undefined, to: undefined }]);
+    expect(usageRanges(T0, T0)).toEqual([]);
+  });
+
+  it('counts every minute of any window exactly once, and none outside, in at most 5 ranges', () => {
+    const minute = fc.integer({ min: -3000, max: 8000 }).map((m) => T0 + m * MIN);
+    const bound = fc.option(minute, { nil: undefined });
+    fc.assert(
+      fc.property(bound, bound, fc.array(minute, { maxLength: 40 }), (a, b, probes) => {
+        const [since, until] = a !== undefined && b !== undefined && b < a ? [b, a] : [a, b];
+        const ranges = usageRanges(since, until);
+        expect(ranges.length).toBeLessThanOrEqual(5);
+        for (const r of ranges) {
+          if (r.from !== undefined) expect(r.from % LEN[r.grain]).toBe(0);
+          if (r.to !== undefined) expect(r.to % LEN[r.grain]).toBe(0);
+        }
+        const edges = [since, until].filter((x): x is number => x !== undefined);
+        for (const m of [...probes, ...edges, ...edges.map((x) => x - MIN)]) {
+          const inside = (since === undefined || m >= since) && (until === undefined || m < until);
+          expect(holders(ranges, m)).toHaveLength(inside ? 1 : 0);
+        }
+      }),
+      { numRuns: 500, seed: 3 },
+    );
+  });
+});
