@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { InMemoryCache, ManualClock } from '../../src/adapters/in-memory';
 import { answer, cacheContract } from './cache.contract';
 
@@ -33,5 +34,39 @@ describe('InMemoryCache eviction', () => {
     expect(cache.peek('a')).toBeUndefined();
     clock.advance(59_000);
     expect(cache.peek('b')).toBeUndefined();
+  });
+});
+
+describe('InMemoryCache against a model LRU', () => {
+  it('agrees with a plain list in order of use (expired entries dropped when read)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('get' as const), key: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 8_000 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 }), fc.array(op, { maxLength: 60 }), (max, ops) => {
+        const clock = new ManualClock();
+        const cache = new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: max });
+        let model: Array<{ key: string; text: string; expiresAt: number }> = [];
+        ops.forEach((o, i) => {
+          if (o.kind === 'wait') return clock.advance(o.ms);
+          const key = `k${o.key}`;
+          const found = model.find((e) => e.key === key);
+          model = model.filter((e) => e !== found);
+          if (o.kind === 'get') {
+            const live = found && found.expiresAt > clock.now() ? found : undefined;
+            expect(cache.peek(key)?.text).toBe(live?.text);
+            if (live) model.push(live);
+            return;
+          }
+          cache.put(key, answer(`${i}`));
+          if (max > 0) model.push({ key, text: `${i}`, expiresAt: clock.now() + 60_000 });
+          model = model.slice(Math.max(0, model.length - max));
+        });
+        expect(cache.stats().entries).toBe(model.filter((e) => e.expiresAt > clock.now()).length);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
