@@ -38,7 +38,9 @@ export const openDatabase = async (
       `embedded PostgreSQL at ${displayUrl} under ${dir}`,
     );
   }
-  const knex = createKnex(url);
+  const knex = createKnex(url, {
+    onWarning: (message) => logger.debug({ knex: message }, 'database client warning'),
+  });
   lifecycle.onClose('database pool', () => knex.destroy());
   await migrateLatest(knex);
   return { knex, displayUrl };

@@ -5,7 +5,7 @@ import {
   type LogSink,
 } from '../../src/adapters/persistence';
 import { SystemClock } from '../../src/adapters/system/system-clock';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useTestDatabase } from '../support/test-database';
 import { callLogContract } from './call-log.contract';
 import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
@@ -14,22 +14,22 @@ import { usageReadModelContract } from './usage-read-model.contract';
 const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe('Knex event store (PostgreSQL)', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  const database = useTestDatabase();
 
   const make: SubjectFactory = async () => {
-    const log = new KnexCallLog(db.knex, { clock: new SystemClock(), log: silent, batchMax: 50 });
+    const log = new KnexCallLog(database().knex, {
+      clock: new SystemClock(),
+      log: silent,
+      batchMax: 50,
+    });
     await log.start();
     return {
       log,
-      usage: new KnexUsageReadModel(db.knex),
-      records: new KnexCallRecords(db.knex),
+      usage: new KnexUsageReadModel(database().knex),
+      records: new KnexCallRecords(database().knex),
       dispose: async () => {
         await log.close();
-        await db.reset();
+        await database().reset();
       },
     };
   };

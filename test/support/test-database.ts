@@ -65,6 +65,24 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
   };
 };
 
+/**
+ * Registers a fresh database for the enclosing suite (created before its tests, dropped after)
+ * with timeouts that allow for a first embedded server start; returns a getter for it.
+ */
+export const useTestDatabase = (): (() => TestDatabase) => {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  }, 120_000);
+  afterAll(async () => {
+    await db?.drop();
+  }, 30_000);
+  return () => {
+    if (!db) throw new Error('the test database did not start');
+    return db;
+  };
+};
+
 const admin = async (url: string, sql: string): Promise<void> => {
   const client = new Client({ connectionString: url });
   await client.connect();

@@ -16,6 +16,11 @@ export interface PoolOptions {
   readonly poolMax?: number;
   /** How long a query may wait for a connection before failing. */
   readonly acquireTimeoutMs?: number;
+  /**
+   * Where knex's own warnings go (lost connections while the server is down); default nowhere,
+   * as the call log already reports what failed, once and in context.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -32,6 +37,12 @@ export const createKnex = (url: string, opts: PoolOptions = {}): Knex =>
     },
     pool: { min: 0, max: opts.poolMax ?? 10 },
     acquireConnectionTimeout: opts.acquireTimeoutMs ?? 10_000,
+    log: {
+      warn: (m: unknown) => opts.onWarning?.(String(m)),
+      error: (m: unknown) => opts.onWarning?.(String(m)),
+      deprecate: (m: unknown) => opts.onWarning?.(String(m)),
+      debug: () => undefined,
+    },
   });
 
 /** Applies every pending migration. */

@@ -6,6 +6,7 @@
  * server's whole directory goes with it.
  */
 export const SUPERVISOR_SOURCE = `
+process.title = 'headspace-embedded-postgres';
 const send = (m) => { if (process.connected) process.send(m); };
 const text = (e) => String((e && e.message) || e || 'PostgreSQL exited while starting');
 process.once('message', async (cfg) => {

@@ -1,0 +1,58 @@
+import {
+  createKnex,
+  isReady,
+  migrateLatest,
+  migrationConfig,
+} from '../../src/adapters/persistence';
+import { useTestDatabase } from '../support/test-database';
+
+const TABLES = [
+  'inference_calls',
+  'inference_events',
+  'projection_checkpoints',
+  'usage_aggregates',
+];
+
+describe('migrations', () => {
+  const database = useTestDatabase();
+
+  const tables = async (): Promise<string[]> =>
+    (
+      await database().knex.raw(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex%' ORDER BY 1",
+      )
+    ).rows.map((r: { tablename: string }) => r.tablename);
+
+  it('roll all the way down and up again; readiness follows', async () => {
+    expect(await tables()).toEqual(TABLES);
+    expect(await isReady(database().knex)).toBe(true);
+    await database().knex.migrate.rollback(migrationConfig, true);
+    expect(await tables()).toEqual([]);
+    expect(await isReady(database().knex)).toBe(false);
+    await migrateLatest(database().knex);
+    expect(await tables()).toEqual(TABLES);
+    expect(await isReady(database().knex)).toBe(true);
+  });
+
+  it('keep the event log append-only', async () => {
+    await database().knex.raw(
+      "INSERT INTO inference_events (event_id, type, occurred_at, data) VALUES (gen_random_uuid(), 'InferenceFailed', now(), '{}')",
+    );
+    await expect(database().knex.raw('UPDATE inference_events SET type = $$x$$')).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(database().knex.raw('DELETE FROM inference_events')).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(database().knex.raw('TRUNCATE inference_events')).rejects.toThrow(/append-only/);
+  });
+
+  it('is not ready when the database does not answer', async () => {
+    const nowhere = createKnex('postgres://postgres@127.0.0.1:1/none', { acquireTimeoutMs: 500 });
+    try {
+      expect(await isReady(nowhere)).toBe(false);
+    } finally {
+      await nowhere.destroy();
+    }
+  });
+});
