@@ -21,7 +21,15 @@ local function clock(given)
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function tokensOf(id) return tonumber(redis.call('HGET', toks, id)) or 0 end
+local function tokensOf(ids)
+  local n = 0
+  for i = 1, #ids, 500 do
+    for _, t in ipairs(redis.call('HMGET', toks, unpack(ids, i, math.min(i + 499, #ids)))) do
+      n = n + (tonumber(t) or 0)
+    end
+  end
+  return n
+end
 `;
 
 /** ARGV: callsPerMinute, tokensPerMinute, maxWaitMs, maxQueue, tokens, now ('' = TIME). */
@@ -35,10 +43,7 @@ if not (last and sum) then
   -- First use, or state lost while slots remain: rebuild it from the slots.
   local top = redis.call('ZRANGE', slots, -1, -1, 'WITHSCORES')
   last = tonumber(top[2]) or now
-  sum = 0
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', slots, '(' .. (last - W), '+inf')) do
-    sum = sum + tokensOf(id)
-  end
+  sum = tokensOf(redis.call('ZRANGEBYSCORE', slots, '(' .. (last - W), '+inf'))
 end
 -- Slots no admission window (past last - W) nor status window (past now - W) can hold.
 local stale = math.min(now, last) - W
@@ -50,9 +55,7 @@ if #old > 0 then redis.call('ZREMRANGEBYSCORE', slots, '-inf', stale) end
 local bound = last - W
 local function advance(to)
   if to <= bound then return end
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', slots, '(' .. bound, to)) do
-    sum = sum - tokensOf(id)
-  end
+  sum = sum - tokensOf(redis.call('ZRANGEBYSCORE', slots, '(' .. bound, to))
   bound = to
 end
 local at = math.max(now, last)
@@ -99,11 +102,12 @@ end
 return 1
 `);
 
-/** ARGV: now ('' = TIME). Returns calls and tokens in the window ending now, and waiting slots. */
+/**
+ * ARGV: now ('' = TIME). Returns calls and tokens in the window ending now, and waiting slots:
+ * O(calls in the window), at most calls_per_minute, read at most once a second for status.
+ */
 export const SNAPSHOT = new LuaScript(`${PRELUDE}
 local now = clock(ARGV[1])
 local ids = redis.call('ZRANGEBYSCORE', slots, '(' .. (now - W), now)
-local sum = 0
-for _, id in ipairs(ids) do sum = sum + tokensOf(id) end
-return { #ids, sum, redis.call('ZCOUNT', slots, '(' .. now, '+inf') }
+return { #ids, tokensOf(ids), redis.call('ZCOUNT', slots, '(' .. now, '+inf') }
 `);

@@ -1,0 +1,69 @@
+import { InMemoryCache, ManualClock } from '../src/adapters/in-memory';
+import { createRedisClient, RedisCache, RedisLink } from '../src/adapters/redis';
+import { SystemClock } from '../src/adapters/system/system-clock';
+import { cacheKey } from '../src/domain';
+import type { CachedAnswer } from '../src/ports';
+import { benchRedisUrl, measure, table, type OpLatency } from './op-latency';
+
+/**
+ * Cache lookup latency, in process (NFR3: p99 ≤ 20 µs) and through Redis.
+ * Usage: `npm run bench:cache -- [ops]`.
+ */
+const answer = (i: number): CachedAnswer => ({
+  text: `answer ${i} `.repeat(40),
+  model: 'anthropic/claude-haiku-4.5',
+  inputTokens: 120,
+  outputTokens: 340,
+  costNanos: 1_820_000,
+  sourceCallId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+});
+
+const main = async (): Promise<void> => {
+  const ops = Number(process.argv[2] ?? 200_000);
+  const entries = 10_000;
+  const keys = Array.from({ length: entries }, (_, i) =>
+    cacheKey({ model: 'anthropic/claude-haiku-4.5', input: `question ${i}`, temperature: 0 }),
+  );
+  const clock = new SystemClock();
+  const local = new InMemoryCache(clock, { ttlSeconds: 3600, maxEntries: entries });
+  keys.forEach((k, i) => local.put(k, answer(i)));
+  const input = 'x'.repeat(2000);
+  const rows: OpLatency[] = [
+    await measure('get, hit (10 000 entries, full)', ops, (i) => local.get(keys[i % entries]!)),
+    await measure('get, miss', ops, (i) => local.get(`missing-${i}`)),
+    await measure('set (evicting the oldest)', ops, (i) => local.set(`new-${i}`, answer(i))),
+    await measure('cacheKey of a 2 000-char request', ops / 4, (i) =>
+      cacheKey({ model: 'm', system: 'be brief', input: input + i, maxOutputTokens: 256 }),
+    ),
+  ];
+  console.log(table(`In process: InMemoryCache (${ops} ops each)`, rows));
+
+  const link = new RedisLink(createRedisClient(benchRedisUrl()), clock);
+  await link.connect();
+  if (!link.usable()) {
+    console.log(`Redis: skipped (${link.status().warning})`);
+    await link.close();
+    return;
+  }
+  const n = Math.min(ops, 20_000);
+  const prefix = `bench:${process.pid}:`;
+  const opts = { keyPrefix: prefix, ttlSeconds: 600 };
+  const near = new InMemoryCache(clock, { ttlSeconds: 600, maxEntries: entries });
+  const twoLevel = new RedisCache(link, near, opts);
+  // No local entries: every read goes to Redis.
+  const none = new InMemoryCache(new ManualClock(), { ttlSeconds: 600, maxEntries: 0 });
+  const remoteOnly = new RedisCache(link, none, opts);
+  const redisRows = [
+    await measure('PING, for reference: one round trip', n, () => link.client.ping()),
+    await measure('set (local + Redis)', n, (i) => twoLevel.set(keys[i % entries]!, answer(i))),
+    await measure('get, local hit', n, (i) => twoLevel.get(keys[i % entries]!)),
+    await measure('get, Redis hit (local miss)', n, (i) => remoteOnly.get(keys[i % entries]!)),
+    await measure('get, miss in both', n, (i) => remoteOnly.get(`missing-${i}`)),
+  ];
+  console.log(table(`RedisCache over InMemoryCache, Redis on loopback (${n} ops each)`, redisRows));
+  const c = link.client;
+  for (const k of keys) await c.del(`${prefix}cache:v1:${k}`);
+  await link.close();
+};
+
+void main();
