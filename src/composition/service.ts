@@ -68,6 +68,7 @@ export const createInferenceService = async (
     const gateway = await c.getAsync<LlmGateway>(TOKENS.LlmGateway);
     const prices = c.get<PriceBook>(TOKENS.PriceBook);
     const publisher = c.get<EventEmitterPublisher>(TOKENS.Publisher);
+    const isReady = await c.getAsync<() => Promise<boolean>>(TOKENS.Readiness);
     if (options.background !== false) {
       startBackground(c.get<Clock>(TOKENS.Clock), config, lifecycle, health, gateway, prices);
     }
@@ -77,7 +78,7 @@ export const createInferenceService = async (
       usage: (params = {}) => getUsage(params),
       calls: (params = {}) => listCalls(params),
       checkHealth: () => health.check(),
-      ready: () => Promise.resolve({ ready: true, detail: null }),
+      ready: () => readiness(isReady),
       events: publisher.emitter,
       config,
       close: () => lifecycle.close((name, e) => logger.error({ err: e }, `closing ${name} failed`)),
@@ -87,6 +88,19 @@ export const createInferenceService = async (
     throw e;
   }
 };
+
+/** Readiness in words: the check answers a boolean and never rejects by contract; be sure. */
+const readiness = (isReady: () => Promise<boolean>): Promise<Readiness> =>
+  isReady().then(
+    (ready) => ({
+      ready,
+      detail: ready ? null : 'database: does not answer, or migrations are pending',
+    }),
+    (e: unknown) => ({
+      ready: false,
+      detail: `database: ${e instanceof Error ? e.message : String(e)}`,
+    }),
+  );
 
 /** Health checks and price refreshes: one now, then every interval; never blocking start-up. */
 const startBackground = (

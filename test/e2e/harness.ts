@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/composition/server';
 import type { ServiceOptions } from '../../src/composition/options';
+import { createTestDatabase } from '../support/test-database';
 
 /** A config tree as in config.yaml (partial; the defaults fill the rest). */
 export type ConfigValues = Record<string, unknown>;
@@ -35,20 +36,31 @@ export interface TestServer extends RunningServer {
   infer(body: unknown, headers?: Record<string, string>): Promise<Response>;
 }
 
-/** Starts the real server in this process on a free loopback port; the environment is ignored. */
+/**
+ * Starts the real server in this process on a free loopback port, recording into a fresh
+ * PostgreSQL database of its own (test/support/test-database.ts: TEST_DATABASE_URL, else
+ * testcontainers, else embedded), or in memory with `memory: true`. The environment is ignored.
+ * `shutdown()` also drops the database.
+ */
 export const startTestServer = async (
   config: ConfigValues,
   options: Omit<ServiceOptions, 'config' | 'env'> = {},
 ): Promise<TestServer> => {
+  const db = options.memory ? undefined : await createTestDatabase();
+  const database = db ? { database: { url: db.url } } : {};
   const running = await startServer({
-    memory: true,
     background: false,
     ...options,
-    config: merge(BASE_CONFIG, config),
+    memory: options.memory ?? false,
+    config: merge(merge(BASE_CONFIG, database), config),
     env: {},
     logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),
+  }).catch(async (e: unknown) => {
+    await db?.drop();
+    throw e;
   });
   const fetchAt = (path: string, init?: RequestInit) => fetch(`${running.url}${path}`, init);
+  const shutdown = running.shutdown;
   return Object.assign(running, {
     fetch: fetchAt,
     infer: (body: unknown, headers: Record<string, string> = {}) =>
@@ -57,6 +69,11 @@ export const startTestServer = async (
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
+    shutdown: async () => {
+      const report = await shutdown();
+      await db?.drop();
+      return report;
+    },
   });
 };
 

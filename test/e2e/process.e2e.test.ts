@@ -1,13 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
+import { createTestDatabase } from '../support/test-database';
 import { listeningUrl, logLines, spawnServer, type ServerProcess } from './process-harness';
 
 // Spawning node with tsx compiles on the fly: allow for a busy machine.
 jest.setTimeout(120_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'hs-process-'));
+// Run as root, embedded PostgreSQL drops to the postgres user, who must reach its data dir.
+chmodSync(dir, 0o755);
 const configFile = (name: string, yaml: string): string => {
   const path = join(dir, name);
   writeFileSync(path, yaml);
@@ -21,7 +24,33 @@ describe('the server process (src/main.ts)', () => {
     running = undefined;
   });
 
-  it('starts with no key, prints its summary, serves degraded, exits 0 on SIGTERM', async () => {
+  it('the README path: no database, no key — embedded PostgreSQL, degraded, records kept across restarts', async () => {
+    const dataDir = join(dir, 'data');
+    const config = configFile('fresh.yaml', `server: { port: 0 }\ndata_dir: ${dataDir}\n`);
+    const post = (url: string) =>
+      fetch(`${url}/api/inference`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ level: 'turn', purpose: 'p', input: 'no key yet' }),
+      });
+    for (const round of [1, 2]) {
+      running = spawnServer(['--config', config]);
+      const url = await listeningUrl(running);
+      expect(running.stdout()).toMatch(/database: embedded PostgreSQL under /);
+      expect(running.stdout()).toMatch(/DEGRADED: no OpenRouter API key/);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect((await post(url)).status).toBe(503);
+      const page = (await (await fetch(`${url}/api/inference/calls`)).json()) as {
+        calls: Array<{ status: string }>;
+      };
+      // The first run's record is still there after a clean stop and a restart.
+      expect(page.calls.map((c) => c.status)).toEqual(Array(round).fill('failed'));
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+    }
+  });
+
+  it('--memory: prints its summary, serves degraded with auth, logs the request id, exits 0', async () => {
     const config = configFile('ok.yaml', 'server: { port: 0 }\n');
     running = spawnServer(['--memory', '--config', config], { INFERENCE_API_TOKEN: 'tok-e2e' });
     const url = await listeningUrl(running);
@@ -67,9 +96,11 @@ describe('the server process (src/main.ts)', () => {
   it('SIGTERM with calls in flight: every call answered and recorded, then exit 0', async () => {
     // The fake answers after a delay, so the calls are still upstream when the signal lands.
     const fake = await FakeOpenRouter.start({ latencyMs: 400 });
+    const db = await createTestDatabase();
     try {
       const config = configFile('inflight.yaml', 'server: { port: 0 }\n');
-      running = spawnServer(['--memory', '--config', config], {
+      running = spawnServer(['--config', config], {
+        DATABASE_URL: db.url,
         OPENROUTER_BASE_URL: fake.baseUrl,
         OPENROUTER_API_KEY: FAKE_API_KEY,
       });
@@ -97,8 +128,12 @@ describe('the server process (src/main.ts)', () => {
         forced: false,
       });
       expect(running.stdout()).not.toContain(FAKE_API_KEY);
+      const rows = await db.knex('inference_calls').select('status', 'input_tokens');
+      expect(rows).toHaveLength(n);
+      expect(rows.every((r: { status: string }) => r.status === 'succeeded')).toBe(true);
     } finally {
       await fake.close();
+      await db.drop();
     }
   });
 });

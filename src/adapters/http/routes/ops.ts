@@ -20,7 +20,7 @@ export const opsRoutes = (
       detail: e instanceof Error ? e.message : 'readiness check failed',
     }));
     if (r.ready) ctx.body = { status: 'ready' };
-    else sendProblem(ctx, problem('unavailable', `database: ${r.detail ?? 'not ready'}`));
+    else sendProblem(ctx, problem('unavailable', r.detail ?? 'database: not ready'));
   });
 
   router.get('/api/openapi.json', (ctx) => {
