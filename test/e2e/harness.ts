@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/composition/server';
 import type { ServiceOptions } from '../../src/composition/options';
@@ -47,7 +50,9 @@ export const startTestServer = async (
   options: Omit<ServiceOptions, 'config' | 'env'> = {},
 ): Promise<TestServer> => {
   const db = options.memory ? undefined : await createTestDatabase();
-  const database = db ? { database: { url: db.url } } : {};
+  // A data_dir of its own: the call log's backlog journal lives there.
+  const dataDir = mkdtempSync(join(tmpdir(), 'hs-e2e-'));
+  const database = { data_dir: dataDir, ...(db ? { database: { url: db.url } } : {}) };
   const running = await startServer({
     background: false,
     ...options,
@@ -72,6 +77,7 @@ export const startTestServer = async (
     shutdown: async () => {
       const report = await shutdown();
       await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
       return report;
     },
   });
