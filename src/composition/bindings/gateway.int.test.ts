@@ -52,6 +52,38 @@ describe('the OpenRouter binding: start-up and status for each kind of upstream 
     expect(fake.completions().length).toBeGreaterThan(0);
   });
 
+  it('attempts and OpenRouter’s message reach the call record', async () => {
+    svc = await createInferenceService({
+      config: {
+        openrouter: {
+          base_url: fake.baseUrl,
+          api_key: FAKE_API_KEY,
+          cache: { enabled: false },
+          retry: { max_attempts: 3, base_delay_ms: 0, max_delay_ms: 0 },
+        },
+      },
+      env: {},
+      memory: true,
+      background: false,
+    });
+    fake.script(503, 429, 200, 402);
+    const ok = await svc.infer({ level: 'task', purpose: 'p', input: 'third time lucky' });
+    const refused = await svc.infer({ level: 'task', purpose: 'p', input: 'no credit' });
+    expect(refused._unsafeUnwrapErr()).toMatchObject({ code: 'upstream_error', attempts: 1 });
+    const calls = (await svc.calls({ limit: 10 }))._unsafeUnwrap().calls;
+    const byId = new Map(calls.map((c) => [c.id, c]));
+    expect(byId.get(ok._unsafeUnwrap().callId)).toMatchObject({
+      status: 'succeeded',
+      attempts: 3,
+      upstreamId: expect.stringMatching(/^gen-/),
+      reportedCostNanos: expect.any(Number),
+    });
+    const failed = calls.find((c) => c.status === 'failed');
+    expect(failed).toMatchObject({ attempts: 1 });
+    expect(failed?.errorMessage).toMatch(/upstream_error: OpenRouter answered 402: Insufficient/);
+    expect(failed?.reportedCostNanos).toBeNull();
+  });
+
   it('no key: starts degraded; reachable, authentication not checked', async () => {
     const status = await start(fake.baseUrl, '');
     expect(status).toMatchObject({ enabled: false });
