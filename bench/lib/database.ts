@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '../../src/adapters/persistence';
+
+/** A database of the benchmark's own, dropped (or its server stopped) at the end. */
+export interface BenchDatabase {
+  readonly url: string;
+  /** Where it came from, for the report. */
+  readonly source: string;
+  /** Rows in inference_calls now. */
+  countCalls(): Promise<number>;
+  drop(): Promise<void>;
+}
+
+const query = async (url: string, sql: string): Promise<unknown[]> => {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as unknown[];
+  } finally {
+    await client.end();
+  }
+};
+
+const counter = (url: string) => async (): Promise<number> => {
+  const [row] = (await query(url, 'SELECT count(*)::int AS n FROM inference_calls')) as Array<{
+    n: number;
+  }>;
+  return row?.n ?? 0;
+};
+
+/**
+ * `DATABASE_URL`, else `TEST_DATABASE_URL`: a fresh database on that server, dropped at the
+ * end. Neither: an embedded PostgreSQL in a temporary directory with the defaults a user gets (durable
+ * commits), deleted at the end. The service migrates the database itself when it starts.
+ */
+export const benchDatabase = async (): Promise<BenchDatabase> => {
+  const given = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (given) {
+    const name = `hs_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+    await query(given, `CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
+    const u = new URL(given);
+    u.pathname = `/${name}`;
+    const url = u.toString();
+    const shown = `${u.protocol}//${u.username}@${u.host}`;
+    return {
+      url,
+      source: `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'TEST_DATABASE_URL'} (${shown}), database ${name}`,
+      countCalls: counter(url),
+      drop: () => query(given, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => {}),
+    };
+  }
+  const pg = await startEmbeddedPostgres({
+    // Not under a mkdtemp directory: as root, PostgreSQL runs as user postgres and must reach it.
+    dir: join(tmpdir(), `headspace-bench-pg-${process.pid}`),
+    database: 'bench',
+    ephemeral: true,
+  });
+  return {
+    url: pg.url,
+    source: `embedded PostgreSQL (${pg.displayUrl}, durable commits)`,
+    countCalls: counter(pg.url),
+    drop: () => pg.stop(),
+  };
+};

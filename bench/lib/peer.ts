@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { startChild, type Child } from './children';
+
+/** The peer gateway, pinned: a benchmark compares against one known version. */
+export const PEER = '@portkey-ai/gateway@1.15.2';
+const VERSION = '1.15.2';
+const DIR = join('bench', 'peers', 'portkey');
+const PACKAGE = join(DIR, 'node_modules', '@portkey-ai', 'gateway');
+
+const installed = (root: string): boolean => {
+  const manifest = join(root, PACKAGE, 'package.json');
+  if (!existsSync(manifest)) return false;
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version === VERSION;
+};
+
+/**
+ * Installs the peer into bench/peers/portkey (git-ignored; never a dependency of the service)
+ * unless that version is already there. Resolves to null when ready, else why it is not.
+ */
+export const ensurePeer = (root: string, timeoutMs = 120_000): Promise<string | null> => {
+  if (installed(root)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const args = ['install', '--prefix', DIR, PEER, '--no-audit', '--no-fund'];
+    const p = spawn(npm, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-2000)));
+    const timer = setTimeout(() => p.kill('SIGTERM'), timeoutMs);
+    p.on('error', (e) => resolve(`npm could not run: ${e.message}`));
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0 && installed(root)) resolve(null);
+      else resolve(`npm install ${PEER} failed (exit ${code}): ${err.trim().split('\n').pop()}`);
+    });
+  });
+};
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Starts the peer on a free port (`--port=N`, read from its start-server.js) without its
+ * log-viewer UI (`--headless`), so it does the least work it can per request.
+ */
+export const startPeer = async (root: string, tmp: string): Promise<Child & { port: number }> => {
+  const port = await freePort();
+  const child = await startChild({
+    name: 'Portkey gateway',
+    args: [join(root, PACKAGE, 'build', 'start-server.js'), `--port=${port}`, '--headless'],
+    logFile: join(tmp, 'portkey.log'),
+    ready: /Ready for connections/,
+  });
+  return { ...child, port };
+};

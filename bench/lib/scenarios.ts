@@ -1,0 +1,100 @@
+import { measure, type Load, type Target } from './load';
+import { watch } from './proc';
+import type { Row, Through } from './report';
+
+/** A process under load and how to reach it. */
+export interface Subject {
+  readonly through: Through;
+  readonly target: Target;
+  /** The process whose CPU and RSS are charged to this subject. */
+  readonly pid: number;
+  /** Counts call records, for subjects that log to PostgreSQL. */
+  readonly countCalls?: () => Promise<number>;
+}
+
+/** How long and how hard each phase runs. */
+export interface Plan {
+  readonly rates: readonly number[];
+  readonly warmSeconds: number;
+  readonly rateSeconds: number;
+  readonly saturationSeconds: number;
+  /** Connections for unpaced runs. */
+  readonly saturationConnections: number;
+}
+
+/**
+ * Connections for a paced run. autocannon paces each connection separately (its share of the
+ * rate per wall-clock second, sent back to back, then idle until the next second), so each
+ * connection gets 36 req/s: enough work to stay busy ~80% of each second at the fake's ~21 ms,
+ * with room for a gateway that adds up to ~6 ms before the achieved rate falls short.
+ */
+export const connectionsFor = (rate: number): number => Math.max(2, Math.ceil(rate / 36));
+
+/** The count once calls still in flight when the load stopped have been recorded. */
+const settled = async (count: () => Promise<number>): Promise<number> => {
+  let last = await count();
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = await count();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+};
+
+/** Runs one load against one subject, watching its process and counting what it logged. */
+export const runOne = async (s: Subject, kind: Row['kind'], load: Load): Promise<Row> => {
+  const before = s.countCalls ? await s.countCalls() : 0;
+  const [m, usage] = await watch(s.pid, () => measure(s.target, load));
+  const after = s.countCalls ? await settled(s.countCalls) : 0;
+  return {
+    kind,
+    ...(load.rate === undefined ? {} : { rate: load.rate }),
+    through: s.through,
+    connections: load.connections,
+    m,
+    usage,
+    ...(s.countCalls ? { logged: after - before } : {}),
+  };
+};
+
+/**
+ * Warm-up, then every rate with the subjects back to back (so a noisy neighbour hits them
+ * alike), then each subject at saturation. `progress` hears one line per run.
+ */
+export const runPlan = async (
+  plan: Plan,
+  subjects: readonly Subject[],
+  saturationOnly: readonly Subject[],
+  progress: (line: string) => void,
+): Promise<Row[]> => {
+  const rows: Row[] = [];
+  const note = (r: Row) => {
+    rows.push(r);
+    const l = r.m.latency;
+    progress(
+      `  ${r.kind === 'rate' ? `${r.rate} req/s` : 'saturation'} ${r.through}: ` +
+        `${Math.round(r.m.rps)} req/s, p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, ` +
+        `errors ${r.m.errors}`,
+    );
+  };
+  for (const s of [...subjects, ...saturationOnly]) {
+    await measure(s.target, { connections: 16, seconds: plan.warmSeconds });
+  }
+  for (const rate of plan.rates) {
+    for (const s of subjects) {
+      note(
+        await runOne(s, 'rate', {
+          rate,
+          connections: connectionsFor(rate),
+          seconds: plan.rateSeconds,
+        }),
+      );
+    }
+  }
+  for (const s of [...subjects, ...saturationOnly]) {
+    const load = { connections: plan.saturationConnections, seconds: plan.saturationSeconds };
+    note(await runOne(s, 'saturation', load));
+  }
+  return rows;
+};
