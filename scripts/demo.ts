@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -20,6 +20,8 @@ const say = (text: string): void => void process.stdout.write(`${text}\n`);
 const main = async (): Promise<void> => {
   const fake = await FakeOpenRouter.start({ latencyMs: 40 });
   const dataDir = mkdtempSync(join(tmpdir(), 'headspace-demo-'));
+  // Run as root, embedded PostgreSQL drops to the postgres user, who must reach its data dir.
+  chmodSync(dataDir, 0o755);
   const server = await startServer({
     memory,
     env: {},
@@ -80,7 +82,9 @@ const run = async (url: string, fake: FakeOpenRouter): Promise<void> => {
 
   const usage = (await (await fetch(`${url}/api/inference/usage`)).json()) as UsageReport;
   say('\nUsage by model');
-  const rows = Object.entries(usage.byModel).map(([model, b]) => ({ model, ...b }));
+  const rows = Object.entries(usage.byModel)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([model, b]) => ({ model, ...b }));
   rows.push({ model: 'total', ...usage, calls: usage.totalCalls });
   say(
     table(rows, [
