@@ -27,14 +27,24 @@ const main = async (): Promise<void> => {
   const clock = new SystemClock();
   const local = new InMemoryCache(clock, { ttlSeconds: 3600, maxEntries: entries });
   keys.forEach((k, i) => local.put(k, answer(i)));
-  const input = 'x'.repeat(2000);
+  // Whole requests, to time the key as well: a lookup hashes the request first.
+  const requests = (chars: number) =>
+    Array.from({ length: 1000 }, (_, i) => ({
+      model: 'anthropic/claude-haiku-4.5',
+      system: 'Summarise in one line.',
+      input: `${i} `.padEnd(chars, 'x'),
+      maxOutputTokens: 256,
+    }));
+  const [short, long] = [requests(500), requests(2000)];
+  short.forEach((r, i) => local.put(cacheKey(r), answer(i)));
   const rows: OpLatency[] = [
     await measure('get, hit (10 000 entries, full)', ops, (i) => local.get(keys[i % entries]!)),
     await measure('get, miss', ops, (i) => local.get(`missing-${i}`)),
-    await measure('set (evicting the oldest)', ops, (i) => local.set(`new-${i}`, answer(i))),
-    await measure('cacheKey of a 2 000-char request', ops / 4, (i) =>
-      cacheKey({ model: 'm', system: 'be brief', input: input + i, maxOutputTokens: 256 }),
+    await measure('cacheKey + get, hit (500-char request)', ops / 4, (i) =>
+      local.get(cacheKey(short[i % 1000]!)),
     ),
+    await measure('cacheKey alone (2 000-char request)', ops / 4, (i) => cacheKey(long[i % 1000]!)),
+    await measure('set (evicting the oldest)', ops, (i) => local.set(`new-${i}`, answer(i))),
   ];
   console.log(table(`In process: InMemoryCache (${ops} ops each)`, rows));
 

@@ -95,7 +95,11 @@ export class RedisRateLimiter implements RateLimiter {
       return { outcome: fallback.acquire(tokens) };
     }
     const [admitted, wait, limit, id] = Array.isArray(reply) ? (reply as unknown[]) : [];
-    if (typeof wait !== 'number' || !LIMITS.has(limit)) throw badReply(reply);
+    if (typeof wait !== 'number' || !LIMITS.has(limit)) {
+      // Never let a caller hang or run unlimited on a reply we cannot read: fall back, loudly.
+      this.link.failed(badReply(reply));
+      return { outcome: fallback.acquire(tokens) };
+    }
     if (admitted !== 1 || typeof id !== 'string') {
       const rejection = { limit: limit as LimitName, retryAfterMs: Math.max(1, wait) };
       return { outcome: Promise.resolve(err(rejection)) };
