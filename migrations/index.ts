@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import * as eventLog from './20260101000001_event_log';
 import * as inferenceCalls from './20260101000002_inference_calls';
-import * as usageAggregates from './20260101000003_usage_aggregates';
+import * as usageByGrain from './20260101000003_usage_by_grain';
 import * as projectionCheckpoints from './20260101000004_projection_checkpoints';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
@@ -18,6 +18,6 @@ export interface NamedMigration {
 export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20260101000001_event_log', ...eventLog },
   { name: '20260101000002_inference_calls', ...inferenceCalls },
-  { name: '20260101000003_usage_aggregates', ...usageAggregates },
+  { name: '20260101000003_usage_by_grain', ...usageByGrain },
   { name: '20260101000004_projection_checkpoints', ...projectionCheckpoints },
 ];

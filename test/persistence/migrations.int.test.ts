@@ -10,7 +10,9 @@ const TABLES = [
   'inference_calls',
   'inference_events',
   'projection_checkpoints',
-  'usage_aggregates',
+  'usage_day',
+  'usage_hour',
+  'usage_minute',
 ];
 
 describe('migrations', () => {

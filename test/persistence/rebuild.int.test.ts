@@ -16,11 +16,12 @@ const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
 /** Every projection row, in a stable order. */
 const snapshot = async (knex: Knex) => ({
   calls: (await knex.raw('SELECT * FROM inference_calls ORDER BY id')).rows,
-  usage: (
-    await knex.raw(
-      'SELECT * FROM usage_aggregates ORDER BY grain, bucket, level, model, project_id',
-    )
-  ).rows,
+  usage: await Promise.all(
+    ['usage_minute', 'usage_hour', 'usage_day'].map(
+      async (t) =>
+        (await knex.raw(`SELECT * FROM ${t} ORDER BY bucket, level, model, project_id`)).rows,
+    ),
+  ),
   checkpoints: (await knex.raw('SELECT name, position FROM projection_checkpoints ORDER BY name'))
     .rows,
 });

@@ -1,14 +1,19 @@
 import fc from 'fast-check';
-import { usageRanges, type GrainRange } from '../../src/adapters/persistence/usage-ranges';
+import { GRAINS, usageRanges, type GrainRange } from '../../src/adapters/persistence/usage-ranges';
 
 const MIN = 60_000;
 const LEN = { minute: MIN, hour: 60 * MIN, day: 1440 * MIN } as const;
+const [day, hour, minute] = GRAINS as [
+  GrainRange['grain'],
+  GrainRange['grain'],
+  GrainRange['grain'],
+];
 const T0 = Date.UTC(2026, 0, 1);
 
 /** Which ranges hold the bucket of `grain` that contains minute `m`. */
 const holders = (ranges: GrainRange[], m: number) =>
   ranges.filter((r) => {
-    const start = Math.floor(m / LEN[r.grain]) * LEN[r.grain];
+    const start = Math.floor(m / LEN[r.grain.name]) * LEN[r.grain.name];
     return (r.from === undefined || start >= r.from) && (r.to === undefined || start < r.to);
   });
 
@@ -17,15 +22,15 @@ describe('usageRanges', () => {
     const since = T0 + 23 * LEN.hour + 59 * MIN;
     const until = T0 + 3 * LEN.day + 2 * LEN.hour + 3 * MIN;
     expect(usageRanges(since, until)).toEqual([
-      { grain: 'minute', from: since, to: T0 + LEN.day },
-      { grain: 'day', from: T0 + LEN.day, to: T0 + 3 * LEN.day },
-      { grain: 'hour', from: T0 + 3 * LEN.day, to: T0 + 3 * LEN.day + 2 * LEN.hour },
-      { grain: 'minute', from: T0 + 3 * LEN.day + 2 * LEN.hour, to: until },
+      { grain: minute, from: since, to: T0 + LEN.day },
+      { grain: day, from: T0 + LEN.day, to: T0 + 3 * LEN.day },
+      { grain: hour, from: T0 + 3 * LEN.day, to: T0 + 3 * LEN.day + 2 * LEN.hour },
+      { grain: minute, from: T0 + 3 * LEN.day + 2 * LEN.hour, to: until },
     ]);
   });
 
   it('reads only day rows for an open window, and nothing for an empty one', () => {
-    expect(usageRanges()).toEqual([{ grain: 'day', from: undefined, to: undefined }]);
+    expect(usageRanges()).toEqual([{ grain: day, from: undefined, to: undefined }]);
     expect(usageRanges(T0, T0)).toEqual([]);
   });
 
@@ -38,8 +43,8 @@ describe('usageRanges', () => {
         const ranges = usageRanges(since, until);
         expect(ranges.length).toBeLessThanOrEqual(5);
         for (const r of ranges) {
-          if (r.from !== undefined) expect(r.from % LEN[r.grain]).toBe(0);
-          if (r.to !== undefined) expect(r.to % LEN[r.grain]).toBe(0);
+          if (r.from !== undefined) expect(r.from % LEN[r.grain.name]).toBe(0);
+          if (r.to !== undefined) expect(r.to % LEN[r.grain.name]).toBe(0);
         }
         const edges = [since, until].filter((x): x is number => x !== undefined);
         for (const m of [...probes, ...edges, ...edges.map((x) => x - MIN)]) {

@@ -55,7 +55,7 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
       knex.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
         await trx.raw(
-          'TRUNCATE inference_events, inference_calls, usage_aggregates, projection_checkpoints RESTART IDENTITY',
+          'TRUNCATE inference_events, inference_calls, usage_minute, usage_hour, usage_day, projection_checkpoints RESTART IDENTITY',
         );
       }),
     drop: async () => {

@@ -56,7 +56,8 @@ export class Backlog {
   /** Removes the oldest `n` events, once they are in the database. */
   async remove(n: number): Promise<void> {
     this.events.splice(0, n);
-    if (this.events.length === 0 && this.file !== null) await (await this.open(this.file)).truncate(0);
+    if (this.events.length === 0 && this.file !== null)
+      await (await this.open(this.file)).truncate(0);
   }
 
   /** Closes the file; its content stays for the next start. */

@@ -30,39 +30,30 @@ export interface Statement {
 }
 
 /**
- * The usage statement: sums of aggregate rows per level and model over the grain ranges that
- * cover the window; it never reads `inference_calls`. Undefined when the window is empty.
+ * The usage statement: per level and model, the sums of the aggregate rows of each grain range
+ * that covers the window; it never reads `inference_calls`. Undefined when the window is empty.
  */
 export const usageStatement = (query: UsageQuery): Statement | undefined => {
   const w = usageWindow(query);
   const ranges = usageRanges(w.since, w.until);
   if (ranges.length === 0) return undefined;
   const bindings: Array<string | Date> = [];
-  const disjuncts = ranges.map((r) => {
-    const terms = ['grain = ?'];
-    bindings.push(r.grain);
-    if (r.from !== undefined) {
-      terms.push('bucket >= ?');
-      bindings.push(new Date(r.from));
-    }
-    if (r.to !== undefined) {
-      terms.push('bucket < ?');
-      bindings.push(new Date(r.to));
-    }
-    return `(${terms.join(' AND ')})`;
+  const branches = ranges.map((r) => {
+    const where = ['true'];
+    const add = (term: string, value: string | Date) => {
+      where.push(term);
+      bindings.push(value);
+    };
+    if (r.from !== undefined) add('bucket >= ?', new Date(r.from));
+    if (r.to !== undefined) add('bucket < ?', new Date(r.to));
+    if (query.level !== undefined) add('level = ?', query.level);
+    if (query.projectId !== undefined) add('project_id = ?', query.projectId);
+    const sums = SUMS.map((c) => `sum(${c}) AS ${c}`).join(', ');
+    return `SELECT level, model, ${sums} FROM ${r.grain.table} WHERE ${where.join(' AND ')} GROUP BY level, model`;
   });
-  const where = [`(${disjuncts.join(' OR ')})`];
-  if (query.level !== undefined) {
-    where.push('level = ?');
-    bindings.push(query.level);
-  }
-  if (query.projectId !== undefined) {
-    where.push('project_id = ?');
-    bindings.push(query.projectId);
-  }
-  const sums = SUMS.map((c) => `sum(${c})::text AS ${c}`).join(', ');
+  const totals = SUMS.map((c) => `sum(${c})::text AS ${c}`).join(', ');
   return {
-    sql: `SELECT level, model, ${sums} FROM usage_aggregates WHERE ${where.join(' AND ')} GROUP BY level, model`,
+    sql: `SELECT level, model, ${totals} FROM (${branches.join(' UNION ALL ')}) AS r GROUP BY level, model`,
     bindings,
   };
 };

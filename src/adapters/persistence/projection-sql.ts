@@ -1,4 +1,5 @@
 import { callRecordsProjection, usageProjection } from '../../application';
+import { GRAINS, type Grain } from './usage-ranges';
 
 /** The shape of one element of the JSON parameter (see `projectionRowOf`), but its position. */
 const ROW_TYPE = `
@@ -29,10 +30,23 @@ const CALL_FIELDS =
   'result_text, latency_ms, cost_usd, reported_cost_usd, error_message, attempts, project_id, ' +
   'agent_id, command_id, turn_id, upstream_id';
 
+/** Adds the fresh events' usage deltas to the rows of one grain, each row upserted once. */
+const usageCte = (g: Grain): string => `
+  usage_${g.name} AS (
+    INSERT INTO ${g.table} AS u (bucket, level, model, project_id, ${COUNTERS.map(([c]) => c).join(', ')})
+    SELECT to_timestamp(f.bucket_ms / ${g.ms} * ${g.ms / 1000}), f.u_level, f.u_model, f.u_project,
+      ${COUNTERS.map(([, d]) => `sum(f.${d})`).join(', ')}
+    FROM fresh f
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (bucket, level, model, project_id) DO UPDATE SET
+      ${COUNTERS.map(([c]) => `${c} = u.${c} + EXCLUDED.${c}`).join(', ')}
+    RETURNING 1
+  )`;
+
 /**
  * Applies both projections to the events in `fresh` (those not seen before), in the statement
  * that selects them: call records (one per call id, the first wins), usage rows at minute, hour
- * and day grain (grouped first, so each row is upserted once), and the checkpoints.
+ * and day grain, and the checkpoints.
  */
 const PROJECT = `
   records AS (
@@ -45,18 +59,7 @@ const PROJECT = `
     ON CONFLICT (id) DO NOTHING
     RETURNING 1
   ),
-  usage AS (
-    INSERT INTO usage_aggregates AS u
-      (grain, bucket, level, model, project_id, ${COUNTERS.map(([c]) => c).join(', ')})
-    SELECT g.grain, to_timestamp((f.bucket_ms / g.ms * g.ms) / 1000.0), f.u_level, f.u_model,
-      f.u_project, ${COUNTERS.map(([, d]) => `sum(f.${d})`).join(', ')}
-    FROM fresh f CROSS JOIN (VALUES ('minute', 60000::bigint), ('hour', 3600000::bigint),
-      ('day', 86400000::bigint)) AS g(grain, ms)
-    GROUP BY 1, 2, 3, 4, 5
-    ON CONFLICT (grain, bucket, level, model, project_id) DO UPDATE SET
-      ${COUNTERS.map(([c]) => `${c} = u.${c} + EXCLUDED.${c}`).join(', ')}
-    RETURNING 1
-  ),
+  ${GRAINS.map(usageCte).join(',\n')},
   checkpoint AS (
     INSERT INTO projection_checkpoints AS c (name, position, updated_at)
     SELECT p.name, max(f.pos), now()

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { REPLAY_SQL } from './projection-sql';
+import { GRAINS } from './usage-ranges';
 import { projectionPayload, storedEventOf, type EventRow } from './rows';
 
 /** Progress of a rebuild, after each batch. */
@@ -26,7 +27,8 @@ export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise
     await trx.raw('LOCK TABLE inference_events IN EXCLUSIVE MODE');
     const counted = await trx.raw('SELECT count(*)::text AS n FROM inference_events');
     const total = Number(counted.rows[0].n);
-    await trx.raw('TRUNCATE inference_calls, usage_aggregates, projection_checkpoints');
+    const tables = ['inference_calls', ...GRAINS.map((g) => g.table), 'projection_checkpoints'];
+    await trx.raw(`TRUNCATE ${tables.join(', ')}`);
     let after = 0;
     let done = 0;
     opts.onProgress?.({ done, total });

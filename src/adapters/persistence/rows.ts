@@ -73,7 +73,8 @@ export const projectionPayload = (events: readonly InferenceEvent[], positions?:
     seen.add(e.eventId);
     rows.push(projectionRowOf(e, i, positions?.[i]));
   }
-  return JSON.stringify(rows).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+  const json = JSON.stringify(rows);
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 };
 
 /** A row of `inference_events`, as read back. */

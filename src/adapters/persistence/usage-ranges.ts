@@ -1,10 +1,15 @@
-/** A grain of the usage aggregates and its length in ms. */
-export type Grain = 'day' | 'hour' | 'minute';
+/** A grain of the usage aggregates: its table and bucket length. */
+export interface Grain {
+  readonly name: 'day' | 'hour' | 'minute';
+  readonly table: string;
+  readonly ms: number;
+}
 
-const GRAINS: ReadonlyArray<readonly [Grain, number]> = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
+/** The grains, coarsest first. */
+export const GRAINS: readonly Grain[] = [
+  { name: 'day', table: 'usage_day', ms: 86_400_000 },
+  { name: 'hour', table: 'usage_hour', ms: 3_600_000 },
+  { name: 'minute', table: 'usage_minute', ms: 60_000 },
 ];
 
 /** Buckets of one grain with start in [from, to); an absent bound is open. */
@@ -23,10 +28,10 @@ export const usageRanges = (since?: number, until?: number): GrainRange[] => cov
 
 const cover = (from: number | undefined, to: number | undefined, level: number): GrainRange[] => {
   if (from !== undefined && to !== undefined && from >= to) return [];
-  const [grain, ms] = GRAINS[level]!;
+  const grain = GRAINS[level]!;
   if (level === GRAINS.length - 1) return [{ grain, from, to }];
-  const a = from === undefined ? undefined : Math.ceil(from / ms) * ms;
-  const b = to === undefined ? undefined : Math.floor(to / ms) * ms;
+  const a = from === undefined ? undefined : Math.ceil(from / grain.ms) * grain.ms;
+  const b = to === undefined ? undefined : Math.floor(to / grain.ms) * grain.ms;
   if (a !== undefined && b !== undefined && a >= b) return cover(from, to, level + 1);
   return [
     ...(from !== undefined && a !== from ? cover(from, a, level + 1) : []),

@@ -1,0 +1,143 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Knex } from 'knex';
+import { KnexCallLog, KnexUsageReadModel } from '../src/adapters/persistence';
+import { SystemClock } from '../src/adapters/system/system-clock';
+import {
+  nanosFromUsd,
+  usageReport,
+  usageWindow,
+  type UsageQuery,
+  type UsageReport,
+} from '../src/domain';
+import {
+  closedLoop,
+  freshDatabase,
+  ms,
+  prng,
+  quantile,
+  serverSettings,
+  syntheticCall,
+} from './synthetic-calls';
+
+/**
+ * `npm run bench:usage [-- calls]`: loads synthetic calls (default 1,000,000, over 90 days)
+ * through the real call log, then answers the same usage queries two ways in one run: from the
+ * projections (what the service does) and by GROUP BY over `inference_calls` (what it avoids),
+ * and checks that both give the same numbers.
+ */
+const END = Date.UTC(2026, 3, 1, 13, 37, 12);
+const DAY = 86_400_000;
+const RUNS = 30;
+const silent = { info: () => {}, warn: () => {}, error: () => {} };
+
+const QUERIES: Array<[string, UsageQuery]> = [
+  ['all time, no filter', {}],
+  ['last 30 days (ragged ends)', { since: END - 30 * DAY + 4_321_000, until: END }],
+  ['last 24 hours', { since: END - DAY, until: END }],
+  ['one project, all time', { projectId: 'project-7' }],
+  ['one level, last 7 days', { since: END - 7 * DAY, until: END, level: 'objective' }],
+];
+
+/** The same report computed from call records; they do not carry what a cache hit saved. */
+const groupBy = async (knex: Knex, q: UsageQuery): Promise<UsageReport> => {
+  const w = usageWindow(q);
+  const where: string[] = ['true'];
+  const args: Array<string | Date> = [];
+  if (w.since !== undefined) where.push('created_at >= ?') && args.push(new Date(w.since));
+  if (w.until !== undefined) where.push('created_at < ?') && args.push(new Date(w.until));
+  if (q.level) where.push('level = ?') && args.push(q.level);
+  if (q.projectId) where.push('project_id = ?') && args.push(q.projectId);
+  const { rows } = await knex.raw(
+    `SELECT level, model, count(*)::int AS calls,
+       count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
+       count(*) FILTER (WHERE status = 'failed')::int AS failed,
+       count(*) FILTER (WHERE status = 'cached')::int AS cached,
+       count(*) FILTER (WHERE status = 'rate_limited')::int AS rate_limited,
+       coalesce(sum(input_tokens) FILTER (WHERE status = 'succeeded'), 0)::text AS input_tokens,
+       coalesce(sum(output_tokens) FILTER (WHERE status = 'succeeded'), 0)::text AS output_tokens,
+       coalesce(sum(cost_usd), 0)::text AS cost, coalesce(sum(reported_cost_usd), 0)::text AS reported
+     FROM inference_calls WHERE ${where.join(' AND ')} GROUP BY level, model`,
+    args,
+  );
+  return usageReport(
+    rows.map((r: Record<string, string | number>) => ({
+      level: r.level,
+      model: r.model,
+      counters: {
+        calls: r.calls,
+        succeededCalls: r.succeeded,
+        failedCalls: r.failed,
+        cachedCalls: r.cached,
+        rateLimitedCalls: r.rate_limited,
+        inputTokens: Number(r.input_tokens),
+        outputTokens: Number(r.output_tokens),
+        costNanos: nanosFromUsd(Number(r.cost)),
+        reportedCostNanos: nanosFromUsd(Number(r.reported)),
+        savedNanos: 0,
+      },
+    })),
+    q,
+  );
+};
+
+const time = async (f: () => Promise<unknown>, runs: number): Promise<number[]> => {
+  for (let i = 0; i < 3; i++) await f();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await f();
+    out.push(performance.now() - t);
+  }
+  return out;
+};
+
+const main = async (): Promise<void> => {
+  const n = Number(process.argv[2] ?? 1_000_000);
+  const db = await freshDatabase('headspace_bench_usage');
+  console.log(`# usage bench: ${n.toLocaleString('en-US')} calls over 90 days in ${db.url}`);
+  console.log(`server: ${await serverSettings(db.knex)}`);
+  const log = new KnexCallLog(db.knex, { clock: new SystemClock(), log: silent });
+  const r = prng(42);
+  const t0 = performance.now();
+  await closedLoop(n, 4000, (i) => {
+    if (i % 100_000 === 0 && i > 0) process.stderr.write(`  loaded ${i.toLocaleString('en-US')}\n`);
+    return log.append([syntheticCall(r, END, 90)]);
+  });
+  await log.close();
+  const loadSecs = (performance.now() - t0) / 1000;
+  await db.knex.raw('VACUUM ANALYZE');
+  const sizes = await db.knex.raw(
+    `SELECT (SELECT count(*) FROM inference_calls)::int AS calls,
+       (SELECT count(*) FROM usage_minute)::int AS usage_minute,
+       (SELECT count(*) FROM usage_hour)::int AS usage_hour,
+       (SELECT count(*) FROM usage_day)::int AS usage_day`,
+  );
+  console.log(
+    `loaded in ${loadSecs.toFixed(1)} s (${Math.round(n / loadSecs).toLocaleString('en-US')} calls/s); ` +
+      `rows: ${JSON.stringify(sizes.rows[0])}\n`,
+  );
+
+  const model = new KnexUsageReadModel(db.knex);
+  console.log(
+    '| query | projections p50 (p95) ms | GROUP BY p50 (p95) ms | × faster | same numbers |',
+  );
+  console.log('|---|---|---|---|---|');
+  for (const [name, q] of QUERIES) {
+    const fast = await time(() => model.usage(q), RUNS);
+    const slow = await time(() => groupBy(db.knex, q), 10);
+    const a = await model.usage(q);
+    const b = await groupBy(db.knex, q);
+    const same = isDeepStrictEqual({ ...a, savedByCacheUsd: 0 }, b);
+    const [f50, s50] = [quantile(fast, 0.5), quantile(slow, 0.5)];
+    console.log(
+      `| ${name} | ${ms(f50)} (${ms(quantile(fast, 0.95))}) | ${ms(s50)} (${ms(quantile(slow, 0.95))}) | ${Math.round(s50 / f50)} | ${same ? 'yes' : 'NO'} (${a.totalCalls.toLocaleString('en-US')} calls) |`,
+    );
+  }
+  if (!process.argv.includes('--keep')) await db.drop();
+  else await db.knex.destroy();
+};
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
