@@ -148,6 +148,16 @@ export const rateLimiterContract = (name: string, make: MakeLimiter, propertyRun
       expect(rejection((await t.acquire(1)).outcome)?.retryAfterMs).toBe(60_000);
     });
 
+    it('never counts a token count that is not a number as free', async () => {
+      const t = await setup({ tokensPerMinute: 100 });
+      const p = await t.acquire(Number.NaN);
+      expect(admitted(p.outcome)).toBe(true);
+      expect(rejection((await t.acquire(1)).outcome)?.limit).toBe('tokens_per_minute');
+      p.outcome?._unsafeUnwrap().settle(Number.NaN);
+      await t.sync();
+      expect(rejection((await t.acquire(1)).outcome)?.limit).toBe('tokens_per_minute');
+    });
+
     it('reports calls and tokens in the window and the waiting requests', async () => {
       const t = await setup({ callsPerMinute: 2, maxWaitMs: 60_000 });
       await t.acquire(10);
