@@ -103,6 +103,14 @@ describe('status, usage, calls, probes, OpenAPI and metrics over HTTP', () => {
     }
   });
 
+  it('a projectId filter with a NUL character is answered, not a 5xx (found by the fuzz)', async () => {
+    // PostgreSQL text cannot hold U+0000; the store keeps it as U+FFFD, so a filter must too.
+    for (const path of ['/api/inference/usage', '/api/inference/calls']) {
+      const res = await server.fetch(`${path}?projectId=p%00`);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+
   it('GET /healthz and /readyz: 200', async () => {
     expect(await json('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect(await json('/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
