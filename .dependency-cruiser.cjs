@@ -22,8 +22,9 @@ module.exports = {
     },
     {
       name: 'application-over-domain-and-ports',
+      comment: 'use-case tests may use the in-memory fakes; use cases may not',
       severity: 'error',
-      from: { path: '^src/application' },
+      from: { path: '^src/application', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/(?!domain|ports|application)' },
     },
     {

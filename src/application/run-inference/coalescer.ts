@@ -18,12 +18,19 @@ export class Coalescer {
     return this.inflight.get(key);
   }
 
-  /** Registers the leader for `key`; call the returned function with its outcome. */
+  /**
+   * Registers the leader for `key`; call the returned function with its outcome. Only the first
+   * call counts, so a late second one can never unregister a newer leader for the same key.
+   */
   lead(key: string): (outcome: SharedOutcome) => void {
     let resolve!: (o: SharedOutcome) => void;
-    this.inflight.set(key, new Promise<SharedOutcome>((r) => (resolve = r)));
+    const shared = new Promise<SharedOutcome>((r) => (resolve = r));
+    this.inflight.set(key, shared);
+    let settled = false;
     return (outcome) => {
-      this.inflight.delete(key);
+      if (settled) return;
+      settled = true;
+      if (this.inflight.get(key) === shared) this.inflight.delete(key);
       resolve(outcome);
     };
   }

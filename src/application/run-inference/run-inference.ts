@@ -103,63 +103,77 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
 
-  const callUpstream = (call: Call, lead: boolean) => {
+  const callUpstream = (
+    call: Call,
+    lead: boolean,
+  ): ResultAsync<InferenceResult, InferenceError> => {
     const share = lead && call.key !== null ? coalescer.lead(call.key) : undefined;
-    return ResultAsync.fromSafePromise(deps.limiter.acquire(estimateTokens(call.req))).andThen(
-      (admitted): ResultAsync<InferenceResult, InferenceError> => {
-        if (admitted.isErr()) {
-          const { limit, retryAfterMs } = admitted.error;
-          const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
-            limit,
-            retryAfterMs,
-          });
+    const outcome = ResultAsync.fromSafePromise(
+      deps.limiter.acquire(estimateTokens(call.req)),
+    ).andThen((admitted): ResultAsync<InferenceResult, InferenceError> => {
+      if (admitted.isErr()) {
+        const { limit, retryAfterMs } = admitted.error;
+        const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
+          limit,
+          retryAfterMs,
+        });
+        share?.({ ok: false, error });
+        return refuse(call, error);
+      }
+      const permit = admitted.value;
+      const { req, facts } = call;
+      return deps.gateway
+        .complete({
+          model: facts.model,
+          system: req.system,
+          input: req.input,
+          maxOutputTokens: req.maxOutputTokens,
+          temperature: req.temperature,
+        })
+        .orElse((error) => {
+          permit.settle(0);
           share?.({ ok: false, error });
           return refuse(call, error);
-        }
-        const permit = admitted.value;
-        const { req, facts } = call;
-        return deps.gateway
-          .complete({
+        })
+        .andThen((c) => {
+          permit.settle(c.inputTokens + c.outputTokens);
+          const price = deps.prices.priceOf(facts.model);
+          const cost = price ? costNanos(price, c.inputTokens, c.outputTokens) : 0;
+          const cached: CachedAnswer = {
+            text: c.text,
             model: facts.model,
-            system: req.system,
-            input: req.input,
-            maxOutputTokens: req.maxOutputTokens,
-            temperature: req.temperature,
-          })
-          .orElse((error) => {
-            permit.settle(0);
-            share?.({ ok: false, error });
-            return refuse(call, error);
-          })
-          .andThen((c) => {
-            permit.settle(c.inputTokens + c.outputTokens);
-            const price = deps.prices.priceOf(facts.model);
-            const cost = price ? costNanos(price, c.inputTokens, c.outputTokens) : 0;
-            const cached: CachedAnswer = {
+            inputTokens: c.inputTokens,
+            outputTokens: c.outputTokens,
+            costNanos: cost,
+            sourceCallId: facts.callId,
+          };
+          if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
+          share?.({ ok: true, answer: cached });
+          return answer(
+            event(call, 'InferenceSucceeded', {
               text: c.text,
-              model: facts.model,
               inputTokens: c.inputTokens,
               outputTokens: c.outputTokens,
               costNanos: cost,
-              sourceCallId: facts.callId,
-            };
-            if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
-            share?.({ ok: true, answer: cached });
-            return answer(
-              event(call, 'InferenceSucceeded', {
-                text: c.text,
-                inputTokens: c.inputTokens,
-                outputTokens: c.outputTokens,
-                costNanos: cost,
-                reportedCostNanos:
-                  c.reportedCostUsd === null ? null : nanosFromUsd(c.reportedCostUsd),
-                unpriced: price === undefined,
-                attempts: c.attempts,
-                upstreamId: c.upstreamId,
-              }),
-            );
-          });
-      },
+              reportedCostNanos:
+                c.reportedCostUsd === null ? null : nanosFromUsd(c.reportedCostUsd),
+              unpriced: price === undefined,
+              attempts: c.attempts,
+              upstreamId: c.upstreamId,
+            }),
+          );
+        });
+    });
+    if (!share) return outcome;
+    // A port that throws is a bug, but callers waiting on this leader must still hear an end.
+    return new ResultAsync(
+      Promise.resolve(outcome).catch((e: unknown) => {
+        share({
+          ok: false,
+          error: inferenceError('unavailable', `internal error: ${messageOf(e)}`),
+        });
+        throw e;
+      }),
     );
   };
 

@@ -242,4 +242,19 @@ describe('runInference', () => {
     expect(r.costUsd).toBe(0);
     expect((await t.store.get(r.callId))?.errorMessage).toContain('no price known');
   });
+
+  it('followers of a leader whose port throws still get an answer instead of hanging', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const broken = t.gateway.complete.bind(t.gateway);
+    t.gateway.complete = (req) => {
+      void broken(req);
+      throw new Error('gateway bug');
+    };
+    const leader = t.run(REQ);
+    const follower = t.run(REQ);
+    await expect(Promise.resolve(leader)).rejects.toThrow('gateway bug');
+    expect((await follower)._unsafeUnwrapErr().code).toBe('unavailable');
+    expect((await t.events()).map((e) => e.type)).toEqual(['InferenceFailed']);
+  });
 });
