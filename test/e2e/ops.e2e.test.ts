@@ -1,0 +1,77 @@
+import { InMemoryGateway } from '../../src/adapters/in-memory';
+import { problemSchema } from '../../src/adapters/http/schemas';
+import { request, startTestServer, type TestServer } from './harness';
+
+describe('probes, OpenAPI, metrics and routing problems over HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(
+      { openrouter: { api_key: 'sk-or-e2e-secret-key' } },
+      { gateway: new InMemoryGateway() },
+    );
+    for (let i = 0; i < 5; i++) {
+      const level = i < 3 ? 'turn' : 'project';
+      expect((await server.infer(request(`call ${i}`, { level, projectId: 'p1' }))).status).toBe(
+        200,
+      );
+    }
+    expect((await server.infer(request('call 0', { projectId: 'p1' }))).status).toBe(200);
+  });
+  afterAll(() => server.shutdown());
+
+  const json = async (path: string) => {
+    const res = await server.fetch(path);
+    return { status: res.status, body: (await res.json()) as unknown, res };
+  };
+
+  it('GET /healthz and /readyz: 200', async () => {
+    expect(await json('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await json('/readyz')).toMatchObject({ status: 200, body: { status: 'ready' } });
+  });
+
+  it('GET /api/openapi.json: OpenAPI 3.1 naming every route', async () => {
+    const { body } = await json('/api/openapi.json');
+    const doc = body as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/api/inference',
+        '/api/inference/status',
+        '/api/inference/usage',
+        '/api/inference/calls',
+        '/api/openapi.json',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+      ].sort(),
+    );
+  });
+
+  it('GET /metrics: Prometheus text with request, call, token and cost series', async () => {
+    const res = await server.fetch('/metrics');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    for (const series of [
+      'http_requests_total{method="POST",route="/api/inference",status="200"} 6',
+      'inference_calls_total{level="turn",model="anthropic/claude-haiku-4.5",outcome="cached"} 1',
+      'inference_cache_hits_total 1',
+      'inference_circuit_state{state="closed"} 1',
+      'inference_log_backlog 0',
+    ]) {
+      expect(text.split('\n')).toContain(series);
+    }
+    expect(text).toMatch(/^inference_cost_usd_total\{level="project",.*\} [0-9.e-]+$/m);
+    expect(text).toMatch(/^inference_latency_seconds_bucket/m);
+    expect(text).toMatch(/^process_cpu_user_seconds_total/m);
+  });
+
+  it('404 and 405 are problems too', async () => {
+    const missing = await json('/api/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(problemSchema.parse(missing.body).code).toBe('not_found');
+    const wrong = await server.fetch('/api/inference', { method: 'GET' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toContain('POST');
+    expect(problemSchema.parse(await wrong.json()).code).toBe('method_not_allowed');
+  });
+});
