@@ -2,11 +2,13 @@
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': [
+  transform: {
+    '^.+\\.ts$': [
       'ts-jest',
       // Type errors are tsc's job in `npm test`; jest only transpiles.
       { tsconfig: 'tsconfig.json', diagnostics: false, isolatedModules: true },
-    ] },
+    ],
+  },
 };
 module.exports = {
   projects: [

@@ -3,7 +3,20 @@ import { err, ok, type Result } from 'neverthrow';
 import { inferenceError, type InferenceError } from './errors';
 import { LEVELS, type Level } from './levels';
 
-const association = z.string().min(1).max(128).optional();
+/** An association id (project, agent, command, turn): a plain id from another system. */
+export const associationIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
+const association = associationIdSchema.optional();
+
+/** Checks an association id given as a filter; the message completes "<name>: …". */
+export const associationIdProblem = (value: string): string | undefined => {
+  const r = associationIdSchema.safeParse(value);
+  return r.success ? undefined : r.error.issues[0]?.message;
+};
 
 /**
  * The schema of an inference request (CONTRACT §1). One definition validates HTTP bodies and

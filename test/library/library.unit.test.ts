@@ -65,6 +65,12 @@ describe('createInferenceService (library API)', () => {
     });
     expect((await svc.usage({ level: 'galaxy' }))._unsafeUnwrapErr().field).toBe('level');
     expect((await svc.calls({ before: 'garbage' }))._unsafeUnwrapErr().field).toBe('before');
+    expect((await svc.usage({ projectId: 'a\u0000b' }))._unsafeUnwrapErr().field).toBe('projectId');
+    expect((await svc.calls({ projectId: 'x'.repeat(129) }))._unsafeUnwrapErr().field).toBe(
+      'projectId',
+    );
+    const bad = await svc.infer({ level: 'turn', purpose: 'p', input: 'i', agentId: 'a\u0000' });
+    expect(bad._unsafeUnwrapErr()).toMatchObject({ code: 'invalid_request', field: 'agentId' });
     await svc.close();
   });
 

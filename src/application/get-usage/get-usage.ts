@@ -1,5 +1,6 @@
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
+  associationIdProblem,
   inferenceError,
   isLevel,
   type InferenceError,
@@ -46,6 +47,13 @@ export const parseUsageParams = (
       }),
     };
   }
+  const idProblem = p.projectId ? associationIdProblem(p.projectId) : undefined;
+  if (idProblem) {
+    return {
+      ok: false,
+      error: inferenceError('invalid_request', `projectId: ${idProblem}`, { field: 'projectId' }),
+    };
+  }
   if (p.level !== undefined && p.level !== '' && !isLevel(p.level)) {
     return {
       ok: false,
@@ -76,7 +84,16 @@ export const makeGetUsage =
     return ResultAsync.fromPromise(usage.usage(parsed.query), (e) =>
       inferenceError(
         'unavailable',
-        `usage could not be read: ${e instanceof Error ? e.message : e}`,
+        // The cause stays out of the answer: it may quote SQL. Adapters log it.
+        `usage could not be read: the database did not answer (${errorName(e)})`,
       ),
     );
   };
+
+/** A short, safe name for a failure: its class or code, never its text. */
+export const errorName = (e: unknown): string =>
+  typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
+    ? (e as { code: string }).code
+    : e instanceof Error
+      ? e.name
+      : 'error';

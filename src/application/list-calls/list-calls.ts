@@ -1,5 +1,6 @@
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
+  associationIdProblem,
   decodeCursor,
   inferenceError,
   isLevel,
@@ -7,6 +8,7 @@ import {
   type InferenceError,
 } from '../../domain';
 import type { CallRecords, CallsPage, CallsQuery } from '../../ports';
+import { errorName } from '../get-usage/get-usage';
 
 /** Raw listing parameters, as strings from a query string. */
 export interface ListCallsParams {
@@ -36,6 +38,8 @@ export const parseListCallsParams = (p: ListCallsParams): CallsQuery | Inference
   if (p.level && !isLevel(p.level)) {
     return invalid('level', `must be one of turn, task, project, objective, got "${p.level}"`);
   }
+  const idProblem = p.projectId ? associationIdProblem(p.projectId) : undefined;
+  if (idProblem) return invalid('projectId', idProblem);
   const status = p.status as CallStatus | undefined;
   if (status && !STATUSES.includes(status)) {
     return invalid('status', `must be one of ${STATUSES.join(', ')}, got "${p.status}"`);
@@ -58,7 +62,7 @@ export const makeListCalls =
     return ResultAsync.fromPromise(records.list(q), (e) =>
       inferenceError(
         'unavailable',
-        `calls could not be read: ${e instanceof Error ? e.message : e}`,
+        `calls could not be read: the database did not answer (${errorName(e)})`,
       ),
     );
   };
