@@ -78,6 +78,13 @@ export const callRecordsContract = (name: string, make: SubjectFactory): void =>
       expect(idsOf(await all({ limit: 10, status: 'rate_limited' }))).toEqual([by(3)]);
     });
 
+    it('finds records by a project id holding a NUL character', async () => {
+      const e = succeeded({ projectId: 'p\u0000x' });
+      await s.log.append([e, succeeded({ projectId: 'p' })]);
+      const page = await s.records.list({ limit: 10, projectId: 'p\u0000x' });
+      expect(page.calls.map((r) => r.id)).toEqual([e.data.callId]);
+    });
+
     it('gets a record by id, and nothing for an unknown id', async () => {
       const e = succeeded();
       await s.log.append([e]);

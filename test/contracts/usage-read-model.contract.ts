@@ -97,6 +97,11 @@ export const usageReadModelContract = (name: string, make: SubjectFactory): void
       expect((await s.usage.usage({ since: T0 + DAY, until: T0 + DAY })).totalCalls).toBe(0);
     });
 
+    it('filters by a project id holding a NUL character', async () => {
+      await s.log.append([succeeded({ projectId: 'p\u0000x' }), succeeded({ projectId: 'p' })]);
+      expect((await s.usage.usage({ projectId: 'p\u0000x' })).totalCalls).toBe(1);
+    });
+
     it('adds money exactly: a thousand 0.100000001 USD calls make 100.000001 USD', async () => {
       const events = Array.from({ length: 1000 }, (_, i) =>
         succeeded({ at: T0 + (i % 7) * DAY + (i % 1440) * MIN, costNanos: 100_000_001 }),

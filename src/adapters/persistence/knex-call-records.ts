@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { encodeCursor, type CallRecord } from '../../domain';
 import type { CallRecords, CallsPage, CallsQuery } from '../../ports';
-import { CALL_COLUMNS, CALL_MONEY, callRecordOfRow, type CallRow } from './rows';
+import { CALL_COLUMNS, CALL_MONEY, callRecordOfRow, storedText, type CallRow } from './rows';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,14 +18,14 @@ export class KnexCallRecords implements CallRecords {
       ])
       .limit(q.limit + 1);
     if (q.level !== undefined) query.where('level', q.level);
-    if (q.projectId !== undefined) query.where('project_id', q.projectId);
+    if (q.projectId !== undefined) query.where('project_id', storedText(q.projectId));
     if (q.status !== undefined) query.where('status', q.status);
     const c = q.before;
     if (c !== undefined) {
       // A cursor names a uuid we made; a tampered one still pages, by time alone.
       if (UUID.test(c.id)) {
-        query.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [c.createdAt, c.id]);
-      } else query.whereRaw('created_at < ?::timestamptz', [c.createdAt]);
+        query.whereRaw('(created_at, id) < (?, ?::uuid)', [new Date(c.createdAt), c.id]);
+      } else query.where('created_at', '<', new Date(c.createdAt));
     }
     const rows: CallRow[] = await query;
     const calls: CallRecord[] = rows.slice(0, q.limit).map(callRecordOfRow);

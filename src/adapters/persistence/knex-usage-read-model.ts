@@ -8,6 +8,7 @@ import {
   type UsageRow,
 } from '../../domain';
 import type { UsageReadModel } from '../../ports';
+import { storedText } from './rows';
 import { usageRanges } from './usage-ranges';
 
 const SUMS = [
@@ -47,7 +48,7 @@ export const usageStatement = (query: UsageQuery): Statement | undefined => {
     if (r.from !== undefined) add('bucket >= ?', new Date(r.from));
     if (r.to !== undefined) add('bucket < ?', new Date(r.to));
     if (query.level !== undefined) add('level = ?', query.level);
-    if (query.projectId !== undefined) add('project_id = ?', query.projectId);
+    if (query.projectId !== undefined) add('project_id = ?', storedText(query.projectId));
     const sums = SUMS.map((c) => `sum(${c}) AS ${c}`).join(', ');
     return `SELECT level, model, ${sums} FROM ${r.grain.table} WHERE ${where.join(' AND ')} GROUP BY level, model`;
   });

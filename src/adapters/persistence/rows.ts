@@ -77,6 +77,10 @@ export const projectionPayload = (events: readonly InferenceEvent[], positions?:
   return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 };
 
+/** A filter value as stored: PostgreSQL text cannot hold U+0000, writes keep it as U+FFFD. */
+export const storedText = (s: string): string =>
+  s.includes('\u0000') ? s.replaceAll('\u0000', '\ufffd') : s;
+
 /** A row of `inference_events`, as read back. */
 export interface EventRow {
   readonly position: string | number;
