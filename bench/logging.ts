@@ -21,7 +21,7 @@ import {
  */
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 const r = prng(7);
-const liveCall = (): InferenceEvent => syntheticCall(r, Date.now(), 0);
+const liveCall = (): InferenceEvent => syntheticCall(r, Date.now());
 
 const commits = async (knex: Knex): Promise<number> =>
   Number(
@@ -58,7 +58,7 @@ const main = async (): Promise<void> => {
   console.log('| mode | calls in flight | calls | calls/s | calls per commit | p50 ms | p99 ms |');
   console.log('|---|---|---|---|---|---|---|');
   for (const c of [1, 16, 256, 4096]) {
-    const log = new KnexCallLog(db.knex, { clock: new SystemClock(), log: silent });
+    const log = new KnexCallLog(db.serviceKnex, { clock: new SystemClock(), log: silent });
     console.log(
       await run(db.knex, 'group commit', c === 1 ? 2000 : 40_000, c, (e) => log.append([e])),
     );
@@ -66,7 +66,7 @@ const main = async (): Promise<void> => {
   }
   for (const c of [1, 10]) {
     const one = (e: InferenceEvent) =>
-      db.knex.raw(APPEND_SQL, [projectionPayload([e])]).then(() => undefined);
+      db.serviceKnex.raw(APPEND_SQL, [projectionPayload([e])]).then(() => undefined);
     console.log(await run(db.knex, 'one transaction per call', c === 1 ? 2000 : 10_000, c, one));
   }
   await db.drop();

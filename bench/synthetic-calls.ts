@@ -7,25 +7,33 @@ import { costNanos, type InferenceEvent, type Level } from '../src/domain';
 export const benchServerUrl = (): string =>
   process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
-/** A database of the bench's own on that server, dropped and created anew, migrated. */
-export const freshDatabase = async (name: string, poolMax = 10) => {
+/**
+ * A database of the bench's own on that server, dropped and created anew (unless `reuse`), migrated. Parallel
+ * plans stay on, so a full scan gets its best plan; `serviceKnex` is configured as the service is.
+ */
+export const freshDatabase = async (name: string, poolMax = 10, reuse = false) => {
   const server = benchServerUrl();
   const admin = async (sql: string) => {
     const c = new Client({ connectionString: server });
     await c.connect();
     await c.query(sql).finally(() => c.end());
   };
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin(`CREATE DATABASE "${name}"`);
+  if (!reuse) {
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin(`CREATE DATABASE "${name}"`);
+  }
   const u = new URL(server);
   u.pathname = `/${name}`;
-  const knex = createKnex(u.toString(), { poolMax });
+  const knex = createKnex(u.toString(), { poolMax, parallel: true });
   await migrateLatest(knex);
+  const serviceKnex = createKnex(u.toString(), { poolMax });
   return {
     knex,
+    serviceKnex,
     url: u.toString().replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@'),
     drop: async () => {
       await knex.destroy();
+      await serviceKnex.destroy();
       await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
@@ -62,14 +70,12 @@ const uuid = (r: () => number): string =>
   'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () => Math.floor(r() * 16).toString(16));
 
 /**
- * Synthetic calls spread evenly over `days` days before `end`: 80 % succeeded, 8 % cached,
- * 7 % failed, 5 % rate limited; seven levels' worth of mix over two models and 20 projects
- * (plus calls with none).
+ * One synthetic call at `at`: 80 % succeeded, 8 % cached, 7 % failed, 5 % rate limited, over
+ * four levels on two models and 20 projects (plus calls with none).
  */
-export const syntheticCall = (r: () => number, end: number, days: number): InferenceEvent => {
+export const syntheticCall = (r: () => number, at: number): InferenceEvent => {
   const level = LEVELS[Math.floor(r() * LEVELS.length)]!;
   const model = MODELS[level];
-  const at = end - Math.floor(r() * days * 86_400_000);
   const p = Math.floor(r() * 21);
   const facts = {
     callId: uuid(r),

@@ -20,14 +20,15 @@ import {
 } from './synthetic-calls';
 
 /**
- * `npm run bench:usage [-- calls]`: loads synthetic calls (default 1,000,000, over 90 days)
- * through the real call log, then answers the same usage queries two ways in one run: from the
+ * `npm run bench:usage [-- calls] [--keep] [--reuse]`: loads synthetic calls (default 1,000,000, over
+ * 90 days, in time order) through the real call log, then answers the same usage queries two ways in one run: from the
  * projections (what the service does) and by GROUP BY over `inference_calls` (what it avoids),
  * and checks that both give the same numbers.
  */
 const END = Date.UTC(2026, 3, 1, 13, 37, 12);
 const DAY = 86_400_000;
 const RUNS = 30;
+const START = END - 90 * DAY;
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 const QUERIES: Array<[string, UsageQuery]> = [
@@ -92,16 +93,18 @@ const time = async (f: () => Promise<unknown>, runs: number): Promise<number[]> 
 };
 
 const main = async (): Promise<void> => {
-  const n = Number(process.argv[2] ?? 1_000_000);
-  const db = await freshDatabase('headspace_bench_usage');
+  const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
+  const reuse = process.argv.includes('--reuse');
+  const db = await freshDatabase('headspace_bench_usage', 10, reuse);
   console.log(`# usage bench: ${n.toLocaleString('en-US')} calls over 90 days in ${db.url}`);
   console.log(`server: ${await serverSettings(db.knex)}`);
-  const log = new KnexCallLog(db.knex, { clock: new SystemClock(), log: silent });
+  const log = new KnexCallLog(db.serviceKnex, { clock: new SystemClock(), log: silent });
   const r = prng(42);
   const t0 = performance.now();
-  await closedLoop(n, 4000, (i) => {
+  await closedLoop(reuse ? 0 : n, 4000, (i) => {
     if (i % 100_000 === 0 && i > 0) process.stderr.write(`  loaded ${i.toLocaleString('en-US')}\n`);
-    return log.append([syntheticCall(r, END, 90)]);
+    // Calls arrive in time order, as they do in service: the i-th of n at its share of 90 days.
+    return log.append([syntheticCall(r, START + Math.floor((i * 90 * DAY) / n))]);
   });
   await log.close();
   const loadSecs = (performance.now() - t0) / 1000;
@@ -110,14 +113,15 @@ const main = async (): Promise<void> => {
     `SELECT (SELECT count(*) FROM inference_calls)::int AS calls,
        (SELECT count(*) FROM usage_minute)::int AS usage_minute,
        (SELECT count(*) FROM usage_hour)::int AS usage_hour,
-       (SELECT count(*) FROM usage_day)::int AS usage_day`,
+       (SELECT count(*) FROM usage_day)::int AS usage_day,
+       (SELECT count(*) FROM usage_week)::int AS usage_week`,
   );
   console.log(
     `loaded in ${loadSecs.toFixed(1)} s (${Math.round(n / loadSecs).toLocaleString('en-US')} calls/s); ` +
       `rows: ${JSON.stringify(sizes.rows[0])}\n`,
   );
 
-  const model = new KnexUsageReadModel(db.knex);
+  const model = new KnexUsageReadModel(db.serviceKnex);
   console.log(
     '| query | projections p50 (p95) ms | GROUP BY p50 (p95) ms | × faster | same numbers |',
   );
@@ -134,7 +138,7 @@ const main = async (): Promise<void> => {
     );
   }
   if (!process.argv.includes('--keep')) await db.drop();
-  else await db.knex.destroy();
+  else await Promise.all([db.knex.destroy(), db.serviceKnex.destroy()]);
 };
 
 main().catch((e: unknown) => {

@@ -5,8 +5,7 @@ const TABLES = ['usage_minute', 'usage_hour', 'usage_day'] as const;
 /**
  * Usage aggregates at three grains: `usage_minute` is the domain's UsageKey (minute × level ×
  * model × project); `usage_hour` and `usage_day` roll the same counters up. A usage query reads
- * whole days from the small day table and only its ragged ends from the finer ones, so months
- * cost a few thousand rows. Money is integer nano-USD, summed exactly; `project_id` '' stands
+ * whole days from the small day table and only its ragged ends from the finer ones. Money is integer nano-USD, summed exactly; `project_id` '' stands
  * for no project, as a primary key cannot hold NULL. Rows are updated in place on every append,
  * so pages keep free space for HOT updates.
  */

@@ -3,6 +3,7 @@ import * as eventLog from './20260101000001_event_log';
 import * as inferenceCalls from './20260101000002_inference_calls';
 import * as usageByGrain from './20260101000003_usage_by_grain';
 import * as projectionCheckpoints from './20260101000004_projection_checkpoints';
+import * as usageWeek from './20260101000005_usage_week';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20260101000002_inference_calls', ...inferenceCalls },
   { name: '20260101000003_usage_by_grain', ...usageByGrain },
   { name: '20260101000004_projection_checkpoints', ...projectionCheckpoints },
+  { name: '20260101000005_usage_week', ...usageWeek },
 ];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { createKnex, KnexUsageReadModel } from '../../src/adapters/persistence';
+import { createKnex, KnexUsageReadModel, PROJECTION_TABLES } from '../../src/adapters/persistence';
 import { calls, serviceOn, StoppableDatabase } from './outage-harness';
 
 jest.setTimeout(120_000);
@@ -67,9 +67,7 @@ describe('PostgreSQL stopped in the middle of a stream of calls', () => {
     expect(usage.outputTokens).toBe(totals.output_tokens);
     expect(usage.costUsd).toBe(Number(totals.cost_usd));
     expect(await readFile(join(db.dir, 'data', 'call-log-backlog.jsonl'), 'utf8')).toBe('');
-    await knex.raw(
-      'TRUNCATE inference_calls, usage_minute, usage_hour, usage_day, projection_checkpoints',
-    ); // the log stays: appends are idempotent and later tests count calls only
+    await knex.raw(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`); // the log stays: appends are idempotent and later tests count calls only
   });
 
   it('refuses new calls with 503 unavailable once the backlog is full, and serves again after', async () => {
@@ -86,9 +84,7 @@ describe('PostgreSQL stopped in the middle of a stream of calls', () => {
     await svc.close();
     const { perCall } = await recorded(knex);
     for (const id of down.answered) expect(perCall.get(id)).toBe(1);
-    await knex.raw(
-      'TRUNCATE inference_calls, usage_minute, usage_hour, usage_day, projection_checkpoints',
-    );
+    await knex.raw(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`);
   });
 
   it('keeps a backlog across a service restart while the database is down', async () => {

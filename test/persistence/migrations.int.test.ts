@@ -13,6 +13,7 @@ const TABLES = [
   'usage_day',
   'usage_hour',
   'usage_minute',
+  'usage_week',
 ];
 
 describe('migrations', () => {
@@ -34,6 +35,24 @@ describe('migrations', () => {
     await migrateLatest(database().knex);
     expect(await tables()).toEqual(TABLES);
     expect(await isReady(database().knex)).toBe(true);
+  });
+
+  it('fill the week grain from the day rows a database already has', async () => {
+    const knex = database().knex;
+    await knex.migrate.down(migrationConfig);
+    expect(await tables()).not.toContain('usage_week');
+    await knex.raw(`INSERT INTO usage_day (bucket, level, model, project_id, calls, cost_nanos)
+      VALUES ('2026-01-07', 'turn', 'm', '', 2, 5), ('2026-01-08', 'turn', 'm', '', 3, 7),
+             ('2026-01-09', 'turn', 'm', '', 4, 1)`);
+    await migrateLatest(knex);
+    const weeks = await knex.raw(
+      'SELECT bucket, calls::int, cost_nanos::int FROM usage_week ORDER BY bucket',
+    );
+    expect(weeks.rows).toEqual([
+      { bucket: new Date('2026-01-01'), calls: 2, cost_nanos: 5 },
+      { bucket: new Date('2026-01-08'), calls: 7, cost_nanos: 8 },
+    ]);
+    await knex.raw('TRUNCATE usage_day, usage_week');
   });
 
   it('keep the event log append-only', async () => {

@@ -6,6 +6,7 @@ import {
   type LogSink,
   type RebuildProgress,
 } from '../../src/adapters/persistence';
+import { GRAINS } from '../../src/adapters/persistence/usage-ranges';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { expectedUsage } from '../contracts/usage-read-model.contract';
 import { cached, DAY, failed, HOUR, MIN, rateLimited, succeeded, T0 } from '../contracts/fixtures';
@@ -17,7 +18,7 @@ const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
 const snapshot = async (knex: Knex) => ({
   calls: (await knex.raw('SELECT * FROM inference_calls ORDER BY id')).rows,
   usage: await Promise.all(
-    ['usage_minute', 'usage_hour', 'usage_day'].map(
+    GRAINS.map((g) => g.table).map(
       async (t) =>
         (await knex.raw(`SELECT * FROM ${t} ORDER BY bucket, level, model, project_id`)).rows,
     ),

@@ -2,12 +2,10 @@ import fc from 'fast-check';
 import { GRAINS, usageRanges, type GrainRange } from '../../src/adapters/persistence/usage-ranges';
 
 const MIN = 60_000;
-const LEN = { minute: MIN, hour: 60 * MIN, day: 1440 * MIN } as const;
-const [day, hour, minute] = GRAINS as [
-  GrainRange['grain'],
-  GrainRange['grain'],
-  GrainRange['grain'],
-];
+const LEN = { minute: MIN, hour: 60 * MIN, day: 1440 * MIN, week: 7 * 1440 * MIN } as const;
+const grain = (name: keyof typeof LEN) => GRAINS.find((g) => g.name === name)!;
+const [week, day, hour, minute] = (['week', 'day', 'hour', 'minute'] as const).map(grain);
+/** A Thursday, so also the start of an epoch week. */
 const T0 = Date.UTC(2026, 0, 1);
 
 /** Which ranges hold the bucket of `grain` that contains minute `m`. */
@@ -29,19 +27,31 @@ describe('usageRanges', () => {
     ]);
   });
 
-  it('reads only day rows for an open window, and nothing for an empty one', () => {
-    expect(usageRanges()).toEqual([{ grain: day, from: undefined, to: undefined }]);
+  it('covers whole weeks with week rows, and their ragged ends with finer ones', () => {
+    const since = T0 - 2 * LEN.day + 10 * LEN.hour;
+    const until = T0 + 15 * LEN.day + 5 * MIN;
+    expect(usageRanges(since, until)).toEqual([
+      { grain: hour, from: since, to: T0 - LEN.day },
+      { grain: day, from: T0 - LEN.day, to: T0 },
+      { grain: week, from: T0, to: T0 + 2 * LEN.week },
+      { grain: day, from: T0 + 2 * LEN.week, to: T0 + 15 * LEN.day },
+      { grain: minute, from: T0 + 15 * LEN.day, to: until },
+    ]);
+  });
+
+  it('reads only week rows for an open window, and nothing for an empty one', () => {
+    expect(usageRanges()).toEqual([{ grain: week, from: undefined, to: undefined }]);
     expect(usageRanges(T0, T0)).toEqual([]);
   });
 
-  it('counts every minute of any window exactly once, and none outside, in at most 5 ranges', () => {
-    const minute = fc.integer({ min: -3000, max: 8000 }).map((m) => T0 + m * MIN);
-    const bound = fc.option(minute, { nil: undefined });
+  it('counts every minute of any window exactly once, and none outside, in at most 7 ranges', () => {
+    const aMinute = fc.integer({ min: -20_000, max: 40_000 }).map((m) => T0 + m * MIN);
+    const bound = fc.option(aMinute, { nil: undefined });
     fc.assert(
-      fc.property(bound, bound, fc.array(minute, { maxLength: 40 }), (a, b, probes) => {
+      fc.property(bound, bound, fc.array(aMinute, { maxLength: 40 }), (a, b, probes) => {
         const [since, until] = a !== undefined && b !== undefined && b < a ? [b, a] : [a, b];
         const ranges = usageRanges(since, until);
-        expect(ranges.length).toBeLessThanOrEqual(5);
+        expect(ranges.length).toBeLessThanOrEqual(7);
         for (const r of ranges) {
           if (r.from !== undefined) expect(r.from % LEN[r.grain.name]).toBe(0);
           if (r.to !== undefined) expect(r.to % LEN[r.grain.name]).toBe(0);

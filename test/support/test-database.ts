@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { Client } from 'pg';
-import { createKnex, migrateLatest, startEmbeddedPostgres } from '../../src/adapters/persistence';
+import {
+  createKnex,
+  migrateLatest,
+  PROJECTION_TABLES,
+  startEmbeddedPostgres,
+} from '../../src/adapters/persistence';
 
 /** Where a test server came from. */
 export type ServerSource = 'TEST_DATABASE_URL' | 'testcontainers' | 'embedded';
@@ -54,9 +59,8 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     reset: () =>
       knex.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
-        await trx.raw(
-          'TRUNCATE inference_events, inference_calls, usage_minute, usage_hour, usage_day, projection_checkpoints RESTART IDENTITY',
-        );
+        const tables = ['inference_events', ...PROJECTION_TABLES].join(', ');
+        await trx.raw(`TRUNCATE ${tables} RESTART IDENTITY`);
       }),
     drop: async () => {
       await knex.destroy();

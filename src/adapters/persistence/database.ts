@@ -11,6 +11,10 @@ export const migrationSource: Knex.MigrationSource<NamedMigration> = {
 /** The migrator configuration every caller shares (service start, knexfile, tests). */
 export const migrationConfig: Knex.MigratorConfig = { migrationSource };
 
+interface PgConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}
+
 /** Options for a pool on one database. */
 export interface PoolOptions {
   readonly poolMax?: number;
@@ -21,6 +25,12 @@ export interface PoolOptions {
    * as the call log already reports what failed, once and in context.
    */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Allow parallel query plans (default false): the service's statements read a few thousand
+   * rows at most, where starting workers costs more than it saves; benches comparing against a
+   * full scan turn them back on.
+   */
+  readonly parallel?: boolean;
 }
 
 /**
@@ -35,7 +45,14 @@ export const createKnex = (url: string, opts: PoolOptions = {}): Knex =>
       connectionTimeoutMillis: 5000,
       application_name: 'headspace-inference',
     },
-    pool: { min: 0, max: opts.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: opts.poolMax ?? 10,
+      afterCreate: (conn: PgConnection, done: (err: Error | null, conn: PgConnection) => void) => {
+        if (opts.parallel) return done(null, conn);
+        conn.query('SET max_parallel_workers_per_gather = 0', (err) => done(err, conn));
+      },
+    },
     acquireConnectionTimeout: opts.acquireTimeoutMs ?? 10_000,
     log: {
       warn: (m: unknown) => opts.onWarning?.(String(m)),

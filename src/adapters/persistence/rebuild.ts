@@ -3,6 +3,13 @@ import { REPLAY_SQL } from './projection-sql';
 import { GRAINS } from './usage-ranges';
 import { projectionPayload, storedEventOf, type EventRow } from './rows';
 
+/** The tables the projections keep: everything a rebuild empties and fills again. */
+export const PROJECTION_TABLES: readonly string[] = [
+  'inference_calls',
+  ...GRAINS.map((g) => g.table),
+  'projection_checkpoints',
+];
+
 /** Progress of a rebuild, after each batch. */
 export interface RebuildProgress {
   readonly done: number;
@@ -27,8 +34,7 @@ export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise
     await trx.raw('LOCK TABLE inference_events IN EXCLUSIVE MODE');
     const counted = await trx.raw('SELECT count(*)::text AS n FROM inference_events');
     const total = Number(counted.rows[0].n);
-    const tables = ['inference_calls', ...GRAINS.map((g) => g.table), 'projection_checkpoints'];
-    await trx.raw(`TRUNCATE ${tables.join(', ')}`);
+    await trx.raw(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`);
     let after = 0;
     let done = 0;
     opts.onProgress?.({ done, total });

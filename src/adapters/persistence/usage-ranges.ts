@@ -1,12 +1,13 @@
 /** A grain of the usage aggregates: its table and bucket length. */
 export interface Grain {
-  readonly name: 'day' | 'hour' | 'minute';
+  readonly name: 'week' | 'day' | 'hour' | 'minute';
   readonly table: string;
   readonly ms: number;
 }
 
-/** The grains, coarsest first. */
+/** The grains, coarsest first; weeks count from the Unix epoch (Thursday to Thursday, UTC). */
 export const GRAINS: readonly Grain[] = [
+  { name: 'week', table: 'usage_week', ms: 7 * 86_400_000 },
   { name: 'day', table: 'usage_day', ms: 86_400_000 },
   { name: 'hour', table: 'usage_hour', ms: 3_600_000 },
   { name: 'minute', table: 'usage_minute', ms: 60_000 },
@@ -20,9 +21,9 @@ export interface GrainRange {
 }
 
 /**
- * Covers a minute-aligned window [since, until) with the fewest aggregate rows: whole days from
- * day rows, the ragged ends from hour rows, what is left from minute rows. At most five ranges;
- * none when the window is empty.
+ * Covers a minute-aligned window [since, until) with the fewest aggregate rows: whole weeks from
+ * week rows, the ragged ends from day rows, theirs from hour rows, what is left from minute rows.
+ * At most seven ranges; none when the window is empty.
  */
 export const usageRanges = (since?: number, until?: number): GrainRange[] => cover(since, until, 0);
 
