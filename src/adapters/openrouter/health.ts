@@ -2,6 +2,7 @@ import type { TimeoutPolicy } from 'cockatiel';
 import type { PriceTable } from '../../domain';
 import type { HealthReport } from '../../ports';
 import { networkReason } from './failure';
+import type { HttpFetch } from './node-http-fetch';
 import { upstreamError } from './wire';
 
 /** The outcome of one GET to OpenRouter: a reply (any status) or why there was none. */
@@ -14,7 +15,7 @@ export type Get = (path: '/key' | '/models', withKey: boolean) => Promise<GetOut
 
 /** What a Get needs: where, who, how long to wait, and how to clean text of the key. */
 export interface GetDeps {
-  readonly fetch: typeof fetch;
+  readonly fetch: HttpFetch;
   readonly baseUrl: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeout: TimeoutPolicy;

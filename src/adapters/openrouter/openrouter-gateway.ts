@@ -17,6 +17,7 @@ import {
   type CallTally,
 } from './failure';
 import { httpGet, pricesFrom, probeUpstream, type Get } from './health';
+import { nodeHttpFetch, type HttpFetch, type HttpReply } from './node-http-fetch';
 import {
   makePolicies,
   type Policies,
@@ -46,8 +47,8 @@ export type GatewayEvent =
 
 /** Collaborators, all optional: real ones by default. */
 export interface OpenRouterDeps {
-  /** Default: the global fetch (undici: pooled keep-alive connections). */
-  readonly fetch?: typeof fetch;
+  /** Default: node:http(s) with keep-alive agents (the global fetch fits too, at ~4× the CPU). */
+  readonly fetch?: HttpFetch;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
   readonly onEvent?: (e: GatewayEvent) => void;
@@ -61,7 +62,7 @@ export interface OpenRouterDeps {
 export class OpenRouterGateway implements LlmGateway {
   private readonly policies: Policies;
   private readonly headers: Record<string, string>;
-  private readonly fetch: typeof fetch;
+  private readonly fetch: HttpFetch;
   private readonly emit: (e: GatewayEvent) => void;
   private readonly get: Get;
 
@@ -69,8 +70,7 @@ export class OpenRouterGateway implements LlmGateway {
     private readonly s: OpenRouterSettings,
     deps: OpenRouterDeps = {},
   ) {
-    // Looked up per call, so a test or APM that swaps the global fetch is honoured.
-    this.fetch = deps.fetch ?? ((input, init) => fetch(input, init));
+    this.fetch = deps.fetch ?? nodeHttpFetch();
     this.emit = deps.onEvent ?? (() => undefined);
     this.headers = upstreamHeaders(s);
     this.policies = makePolicies(s, deps.random ?? Math.random, this.emit);
@@ -122,7 +122,7 @@ export class OpenRouterGateway implements LlmGateway {
   ): Promise<Completion> {
     const attempt = ++tally.attempts;
     this.emit({ type: 'AttemptStarted', attempt, model });
-    let res: Response;
+    let res: HttpReply;
     let text: string;
     try {
       const url = `${this.s.baseUrl}/chat/completions`;

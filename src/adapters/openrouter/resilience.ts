@@ -84,7 +84,12 @@ export const makePolicies = (
       retryDelay(ctx.attempt, retryAfterOf(ctx), s.retry, random),
     ),
   });
-  const perAttempt = timeout(s.timeoutMs, TimeoutStrategy.Cooperative);
+  // An attempt returns only once its reply is read, so there is nothing left to abort; aborting
+  // anyway built a DOMException per call (~5% of the service's CPU in a profile).
+  const perAttempt = timeout(s.timeoutMs, {
+    strategy: TimeoutStrategy.Cooperative,
+    abortOnReturn: false,
+  });
   let openedAt = 0;
   breaker.onBreak(() => (openedAt = Date.now()));
 
