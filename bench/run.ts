@@ -2,21 +2,26 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildService } from './lib/build';
 import type { Child } from './lib/children';
-import { benchDatabase, type BenchDatabase } from './lib/database';
-import { verdicts } from './lib/goals';
-import { ensurePeer, PEER, startPeer } from './lib/peer';
+import type { BenchDatabase } from './lib/database';
 import { machine } from './lib/proc';
-import { rateTable, ratioTable, saturationTable, table, type Row } from './lib/report';
-import { runPlan, type Plan, type Subject } from './lib/scenarios';
-import * as stack from './lib/stack';
+import { runPlan, type Plan } from './lib/scenarios';
+import { setUp } from './lib/setup';
+import { UPSTREAM_LATENCY_MS } from './lib/stack';
+import { summary } from './lib/summary';
 
-/**
- * `npm run bench [-- --quick] [--no-peer] [--out report.md] [--keep] [--profile DIR]`: the fake OpenRouter, the
- * service (its own process, every call logged to PostgreSQL) and Portkey's gateway, measured
- * with the same load in one run. See docs/benchmarks.md for what the numbers mean.
- */
+const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json rows.json]
+                    [--async-commit | --memory] [--profile DIR] [--keep]
+
+  --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
+  --no-peer        skip Portkey's gateway (otherwise installed into bench/peers/portkey if missing)
+  --out FILE       also write the markdown report to FILE; --json FILE: the raw rows
+  --async-commit   synchronous_commit = off on the bench database (what the fsync wait costs)
+  --memory         the service keeps its call log in memory (what PostgreSQL costs, by difference)
+  --profile DIR    run the service processes with --cpu-prof, profiles written to DIR
+  --keep           keep the temporary directory (configs, service logs)
+`;
+
 const PLANS: Record<'quick' | 'full', Plan> = {
   quick: {
     rates: [200, 500, 1000],
@@ -37,163 +42,77 @@ const PLANS: Record<'quick' | 'full', Plan> = {
 const ROOT = resolve(__dirname, '..');
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 
+/**
+ * The benchmark: the fake OpenRouter, the service (its own process, every call logged to
+ * PostgreSQL) and Portkey's gateway, measured with the same load in one run. What the numbers
+ * mean: docs/benchmarks.md.
+ */
 const main = async (): Promise<void> => {
-  const { values: opts } = parseArgs({
+  const { values: o } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       'no-peer': { type: 'boolean', default: false },
+      'async-commit': { type: 'boolean', default: false },
+      memory: { type: 'boolean', default: false },
       out: { type: 'string' },
-      keep: { type: 'boolean', default: false },
+      json: { type: 'string' },
       profile: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const mode = opts.quick ? 'quick' : 'full';
-  const plan = PLANS[mode];
+  if (o.help) return say(USAGE);
+  const mode = o.quick ? 'quick' : 'full';
   const began = Date.now();
   const tmp = mkdtempSync(join(tmpdir(), 'headspace-bench-'));
   const children: Child[] = [];
   let db: BenchDatabase | undefined;
   const cleanup = async () => {
-    for (const c of children.reverse()) await c.stop().catch(() => undefined);
+    for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
     await db?.drop().catch((e: unknown) => say(`could not drop the bench database: ${String(e)}`));
-    if (!opts.keep) rmSync(tmp, { recursive: true, force: true });
+    db = undefined;
+    if (!o.keep) rmSync(tmp, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     const m0 = machine();
     say(`# npm run bench (${mode})\n`);
-    say(`machine: ${m0.cores} × ${m0.cpu}, Node ${m0.node}, load average ${m0.load} at start`);
-    const peerReady = opts['no-peer'] ? Promise.resolve('skipped (--no-peer)') : ensurePeer(ROOT);
-    const mainJs = buildService(ROOT);
-    db = await benchDatabase();
-    say(`database: ${db.source}`);
-    const fake = await stack.startFake(ROOT, tmp);
-    children.push(fake);
-    const svc = (name: string, cache: boolean) =>
-      stack.startService({
-        name,
-        main: mainJs,
-        tmp,
-        databaseUrl: db!.url,
-        upstream: fake.baseUrl,
-        cache,
-        ...(opts.profile
-          ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profile)}`] }
-          : {}),
-      });
-    const [ours, oursCached] = await Promise.all([
-      svc('service', false),
-      svc('service-cached', true),
-    ]);
-    children.push(ours, oursCached);
-    let peerProblem = await peerReady;
-    const peer =
-      peerProblem === null
-        ? await startPeer(ROOT, tmp).catch((e: unknown) => {
-            peerProblem = `${PEER} did not start: ${String(e)}`;
-            return undefined;
-          })
-        : undefined;
-    if (peer) children.push(peer);
+    say(`machine: ${m0.cores} × ${m0.cpu}, Node ${m0.node}, load average ${m0.load}`);
+    const setup = await setUp({
+      root: ROOT,
+      tmp,
+      peer: !o['no-peer'],
+      nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(o.profile)}`] : [],
+      asyncCommit: o['async-commit'],
+      memory: o.memory,
+      children,
+      onDatabase: (d) => (db = d),
+    });
+    say(`database: ${setup.database}\npeer: ${setup.peer}`);
+    const logLevel = process.env.LOG_LEVEL ?? 'info';
     say(
-      `peer: ${peer ? `${PEER} on port ${peer.port} (--headless)` : `not measured — ${peerProblem}`}`,
+      `upstream: fake OpenRouter, ${UPSTREAM_LATENCY_MS} ms per reply; service log level ${logLevel}\n`,
     );
-    say(
-      `upstream: fake OpenRouter, ${stack.UPSTREAM_LATENCY_MS} ms per reply; log level ${process.env.LOG_LEVEL ?? 'info'}\n`,
-    );
-
-    const subjects: Subject[] = [
-      { through: 'direct', target: stack.directTarget(fake.baseUrl), pid: fake.pid },
-      {
-        through: 'ours',
-        target: stack.serviceTarget(ours.url),
-        pid: ours.pid,
-        countCalls: db.countCalls,
-      },
-      ...(peer
-        ? [
-            {
-              through: 'peer' as const,
-              target: stack.peerTarget(peer.port, fake.baseUrl),
-              pid: peer.pid,
-            },
-          ]
-        : []),
-    ];
-    const cached: Subject = {
-      through: 'ours, cache hits',
-      target: stack.serviceTarget(oursCached.url, true),
-      pid: oursCached.pid,
-      countCalls: db.countCalls,
-    };
-    const rows = await runPlan(plan, subjects, [cached], say);
-    const m1 = machine();
-    say();
-    say(
-      report(
-        rows,
-        mode,
-        m0.load,
-        m1.load,
-        (Date.now() - began) / 1000,
-        peer !== undefined,
-        db.source,
-      ),
-    );
-    if (opts.out)
-      writeFileSync(
-        opts.out,
-        report(
-          rows,
-          mode,
-          m0.load,
-          m1.load,
-          (Date.now() - began) / 1000,
-          peer !== undefined,
-          db.source,
-        ),
-      );
+    const rows = await runPlan(PLANS[mode], setup.subjects, [setup.cached], say);
+    const report = summary(rows, {
+      mode,
+      loadAtStart: m0.load,
+      loadAtEnd: machine().load,
+      seconds: (Date.now() - began) / 1000,
+      database: setup.database,
+      peer: setup.peer,
+      notes: [
+        `Service log level: ${logLevel} (one access line and one call line per request, to a file).`,
+      ],
+    });
+    say(`\n${report}`);
+    if (o.out) writeFileSync(o.out, report);
+    if (o.json) writeFileSync(o.json, `${JSON.stringify(rows, null, 2)}\n`);
   } finally {
     await cleanup();
+    if (o.profile) say(`CPU profiles of the service processes: ${resolve(o.profile)}`);
+    if (o.keep) say(`configs and service logs kept in ${tmp}`);
   }
-};
-
-const report = (
-  rows: Row[],
-  mode: string,
-  load0: string,
-  load1: string,
-  seconds: number,
-  peer: boolean,
-  database: string,
-): string => {
-  const m = machine();
-  return [
-    `## Run: ${mode}, ${m.cores} × ${m.cpu}, Node ${m.node}`,
-    '',
-    `Load average ${load0} at start, ${load1} at end; ${Math.round(seconds)} s in all. Database: ${database}.`,
-    '',
-    '### Paced runs (overhead = latency through − latency direct, same percentile, same rate)',
-    '',
-    rateTable(rows),
-    '',
-    '### Saturation',
-    '',
-    saturationTable(rows),
-    '',
-    ...(peer ? ["### Our overhead ÷ the peer's", '', ratioTable(rows), ''] : []),
-    '### Targets',
-    '',
-    table(
-      ['target', 'measured', 'met'],
-      verdicts(rows).map((v) => [
-        v.goal,
-        v.measured,
-        v.met === null ? '–' : v.met ? 'yes' : '**no**',
-      ]),
-    ),
-    '',
-  ].join('\n');
 };
 
 main().then(

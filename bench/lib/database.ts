@@ -11,6 +11,8 @@ export interface BenchDatabase {
   readonly source: string;
   /** Rows in inference_calls now. */
   countCalls(): Promise<number>;
+  /** Sets a parameter for every later session on this database (ALTER DATABASE … SET). */
+  setting(name: string, value: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -31,6 +33,12 @@ const counter = (url: string) => async (): Promise<number> => {
   return row?.n ?? 0;
 };
 
+const alter = (url: string, db: string) => async (name: string, value: string) => {
+  if (!/^[a-z_]+$/.test(name) || !/^[a-z0-9_]+$/.test(value))
+    throw new Error(`bad setting ${name}`);
+  await query(url, `ALTER DATABASE "${db}" SET ${name} = ${value}`);
+};
+
 /**
  * `DATABASE_URL`, else `TEST_DATABASE_URL`: a fresh database on that server, dropped at the
  * end. Neither: an embedded PostgreSQL in a temporary directory with the defaults a user gets (durable
@@ -49,6 +57,7 @@ export const benchDatabase = async (): Promise<BenchDatabase> => {
       url,
       source: `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'TEST_DATABASE_URL'} (${shown}), database ${name}`,
       countCalls: counter(url),
+      setting: alter(url, name),
       drop: () => query(given, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => {}),
     };
   }
@@ -62,6 +71,7 @@ export const benchDatabase = async (): Promise<BenchDatabase> => {
     url: pg.url,
     source: `embedded PostgreSQL (${pg.displayUrl}, durable commits)`,
     countCalls: counter(pg.url),
+    setting: alter(pg.url, 'bench'),
     drop: () => pg.stop(),
   };
 };

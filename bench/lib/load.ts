@@ -31,7 +31,7 @@ export interface Measured {
   readonly ok: number;
   /** Non-2xx responses plus connection errors and timeouts. */
   readonly errors: number;
-  /** Requests written, including those still in flight when the run stopped. */
+  /** Requests built and written, including those in flight when the run stopped. */
   readonly sent: number;
   readonly seconds: number;
   /** 2xx responses per second. */
@@ -42,7 +42,6 @@ export interface Measured {
 
 interface AutocannonResult {
   duration: number;
-  requests: { sent: number };
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -68,6 +67,7 @@ let sequence = 0;
 export const measure = async (target: Target, load: Load): Promise<Measured> => {
   let latencies = new Float64Array(Math.max(1024, (load.rate ?? 5000) * load.seconds * 2));
   let n = 0;
+  let sent = 0;
   const tracker = autocannon({
     url: target.url,
     method: 'POST',
@@ -80,7 +80,10 @@ export const measure = async (target: Target, load: Load): Promise<Measured> => 
     requests: [
       {
         method: 'POST',
-        setupRequest: (req: object) => ({ ...req, body: target.body(sequence++) }),
+        setupRequest: (req: object) => {
+          sent++;
+          return { ...req, body: target.body(sequence++) };
+        },
       },
     ],
   });
@@ -97,7 +100,7 @@ export const measure = async (target: Target, load: Load): Promise<Measured> => 
   return {
     ok: n,
     errors: r.non2xx + r.errors,
-    sent: r.requests.sent,
+    sent,
     seconds: r.duration,
     rps: n / r.duration,
     latency: percentiles(latencies.subarray(0, n)),

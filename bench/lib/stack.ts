@@ -59,7 +59,8 @@ export const startService = async (o: {
   name: string;
   main: string;
   tmp: string;
-  databaseUrl: string;
+  /** null: `--memory`, the call log in process (what the database costs, by difference). */
+  databaseUrl: string | null;
   upstream: string;
   cache: boolean;
   /** Extra node flags, e.g. `--cpu-prof`. */
@@ -70,7 +71,7 @@ export const startService = async (o: {
     config,
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0 },
-      database: { url: o.databaseUrl },
+      ...(o.databaseUrl === null ? {} : { database: { url: o.databaseUrl } }),
       data_dir: join(o.tmp, o.name),
       openrouter: {
         base_url: o.upstream,
@@ -86,7 +87,11 @@ export const startService = async (o: {
   );
   const child = await startChild({
     name: o.name,
-    args: [...(o.nodeArgs ?? []), o.main, '--config', config],
+    args: [
+      ...(o.nodeArgs ?? []),
+      ...[o.main, '--config', config],
+      ...(o.databaseUrl === null ? ['--memory'] : []),
+    ],
     env: { ...NO_OVERRIDES, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     logFile: join(o.tmp, `${o.name}.log`),
     ready: /listening on (http:\/\/\S+)/,

@@ -1,0 +1,49 @@
+import { verdicts } from './goals';
+import { machine } from './proc';
+import { rateTable, ratioTable, saturationTable, table, type Row } from './report';
+
+/** What the report says about the run besides its rows. */
+export interface RunFacts {
+  readonly mode: string;
+  readonly loadAtStart: string;
+  readonly loadAtEnd: string;
+  readonly seconds: number;
+  readonly database: string;
+  /** What answered as the peer, or why nothing did. */
+  readonly peer: string;
+  readonly notes: readonly string[];
+}
+
+/** The whole run as markdown: setting, one table per scenario, the ratio, the targets. */
+export const summary = (rows: readonly Row[], f: RunFacts): string => {
+  const m = machine();
+  const measuredPeer = rows.some((r) => r.through === 'peer');
+  return [
+    `## Run: ${f.mode}, ${m.cores} × ${m.cpu}, Node ${m.node}`,
+    '',
+    `Load average ${f.loadAtStart} at start, ${f.loadAtEnd} at end; ${Math.round(f.seconds)} s ` +
+      `in all. Database: ${f.database}. Peer: ${f.peer}.`,
+    ...f.notes.map((n) => `${n}`),
+    '',
+    '### Paced runs (overhead = latency through − latency direct, same percentile, same rate)',
+    '',
+    rateTable(rows),
+    '',
+    '### Saturation',
+    '',
+    saturationTable(rows),
+    '',
+    ...(measuredPeer ? ["### Our overhead ÷ the peer's", '', ratioTable(rows), ''] : []),
+    '### Targets',
+    '',
+    table(
+      ['target', 'measured', 'met'],
+      verdicts(rows).map((v) => [
+        v.goal,
+        v.measured,
+        v.met === null ? '–' : v.met ? 'yes' : '**no**',
+      ]),
+    ),
+    '',
+  ].join('\n');
+};
