@@ -1,9 +1,9 @@
 import { callRecordsProjection, usageProjection } from '../../application';
 import { GRAINS, type Grain } from './usage-ranges';
 
-/** The shape of one element of the JSON parameter (see `projectionRowOf`), but its position. */
-const ROW_TYPE = `
-  ord int, event_id uuid, type text, occurred_at timestamptz, data jsonb,
+/** The fields of one element of the JSON parameter (see `projectionRowOf`), but its position. */
+const FIELDS = `
+  event_id uuid, type text, occurred_at timestamptz, data jsonb,
   id uuid, created_at timestamptz, level text, purpose text, model text, status text,
   input_tokens int, output_tokens int, input_hash text, result_text text, latency_ms int,
   cost_nanos bigint, reported_cost_nanos bigint, error_message text, attempts int,
@@ -11,6 +11,9 @@ const ROW_TYPE = `
   bucket_ms bigint, u_level text, u_model text, u_project text,
   d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
   d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint`;
+const NAMES = FIELDS.split(',')
+  .map((f) => f.trim().split(/\s+/)[0])
+  .join(', ');
 
 const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
   ['calls', 'd_calls'],
@@ -77,7 +80,10 @@ const PROJECT = `
  * batch therefore never doubles a record or an aggregate.
  */
 export const APPEND_SQL = `
-  WITH input AS (SELECT * FROM json_to_recordset(?::json) AS x(${ROW_TYPE})),
+  WITH input AS (
+    SELECT * FROM ROWS FROM (json_to_recordset(?::json) AS (${FIELDS}))
+      WITH ORDINALITY AS x(${NAMES}, ord)
+  ),
   appended AS (
     INSERT INTO inference_events (event_id, type, occurred_at, data)
     SELECT event_id, type, occurred_at, data FROM input ORDER BY ord
@@ -90,6 +96,6 @@ export const APPEND_SQL = `
 
 /** Replays stored events (with their positions) through the projections, for a rebuild. */
 export const REPLAY_SQL = `
-  WITH fresh AS (SELECT * FROM json_to_recordset(?::json) AS x(${ROW_TYPE}, pos bigint)),
+  WITH fresh AS (SELECT * FROM json_to_recordset(?::json) AS x(${FIELDS}, pos bigint)),
   ${PROJECT}
   SELECT count(*)::int AS applied FROM fresh`;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { REPLAY_SQL } from './projection-sql';
 import { GRAINS } from './usage-ranges';
-import { projectionPayload, storedEventOf, type EventRow } from './rows';
+import { projectionPayload, projectionRowJson, storedEventOf, type EventRow } from './rows';
 
 /** The tables the projections keep: everything a rebuild empties and fills again. */
 export const PROJECTION_TABLES: readonly string[] = [
@@ -48,7 +48,7 @@ export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise
       const stored = rows.map(storedEventOf);
       const payload = projectionPayload(
         stored.map((s) => s.event),
-        stored.map((s) => s.position),
+        (e, i) => projectionRowJson(e, stored[i]!.position),
       );
       await trx.raw(REPLAY_SQL, [payload]);
       after = stored[stored.length - 1]!.position;

@@ -13,11 +13,10 @@ import type { StoredEvent } from '../../ports';
  * all computed by the domain's pure functions so that live appends and rebuilds agree by
  * construction.
  */
-export const projectionRowOf = (e: InferenceEvent, ord: number, pos?: number) => {
+export const projectionRowOf = (e: InferenceEvent, pos?: number) => {
   const r = callRecordOf(e);
   const { key, delta: d } = usageDeltaOf(e);
   return {
-    ord,
     pos,
     event_id: e.eventId,
     type: e.type,
@@ -61,20 +60,30 @@ export const projectionRowOf = (e: InferenceEvent, ord: number, pos?: number) =>
 };
 
 /**
- * The JSON parameter of an append: one row per distinct event id (the first wins, as a repeat in
- * one batch must not count twice). PostgreSQL text and jsonb cannot hold U+0000, so it is stored
+ * One event's row as JSON text. PostgreSQL text and jsonb cannot hold U+0000, so it is stored
  * as U+FFFD; only an escape preceded by an even number of backslashes is a real NUL.
  */
-export const projectionPayload = (events: readonly InferenceEvent[], positions?: number[]) => {
+export const projectionRowJson = (e: InferenceEvent, pos?: number): string => {
+  const json = JSON.stringify(projectionRowOf(e, pos));
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
+};
+
+/**
+ * The JSON parameter of one statement: one row per distinct event id, in order (the first
+ * wins, as a repeat in one batch must not count twice). `rowOf` may return rows made earlier.
+ */
+export const projectionPayload = (
+  events: readonly InferenceEvent[],
+  rowOf: (e: InferenceEvent, i: number) => string = (e) => projectionRowJson(e),
+): string => {
   const seen = new Set<string>();
-  const rows = [];
+  const rows: string[] = [];
   for (const [i, e] of events.entries()) {
     if (seen.has(e.eventId)) continue;
     seen.add(e.eventId);
-    rows.push(projectionRowOf(e, i, positions?.[i]));
+    rows.push(rowOf(e, i));
   }
-  const json = JSON.stringify(rows);
-  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
+  return `[${rows.join(',')}]`;
 };
 
 /** A filter value as stored: PostgreSQL text cannot hold U+0000, writes keep it as U+FFFD. */
