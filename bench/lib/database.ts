@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../src/adapters/persistence';
+import { createKnex, migrateLatest, startEmbeddedPostgres } from '../../src/adapters/persistence';
 
 /** A database of the benchmark's own, dropped (or its server stopped) at the end. */
 export interface BenchDatabase {
@@ -11,6 +11,11 @@ export interface BenchDatabase {
   readonly source: string;
   /** Rows in inference_calls now. */
   countCalls(): Promise<number>;
+  /**
+   * Applies the migrations once, before the services start: two processes migrating a fresh
+   * database at the same moment race on creating knex's lock table and one of them fails.
+   */
+  migrate(): Promise<void>;
   /** Sets a parameter for every later session on this database (ALTER DATABASE … SET). */
   setting(name: string, value: string): Promise<void>;
   drop(): Promise<void>;
@@ -31,6 +36,15 @@ const counter = (url: string) => async (): Promise<number> => {
     n: number;
   }>;
   return row?.n ?? 0;
+};
+
+const migrator = (url: string) => async (): Promise<void> => {
+  const knex = createKnex(url, { poolMax: 1 });
+  try {
+    await migrateLatest(knex);
+  } finally {
+    await knex.destroy();
+  }
 };
 
 const alter = (url: string, db: string) => async (name: string, value: string) => {
@@ -57,6 +71,7 @@ export const benchDatabase = async (): Promise<BenchDatabase> => {
       url,
       source: `${process.env.DATABASE_URL ? 'DATABASE_URL' : 'TEST_DATABASE_URL'} (${shown}), database ${name}`,
       countCalls: counter(url),
+      migrate: migrator(url),
       setting: alter(url, name),
       drop: () => query(given, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => {}),
     };
@@ -71,6 +86,7 @@ export const benchDatabase = async (): Promise<BenchDatabase> => {
     url: pg.url,
     source: `embedded PostgreSQL (${pg.displayUrl}, durable commits)`,
     countCalls: counter(pg.url),
+    migrate: migrator(pg.url),
     setting: alter(pg.url, 'bench'),
     drop: () => pg.stop(),
   };

@@ -40,6 +40,7 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const main = buildService(o.root);
   const db = o.memory ? undefined : await benchDatabase();
   if (db) o.onDatabase(db);
+  await db?.migrate();
   if (db && o.asyncCommit) await db.setting('synchronous_commit', 'off');
   const databaseUrl = db?.url ?? null;
   const countCalls = db?.countCalls;
