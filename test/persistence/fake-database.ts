@@ -1,5 +1,8 @@
-import type { InferenceEvent } from '../../src/domain';
+import { ManualClock } from '../../src/adapters/in-memory';
 import type { LogSink } from '../../src/adapters/persistence';
+import { Backlog } from '../../src/adapters/persistence/backlog';
+import { GroupCommit } from '../../src/adapters/persistence/group-commit';
+import type { InferenceEvent } from '../../src/domain';
 
 /** A stand-in for PostgreSQL behind a GroupCommit: records batches, can be down or refuse. */
 export class FakeDatabase {
@@ -61,4 +64,32 @@ export class RecordingSink implements LogSink {
 /** Lets pending promise callbacks run (no time passes). */
 export const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+/** A GroupCommit over a FakeDatabase, a manual clock and an in-memory backlog. */
+export const groupCommitFixture = (opts: { batchMax?: number; maxBacklog?: number } = {}) => {
+  const db = new FakeDatabase();
+  const clock = new ManualClock();
+  const sink = new RecordingSink();
+  const log = new GroupCommit(
+    db.write,
+    new Backlog(null),
+    clock,
+    {
+      batchMax: opts.batchMax ?? 100,
+      maxBacklog: opts.maxBacklog ?? 100,
+      retryBaseMs: 100,
+      retryMaxMs: 1000,
+    },
+    sink,
+  );
+  const state = (p: Promise<void>) => {
+    const s = { done: false, failed: undefined as unknown };
+    p.then(
+      () => (s.done = true),
+      (e: unknown) => (s.failed = e),
+    );
+    return s;
+  };
+  return { db, clock, sink, log, state };
 };

@@ -1,9 +1,9 @@
 import type { InferenceEvent } from '../../domain';
 import type { Clock, LogHealth } from '../../ports';
-import { Backoff } from './backoff';
-import { BatchQueue, eventsOf as flat, type Waiter } from './batch-queue';
 import type { Backlog } from './backlog';
-import { drainStep, type BatchWriter, type LogSink } from './drain';
+import { BatchQueue, eventsOf, type Waiter } from './batch-queue';
+import type { BatchWriter, LogSink } from './drain';
+import { Recovery } from './recovery';
 import { describeError, isTransient } from './transient';
 
 /** Batching and backlog settings. */
@@ -20,34 +20,33 @@ export interface GroupCommitOptions {
  * Group commit: appends that arrive while a batch is being written wait and go together in the
  * next one, which starts the moment the previous write returns (no timer adds latency) and holds
  * at most `batchMax` events. Each append resolves when its batch is committed. While the database
- * is unreachable, batches go to the backlog instead (resolving once there) and the backlog is
- * retried with backoff, oldest first. A batch the database rejects outright is split, so only the
- * faulty append fails.
+ * is unreachable, batches go to the backlog instead (see Recovery). A batch the database rejects
+ * outright is split, so only the faulty append fails.
  */
 export class GroupCommit {
   private readonly queue = new BatchQueue();
+  private readonly recovery: Recovery;
   private pumping = false;
-  private retryDue = false;
-  private lastError: string | null = null;
   private closed = false;
   private idle: Array<() => void> = [];
-  private readonly backoff: Backoff;
 
   constructor(
     private readonly write: BatchWriter,
-    private readonly backlog: Backlog,
+    backlog: Backlog,
     private readonly clock: Clock,
     private readonly opts: GroupCommitOptions,
     private readonly log: LogSink,
   ) {
-    this.backoff = new Backoff(clock, opts.retryBaseMs, opts.retryMaxMs);
+    const retry = { baseMs: opts.retryBaseMs, maxMs: opts.retryMaxMs };
+    this.recovery = new Recovery(backlog, write, log, clock, retry, () => this.kick());
   }
 
   /** Picks up a backlog a previous run left behind and starts writing it. */
   async start(): Promise<void> {
-    const n = await this.backlog.load();
+    const { backlog } = this.recovery;
+    const n = await backlog.load();
     if (n === 0) return;
-    this.log.warn({ backlog: n, file: this.backlog.file }, 'call log: resuming a saved backlog');
+    this.log.warn({ backlog: n, file: backlog.file }, 'call log: resuming a saved backlog');
     this.retryNow();
   }
 
@@ -68,7 +67,8 @@ export class GroupCommit {
   /** Events not yet in the database, the last failure, and whether new calls must be refused. */
   health(): LogHealth {
     const backlog = this.pending();
-    return { backlog, lastError: this.lastError, full: backlog >= this.opts.maxBacklog };
+    const { lastError } = this.recovery;
+    return { backlog, lastError, full: backlog >= this.opts.maxBacklog };
   }
 
   /** Retries now and waits until everything is in the database or `timeoutMs` has passed. */
@@ -80,7 +80,8 @@ export class GroupCommit {
       if (this.pending() === 0) return true;
       const left = deadline - this.clock.now();
       if (left <= 0) return false;
-      await new Promise<void>((r) => this.clock.schedule(Math.min(this.backoff.delay(), left), r));
+      const wait = Math.min(this.recovery.delay(), left);
+      await new Promise<void>((r) => this.clock.schedule(wait, r));
     }
   }
 
@@ -89,21 +90,11 @@ export class GroupCommit {
     if (this.closed) return;
     this.closed = true;
     const flushed = await this.flush(timeoutMs);
-    this.backoff.stop();
-    if (!flushed) {
-      const { size: n, file } = this.backlog;
-      this.log.error(
-        { backlog: n, file, err: this.lastError },
-        file
-          ? `call log: database unreachable at shutdown; ${n} events stay in ${file} for the next start`
-          : `call log: database unreachable at shutdown; ${n} events were not recorded`,
-      );
-    }
-    await this.backlog.close();
+    await this.recovery.shutDown(flushed);
   }
 
   private pending(): number {
-    return this.queue.events + this.backlog.size;
+    return this.queue.events + this.recovery.backlog.size;
   }
 
   private kick(): void {
@@ -111,8 +102,7 @@ export class GroupCommit {
   }
 
   private retryNow(): void {
-    this.backoff.stop();
-    this.retryDue = true;
+    this.recovery.retryNow();
     this.kick();
   }
 
@@ -122,14 +112,17 @@ export class GroupCommit {
 
   private async pump(): Promise<void> {
     this.pumping = true;
+    const r = this.recovery;
     try {
       for (;;) {
         const batch = this.queue.take(this.opts.batchMax);
-        if (batch.length > 0) {
-          // Behind a backlog, new events queue up behind it, so the log keeps its order.
-          await (this.backlog.size > 0 ? this.toBacklog(batch) : this.commit(batch));
-        } else if (!(this.backlog.size > 0 && this.retryDue)) break;
-        if (this.backlog.size > 0 && this.retryDue) await this.drain();
+        // Behind a backlog, new events queue up behind it, so the log keeps its order.
+        if (batch.length > 0)
+          await (r.backlog.size > 0 ? r.keep(batch, this.queue) : this.commit(batch));
+        else if (!(r.backlog.size > 0 && r.due)) break;
+        if (r.backlog.size > 0 && r.due) {
+          await r.drain(this.opts.batchMax, () => this.pending(), this.closed);
+        }
       }
     } finally {
       this.pumping = false;
@@ -138,64 +131,23 @@ export class GroupCommit {
   }
 
   private async commit(batch: readonly Waiter[]): Promise<void> {
+    const r = this.recovery;
     try {
-      await this.write(flat(batch));
-      this.backoff.reset();
-      this.lastError = null;
+      await this.write(eventsOf(batch));
+      r.succeeded();
       this.queue.settle(batch);
     } catch (e) {
       if (isTransient(e)) {
-        this.failed(e);
-        await this.toBacklog(batch);
+        r.failed(e, this.pending(), this.closed);
+        await r.keep(batch, this.queue);
       } else if (batch.length > 1) {
         for (const w of batch)
-          await (this.backlog.size > 0 ? this.toBacklog([w]) : this.commit([w]));
+          await (r.backlog.size > 0 ? r.keep([w], this.queue) : this.commit([w]));
       } else {
-        this.lastError = describeError(e);
-        this.log.error({ err: this.lastError }, 'call log: the database refused an event');
-        this.queue.settle(batch, e instanceof Error ? e : new Error(this.lastError));
+        r.lastError = describeError(e);
+        this.log.error({ err: r.lastError }, 'call log: the database refused an event');
+        this.queue.settle(batch, e instanceof Error ? e : new Error(r.lastError));
       }
     }
-  }
-
-  private async toBacklog(batch: readonly Waiter[]): Promise<void> {
-    try {
-      await this.backlog.add(flat(batch));
-      this.queue.settle(batch);
-    } catch (e) {
-      const why = `the database is unreachable and the backlog could not be saved: ${describeError(e)}`;
-      this.log.error({ file: this.backlog.file }, `call log: ${why}`);
-      this.queue.settle(batch, new Error(why));
-    }
-  }
-
-  private async drain(): Promise<void> {
-    const step = await drainStep(this.backlog, this.write, this.opts.batchMax, this.log);
-    if (!step.ok) {
-      this.retryDue = false;
-      this.failed(step.error);
-      return;
-    }
-    this.backoff.reset();
-    if (this.backlog.size === 0) {
-      this.lastError = null;
-      this.log.info({}, 'call log: backlog drained into the database');
-    }
-  }
-
-  private failed(e: unknown): void {
-    const first = this.lastError === null;
-    this.lastError = describeError(e);
-    this.log.warn(
-      { err: this.lastError, backlog: this.pending(), file: this.backlog.file },
-      first
-        ? 'call log: database unreachable; events wait in the backlog'
-        : 'call log: database still unreachable',
-    );
-    if (this.closed) return;
-    this.backoff.schedule(() => {
-      this.retryDue = true;
-      this.kick();
-    });
   }
 }

