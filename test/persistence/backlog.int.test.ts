@@ -1,8 +1,11 @@
-import { appendFile, chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManualClock } from '../../src/adapters/in-memory';
 import { Backlog } from '../../src/adapters/persistence/backlog';
+import { GroupCommit } from '../../src/adapters/persistence/group-commit';
 import { failed, succeeded } from '../contracts/fixtures';
+import { FakeDatabase, RecordingSink } from './fake-database';
 
 describe('Backlog journal file', () => {
   let dir: string;
@@ -30,13 +33,19 @@ describe('Backlog journal file', () => {
     expect(await readFile(file, 'utf8')).toBe('');
   });
 
-  it('reports a journal it cannot write', async () => {
-    await chmod(dir, 0o500);
-    const backlog = new Backlog(join(dir, 'sub', 'backlog.jsonl'));
-    const asRoot = process.getuid?.() === 0; // root writes anywhere: nothing to refuse
-    if (asRoot) await backlog.add([succeeded()]);
-    else await expect(backlog.add([succeeded()])).rejects.toThrow(/EACCES/);
-    await backlog.close();
-    await chmod(dir, 0o700);
+  it('refuses an append it can neither commit nor save, saying why', async () => {
+    const notADir = join(dir, 'plain-file');
+    await writeFile(notADir, 'x');
+    const db = new FakeDatabase();
+    db.down = true;
+    const log = new GroupCommit(
+      db.write,
+      new Backlog(join(notADir, 'backlog.jsonl')),
+      new ManualClock(),
+      { batchMax: 10, maxBacklog: 10, retryBaseMs: 100, retryMaxMs: 100 },
+      new RecordingSink(),
+    );
+    await expect(log.append([succeeded()])).rejects.toThrow(/backlog could not be saved/);
+    expect(log.health().backlog).toBe(0);
   });
 });
