@@ -68,6 +68,19 @@ describe('migrations', () => {
     await expect(database().knex.raw('TRUNCATE inference_events')).rejects.toThrow(/append-only/);
   });
 
+  it('checks readiness without writing: a database never migrated stays without tables', async () => {
+    const knex = database().knex;
+    await knex.migrate.rollback(migrationConfig, true);
+    await knex.raw('DROP TABLE knex_migrations, knex_migrations_lock');
+    expect(await isReady(knex)).toBe(false);
+    const { rows } = await knex.raw(
+      "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'",
+    );
+    expect(rows[0].n).toBe(0);
+    await migrateLatest(knex);
+    expect(await isReady(knex)).toBe(true);
+  });
+
   it('is not ready when the database does not answer', async () => {
     const nowhere = createKnex('postgres://postgres@127.0.0.1:1/none', { acquireTimeoutMs: 500 });
     try {

@@ -73,9 +73,13 @@ export const isReady = async (db: Knex, timeoutMs = 2000): Promise<boolean> => {
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  // Read-only: knex's own migrate.list() would create its tables on a database without them.
   const check = (async () => {
-    const [, pending] = (await db.migrate.list(migrationConfig)) as [unknown[], unknown[]];
-    return pending.length === 0;
+    const { rows } = await db.raw("SELECT to_regclass('knex_migrations') IS NOT NULL AS present");
+    if (!rows[0]?.present) return false;
+    const done: Array<{ name: string }> = await db('knex_migrations').select('name');
+    const names = new Set(done.map((r) => r.name));
+    return MIGRATIONS.every((m) => names.has(m.name));
   })().catch(() => false);
   try {
     return await Promise.race([check, timeout]);
