@@ -66,7 +66,10 @@ const main = async (): Promise<void> => {
   }
   for (const c of [1, 10]) {
     const one = (e: InferenceEvent) =>
-      db.serviceKnex.raw(APPEND_SQL, [projectionPayload([e])]).then(() => undefined);
+      db.serviceKnex
+        .raw(APPEND_SQL, [projectionPayload([e])])
+        .options({ name: 'headspace_append_events' }) // prepared, as the call log's is
+        .then(() => undefined);
     console.log(await run(db.knex, 'one transaction per call', c === 1 ? 2000 : 10_000, c, one));
   }
   await db.drop();
