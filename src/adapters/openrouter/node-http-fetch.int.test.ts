@@ -21,6 +21,12 @@ describe('nodeHttpFetch: the gateway’s HTTP client over node:http', () => {
         } else if (req.url === '/gzip') {
           res.writeHead(200, { 'Content-Encoding': 'gzip' });
           res.end(gzipSync('déjà compressed'));
+        } else if (req.url === '/reset') {
+          res.writeHead(200);
+          res.write('{"partial":');
+          setImmediate(() => req.socket.destroy());
+        } else if (req.url === '/slow-reset') {
+          setTimeout(() => req.socket.destroy(), 20);
         } else if (req.url === '/half') {
           res.writeHead(200);
           res.write('{"partial":'); // and never ends
@@ -93,6 +99,24 @@ describe('nodeHttpFetch: the gateway’s HTTP client over node:http', () => {
       (x: unknown) => x,
     );
     expect(networkReason(e)).toBe('ECONNREFUSED');
+  });
+
+  it('survives a connection reset mid-body and after an abort, rejecting instead of crashing', async () => {
+    const crashes: unknown[] = [];
+    const onCrash = (e: unknown) => crashes.push(e);
+    process.on('uncaughtException', onCrash);
+    try {
+      const reply = await http(`${base}/reset`, { headers: {}, signal: live() });
+      await expect(reply.text()).rejects.toThrow();
+      const ac = new AbortController();
+      const pending = http(`${base}/slow-reset`, { headers: {}, signal: ac.signal });
+      ac.abort(new Error('per-attempt timeout'));
+      await expect(pending).rejects.toThrow('fetch failed');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(crashes).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onCrash);
+    }
   });
 
   it('has a type the global fetch also fits, so either can be injected', () => {

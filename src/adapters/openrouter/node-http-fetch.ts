@@ -45,7 +45,7 @@ const textOf = (body: Readable): Promise<string> =>
       ended = true;
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    body.once('error', reject);
+    body.on('error', reject);
     body.once('close', () => {
       if (!ended) reject(new Error('the connection closed before the reply ended'));
     });
@@ -66,14 +66,18 @@ export const nodeHttpFetch = (): HttpFetch => {
   };
   return (url, init) =>
     new Promise<HttpReply>((resolve, reject) => {
+      // Checked before a request exists: one created and then abandoned would hold a socket
+      // with no error listener, and its later hang-up would crash the process.
+      if (init.signal.aborted) return reject(failed(init.signal.reason));
       const u = new URL(url);
       const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
       const agent = u.protocol === 'https:' ? agents['https:'] : agents['http:'];
       const req = send(u, { method: init.method ?? 'GET', headers: init.headers, agent });
       const abort = () => req.destroy(init.signal.reason);
-      if (init.signal.aborted) return reject(failed(init.signal.reason));
       init.signal.addEventListener('abort', abort, { once: true });
-      req.once('error', (e) => {
+      // `on`, not `once`: a request can emit a second error (an abort, then the socket's
+      // hang-up), and an 'error' with no listener crashes the process.
+      req.on('error', (e) => {
         init.signal.removeEventListener('abort', abort);
         reject(failed(e));
       });
