@@ -6,7 +6,7 @@ const base = {
     '^.+\\.ts$': [
       'ts-jest',
       // Type errors are tsc's job in `npm test`; jest only transpiles.
-      { tsconfig: 'tsconfig.json', diagnostics: false, isolatedModules: true },
+      { tsconfig: 'tsconfig.json', diagnostics: false },
     ],
   },
 };
