@@ -25,14 +25,16 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
 const PLANS: Record<'quick' | 'full', Plan> = {
   quick: {
     rates: [200, 500, 1000],
-    warmSeconds: 1,
-    rateSeconds: 2,
-    saturationSeconds: 3,
+    warmSeconds: 0.5,
+    serialSeconds: 1,
+    rateSeconds: 1,
+    saturationSeconds: 2,
     saturationConnections: 128,
   },
   full: {
     rates: [200, 500, 1000],
     warmSeconds: 5,
+    serialSeconds: 10,
     rateSeconds: 15,
     saturationSeconds: 15,
     saturationConnections: 128,

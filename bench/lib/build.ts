@@ -14,9 +14,9 @@ const sources = (root: string, dir: string): string[] =>
  * Transpiles src/ and migrations/ to plain CommonJS (what `npm run build` emits, minus types and
  * source maps), so the service runs as `node main.js` — no tsx loader thread in its RSS, no
  * source-map cost in its hot path — without the seconds a full `tsc` takes.
- * Returns the path of the server's entry point.
+ * The bare proxy (bench/lib/bare-proxy.ts) is transpiled the same way, so both run as plain JS.
  */
-export const buildService = (root: string): string => {
+export const buildService = (root: string): { main: string; bareProxy: string } => {
   const out = join(root, BUILD_DIR);
   rmSync(out, { recursive: true, force: true });
   const options: ts.CompilerOptions = {
@@ -25,7 +25,8 @@ export const buildService = (root: string): string => {
     esModuleInterop: true,
     sourceMap: false,
   };
-  for (const file of [...sources(root, 'src'), ...sources(root, 'migrations')]) {
+  const proxy = join('bench', 'lib', 'bare-proxy.ts');
+  for (const file of [...sources(root, 'src'), ...sources(root, 'migrations'), proxy]) {
     const { outputText } = ts.transpileModule(readFileSync(join(root, file), 'utf8'), {
       compilerOptions: options,
       fileName: file,
@@ -34,5 +35,8 @@ export const buildService = (root: string): string => {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
-  return relative(root, join(out, 'src', 'main.js'));
+  return {
+    main: relative(root, join(out, 'src', 'main.js')),
+    bareProxy: relative(root, join(out, proxy.replace(/\.ts$/, '.js'))),
+  };
 };

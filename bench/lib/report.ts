@@ -1,13 +1,16 @@
 import type { Measured } from './load';
 import type { Usage } from './proc';
 
-/** Who answered: the fake directly, the service, or the peer gateway. */
-export type Through = 'direct' | 'ours' | 'ours, cache hits' | 'peer';
+/** Who answered: the fake directly, a bare Node.js proxy, the service, or the peer gateway. */
+export type Through = 'direct' | 'bare proxy' | 'ours' | 'ours, cache hits' | 'peer';
 
 /** One measured run. */
 export interface Row {
-  /** `rate` runs are paced (autocannon overallRate); `saturation` runs go as fast as they can. */
-  readonly kind: 'rate' | 'saturation';
+  /**
+   * `serial`: one connection, one request at a time; `rate`: paced (autocannon overallRate);
+   * `saturation`: as fast as the connections go.
+   */
+  readonly kind: 'serial' | 'rate' | 'saturation';
   readonly rate?: number;
   readonly through: Through;
   readonly connections: number;
@@ -41,7 +44,7 @@ export const overheadOf = (rows: readonly Row[], r: Row) => {
   return { p50: diff('p50'), p90: diff('p90'), p99: diff('p99') };
 };
 
-/** The paced runs: latency, overhead over direct, errors, CPU and memory of the answering process. */
+/** Serial and paced runs: latency, overhead over direct, errors, CPU and RSS of who answered. */
 export const rateTable = (rows: readonly Row[]): string =>
   table(
     [
@@ -61,12 +64,12 @@ export const rateTable = (rows: readonly Row[]): string =>
       'logged / answered / sent',
     ],
     rows
-      .filter((r) => r.kind === 'rate')
+      .filter((r) => r.kind !== 'saturation')
       .map((r) => {
         const o = overheadOf(rows, r);
         const direct = r.through === 'direct';
         return [
-          String(r.rate),
+          r.kind === 'serial' ? 'serial' : String(r.rate),
           r.through,
           String(r.connections),
           int(r.m.rps),
@@ -119,16 +122,16 @@ export const saturationTable = (rows: readonly Row[]): string =>
 
 /** Our overhead over the peer's, per rate and percentile (below 1: we add less). */
 export const ratioTable = (rows: readonly Row[]): string => {
-  const paced = rows.filter((r) => r.kind === 'rate' && r.through === 'ours');
+  const paced = rows.filter((r) => r.kind !== 'saturation' && r.through === 'ours');
   return table(
     ['rate', 'ours p50 / p90 / p99 ms', 'peer p50 / p90 / p99 ms', 'ratio p50', 'p90', 'p99'],
     paced.map((r) => {
-      const peer = rows.find((p) => p.kind === 'rate' && p.through === 'peer' && p.rate === r.rate);
+      const peer = rows.find((p) => p.kind === r.kind && p.through === 'peer' && p.rate === r.rate);
       const o = overheadOf(rows, r);
       const p = peer ? overheadOf(rows, peer) : { p50: NaN, p90: NaN, p99: NaN };
       const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
       return [
-        String(r.rate),
+        r.kind === 'serial' ? 'serial' : String(r.rate),
         `${ms(o.p50)} / ${ms(o.p90)} / ${ms(o.p99)}`,
         `${ms(p.p50)} / ${ms(p.p90)} / ${ms(p.p99)}`,
         ratio(o.p50, p.p50),

@@ -16,6 +16,8 @@ export interface Subject {
 export interface Plan {
   readonly rates: readonly number[];
   readonly warmSeconds: number;
+  /** One connection, one request at a time: the overhead with no queueing at all. */
+  readonly serialSeconds: number;
   readonly rateSeconds: number;
   readonly saturationSeconds: number;
   /** Connections for unpaced runs. */
@@ -59,8 +61,8 @@ export const runOne = async (s: Subject, kind: Row['kind'], load: Load): Promise
 };
 
 /**
- * Warm-up, then every rate with the subjects back to back (so a noisy neighbour hits them
- * alike), then each subject at saturation. `progress` hears one line per run.
+ * Warm-up, then one request at a time, then every rate, with the subjects back to back (so a
+ * noisy neighbour hits them alike), then each subject at saturation. `progress` hears each run.
  */
 export const runPlan = async (
   plan: Plan,
@@ -69,17 +71,21 @@ export const runPlan = async (
   progress: (line: string) => void,
 ): Promise<Row[]> => {
   const rows: Row[] = [];
+  const began = Date.now();
   const note = (r: Row) => {
     rows.push(r);
     const l = r.m.latency;
     progress(
-      `  ${r.kind === 'rate' ? `${r.rate} req/s` : 'saturation'} ${r.through}: ` +
+      `  [${Math.round((Date.now() - began) / 1000)} s] ${r.kind === 'rate' ? `${r.rate} req/s` : r.kind} ${r.through}: ` +
         `${Math.round(r.m.rps)} req/s, p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, ` +
         `errors ${r.m.errors}`,
     );
   };
   for (const s of [...subjects, ...saturationOnly]) {
     await measure(s.target, { connections: 16, seconds: plan.warmSeconds });
+  }
+  for (const s of subjects) {
+    note(await runOne(s, 'serial', { connections: 1, seconds: plan.serialSeconds }));
   }
   for (const rate of plan.rates) {
     for (const s of subjects) {

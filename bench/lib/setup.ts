@@ -37,7 +37,7 @@ export interface SetupOptions {
  */
 export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const peerReady = o.peer ? ensurePeer(o.root) : Promise.resolve('skipped (--no-peer)');
-  const main = buildService(o.root);
+  const { main, bareProxy } = buildService(o.root);
   const db = o.memory ? undefined : await benchDatabase();
   if (db) o.onDatabase(db);
   await db?.migrate();
@@ -46,6 +46,8 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const countCalls = db?.countCalls;
   const fake = await stack.startFake(o.root, o.tmp);
   o.children.push(fake);
+  const bare = await stack.startBareProxy(bareProxy, o.tmp, fake.baseUrl);
+  o.children.push(bare);
   const service = async (name: string, cache: boolean) => {
     const s = await stack.startService({
       ...{ name, main, tmp: o.tmp, databaseUrl, upstream: fake.baseUrl, cache },
@@ -69,6 +71,7 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
   if (peer) o.children.push(peer);
   const subjects: Subject[] = [
     { through: 'direct', target: stack.directTarget(fake.baseUrl), pid: fake.pid },
+    { through: 'bare proxy', target: stack.bareTarget(bare.url), pid: bare.pid },
     {
       through: 'ours',
       target: stack.serviceTarget(ours.url),

@@ -36,6 +36,21 @@ export const startFake = async (
   return { ...child, baseUrl: child.ready[1]! };
 };
 
+/** The bare proxy (bench/lib/bare-proxy.ts, transpiled) in a process of its own. */
+export const startBareProxy = async (
+  script: string,
+  tmp: string,
+  upstream: string,
+): Promise<Child & { url: string }> => {
+  const child = await startChild({
+    name: 'bare proxy',
+    args: [script, upstream],
+    logFile: join(tmp, 'bare-proxy.log'),
+    ready: /listening on (http:\/\/\S+)/,
+  });
+  return { ...child, url: child.ready[1]! };
+};
+
 /** Every variable that would override the config file (CONTRACT §3), emptied. */
 const NO_OVERRIDES = Object.fromEntries(
   [
@@ -102,6 +117,13 @@ export const startService = async (o: {
 /** Straight to the fake: the floor every gateway adds to. */
 export const directTarget = (upstream: string): Target => ({
   url: `${upstream}/chat/completions`,
+  headers: { authorization: `Bearer ${FAKE_API_KEY}` },
+  body: chatBody,
+});
+
+/** Through the bare proxy: the same request as direct, one Node.js hop more. */
+export const bareTarget = (url: string): Target => ({
+  url: `${url}/v1/chat/completions`,
   headers: { authorization: `Bearer ${FAKE_API_KEY}` },
   body: chatBody,
 });

@@ -25,7 +25,7 @@ export const summary = (rows: readonly Row[], f: RunFacts): string => {
       `in all. Database: ${f.database}. Peer: ${f.peer}.`,
     ...f.notes.map((n) => `${n}`),
     '',
-    '### Paced runs (overhead = latency through − latency direct, same percentile, same rate)',
+    '### One request at a time, then paced (overhead = latency through − latency direct, same percentile, same load)',
     '',
     rateTable(rows),
     '',
