@@ -56,3 +56,21 @@ export const settle = async <T>(
   }
   throw new Error('the call did not settle within 100 retries');
 };
+
+/**
+ * Registers the hooks every fake-timer gateway suite needs: one fake OpenRouter for the suite,
+ * cleared before each test, with fake time on during tests. Returns the server (after beforeAll).
+ */
+export const useFakeOpenRouterWithFakeTime = (): { readonly fake: FakeOpenRouter } => {
+  const ref = {} as { fake: FakeOpenRouter };
+  beforeAll(async () => {
+    ref.fake = await FakeOpenRouter.start();
+  });
+  afterAll(() => ref.fake.close());
+  beforeEach(() => {
+    ref.fake.clear();
+    useFakeTime();
+  });
+  afterEach(() => jest.useRealTimers());
+  return ref;
+};

@@ -1,6 +1,9 @@
 import type { CompletionRequest } from '../../ports';
-import { FakeOpenRouter } from '../../../test/support/fake-openrouter';
-import { gatewayOver, settle, useFakeTime } from '../../../test/support/openrouter-harness';
+import {
+  gatewayOver,
+  settle,
+  useFakeOpenRouterWithFakeTime,
+} from '../../../test/support/openrouter-harness';
 
 const req: CompletionRequest = {
   model: 'anthropic/claude-haiku-4.5',
@@ -8,26 +11,17 @@ const req: CompletionRequest = {
 };
 
 describe('OpenRouterGateway timeouts and broken replies (fake timers, fake OpenRouter on loopback)', () => {
-  let fake: FakeOpenRouter;
-  beforeAll(async () => {
-    fake = await FakeOpenRouter.start();
-  });
-  afterAll(() => fake.close());
-  beforeEach(() => {
-    fake.clear();
-    useFakeTime();
-  });
-  afterEach(() => jest.useRealTimers());
+  const suite = useFakeOpenRouterWithFakeTime();
 
   it('per-attempt timeout on every attempt → upstream_timeout', async () => {
-    fake.script({ status: 200, delayMs: 60_000 }, 'hang');
-    const { gateway, events } = gatewayOver(fake, {
+    suite.fake.script({ status: 200, delayMs: 60_000 }, 'hang');
+    const { gateway, events } = gatewayOver(suite.fake, {
       timeoutMs: 1000,
       retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 10_000 },
     });
     const call = gateway.complete(req);
     for (let n = 1; n <= 2; n++) {
-      await fake.requests(n);
+      await suite.fake.requests(n);
       await jest.advanceTimersByTimeAsync(999);
       expect(events.count('AttemptStarted')).toBe(n);
       await jest.advanceTimersByTimeAsync(1);
@@ -40,21 +34,21 @@ describe('OpenRouterGateway timeouts and broken replies (fake timers, fake OpenR
   });
 
   it('a timeout then a server error is upstream_error, not upstream_timeout', async () => {
-    fake.script('hang', 500);
-    const { gateway, events } = gatewayOver(fake, {
+    suite.fake.script('hang', 500);
+    const { gateway, events } = gatewayOver(suite.fake, {
       timeoutMs: 1000,
       retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
     });
     const call = gateway.complete(req);
-    await fake.requests(1);
+    await suite.fake.requests(1);
     await jest.advanceTimersByTimeAsync(1000);
     const e = (await settle(call, events))._unsafeUnwrapErr();
     expect(e).toMatchObject({ code: 'upstream_error', attempts: 2, upstreamStatus: 500 });
   });
 
   it('connection reset, malformed JSON and a reply without choices are retried', async () => {
-    fake.script('reset', 'malformed', 'no-choices', 200);
-    const { gateway, events } = gatewayOver(fake, {
+    suite.fake.script('reset', 'malformed', 'no-choices', 200);
+    const { gateway, events } = gatewayOver(suite.fake, {
       retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
     });
     expect((await settle(gateway.complete(req), events))._unsafeUnwrap().attempts).toBe(4);
@@ -67,11 +61,11 @@ describe('OpenRouterGateway timeouts and broken replies (fake timers, fake OpenR
   });
 
   it('a 200 whose body is an error fails; retried unless its code is the request’s fault', async () => {
-    fake.script({ errorIn200: { code: 502, message: 'provider hiccup' } }, 200);
-    const first = gatewayOver(fake);
+    suite.fake.script({ errorIn200: { code: 502, message: 'provider hiccup' } }, 200);
+    const first = gatewayOver(suite.fake);
     expect((await settle(first.gateway.complete(req), first.events)).isOk()).toBe(true);
-    fake.script({ errorIn200: { code: 402, message: 'Insufficient credits' } });
-    const second = gatewayOver(fake);
+    suite.fake.script({ errorIn200: { code: 402, message: 'Insufficient credits' } });
+    const second = gatewayOver(suite.fake);
     const e = (await settle(second.gateway.complete(req), second.events))._unsafeUnwrapErr();
     expect(e).toMatchObject({ code: 'upstream_error', attempts: 1, upstreamStatus: 402 });
     expect(e.detail).toContain('Insufficient credits');
