@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { InMemoryGateway } from '../../src/adapters/in-memory';
 import { startServer, type RunningServer } from '../../src/composition/server';
 import type { ServiceOptions } from '../../src/composition/options';
 import { createTestDatabase } from '../support/test-database';
@@ -98,4 +99,35 @@ export const until = async (done: () => boolean, turns = 100_000): Promise<void>
     await new Promise((r) => setImmediate(r));
   }
   throw new Error('condition never held');
+};
+
+/**
+ * A server over the in-memory gateway, seeded in `beforeAll` with six calls (three turn, two
+ * project, one cached repeat, all on project p1) and shut down in `afterAll`; `json` GETs a path.
+ */
+export const useSeededServer = () => {
+  const ref = {} as { server: TestServer };
+  beforeAll(async () => {
+    ref.server = await startTestServer(
+      { openrouter: { api_key: 'sk-or-e2e-secret-key' } },
+      { gateway: new InMemoryGateway() },
+    );
+    for (let i = 0; i < 5; i++) {
+      const level = i < 3 ? 'turn' : 'project';
+      const res = await ref.server.infer(request(`call ${i}`, { level, projectId: 'p1' }));
+      expect(res.status).toBe(200);
+    }
+    expect((await ref.server.infer(request('call 0', { projectId: 'p1' }))).status).toBe(200);
+  });
+  afterAll(() => ref.server.shutdown());
+  const json = async (path: string) => {
+    const res = await ref.server.fetch(path);
+    return { status: res.status, body: (await res.json()) as unknown, res };
+  };
+  return {
+    get server() {
+      return ref.server;
+    },
+    json,
+  };
 };

@@ -1,28 +1,9 @@
-import { InMemoryGateway } from '../../src/adapters/in-memory';
 import { problemSchema } from '../../src/adapters/http/schemas';
-import { request, startTestServer, type TestServer } from './harness';
+import { useSeededServer } from './harness';
 
 describe('probes, OpenAPI, metrics and routing problems over HTTP', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(
-      { openrouter: { api_key: 'sk-or-e2e-secret-key' } },
-      { gateway: new InMemoryGateway() },
-    );
-    for (let i = 0; i < 5; i++) {
-      const level = i < 3 ? 'turn' : 'project';
-      expect((await server.infer(request(`call ${i}`, { level, projectId: 'p1' }))).status).toBe(
-        200,
-      );
-    }
-    expect((await server.infer(request('call 0', { projectId: 'p1' }))).status).toBe(200);
-  });
-  afterAll(() => server.shutdown());
-
-  const json = async (path: string) => {
-    const res = await server.fetch(path);
-    return { status: res.status, body: (await res.json()) as unknown, res };
-  };
+  const seeded = useSeededServer();
+  const { json } = seeded;
 
   it('GET /healthz and /readyz: 200', async () => {
     expect(await json('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
@@ -48,7 +29,7 @@ describe('probes, OpenAPI, metrics and routing problems over HTTP', () => {
   });
 
   it('GET /metrics: Prometheus text with request, call, token and cost series', async () => {
-    const res = await server.fetch('/metrics');
+    const res = await seeded.server.fetch('/metrics');
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     for (const series of [
@@ -69,7 +50,7 @@ describe('probes, OpenAPI, metrics and routing problems over HTTP', () => {
     const missing = await json('/api/nothing-here');
     expect(missing.status).toBe(404);
     expect(problemSchema.parse(missing.body).code).toBe('not_found');
-    const wrong = await server.fetch('/api/inference', { method: 'GET' });
+    const wrong = await seeded.server.fetch('/api/inference', { method: 'GET' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toContain('POST');
     expect(problemSchema.parse(await wrong.json()).code).toBe('method_not_allowed');

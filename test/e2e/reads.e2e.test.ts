@@ -1,33 +1,14 @@
-import { InMemoryGateway } from '../../src/adapters/in-memory';
 import {
   callsPageSchema,
   problemSchema,
   statusSchema,
   usageSchema,
 } from '../../src/adapters/http/schemas';
-import { request, startTestServer, type TestServer } from './harness';
+import { useSeededServer } from './harness';
 
 describe('status, usage, calls, probes, OpenAPI and metrics over HTTP', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(
-      { openrouter: { api_key: 'sk-or-e2e-secret-key' } },
-      { gateway: new InMemoryGateway() },
-    );
-    for (let i = 0; i < 5; i++) {
-      const level = i < 3 ? 'turn' : 'project';
-      expect((await server.infer(request(`call ${i}`, { level, projectId: 'p1' }))).status).toBe(
-        200,
-      );
-    }
-    expect((await server.infer(request('call 0', { projectId: 'p1' }))).status).toBe(200);
-  });
-  afterAll(() => server.shutdown());
-
-  const json = async (path: string) => {
-    const res = await server.fetch(path);
-    return { status: res.status, body: (await res.json()) as unknown, res };
-  };
+  const seeded = useSeededServer();
+  const { json } = seeded;
 
   it('GET /api/inference/status: 200 with the contract shape and no part of the key', async () => {
     const { status, body, res } = await json('/api/inference/status');
@@ -106,7 +87,7 @@ describe('status, usage, calls, probes, OpenAPI and metrics over HTTP', () => {
   it('a projectId filter with a NUL character is answered, not a 5xx (found by the fuzz)', async () => {
     // PostgreSQL text cannot hold U+0000; the store keeps it as U+FFFD, so a filter must too.
     for (const path of ['/api/inference/usage', '/api/inference/calls']) {
-      const res = await server.fetch(`${path}?projectId=p%00`);
+      const res = await seeded.server.fetch(`${path}?projectId=p%00`);
       expect(res.status).toBeLessThan(500);
     }
   });
