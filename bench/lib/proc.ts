@@ -34,6 +34,8 @@ export interface Usage {
   readonly peakRssMb: number;
   /** Share of the whole machine's CPU that was busy, 0–1. */
   readonly machineBusy: number;
+  /** The 1-minute load average when the run ended. */
+  readonly load1: number;
 }
 
 /** Watches one process (CPU, RSS) and the machine while `run` goes. */
@@ -49,7 +51,11 @@ export const watch = async <T>(pid: number, run: () => Promise<T>): Promise<[T, 
     peak = Math.max(peak, memoryMb(pid, 'VmRSS'));
     const m1 = machineJiffies();
     const busy = (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total);
-    return [value, { cpuSeconds: cpuSeconds(pid) - cpu0, peakRssMb: peak, machineBusy: busy }];
+    const load1 = loadavg()[0] ?? Number.NaN;
+    return [
+      value,
+      { cpuSeconds: cpuSeconds(pid) - cpu0, peakRssMb: peak, machineBusy: busy, load1 },
+    ];
   } finally {
     clearInterval(timer);
   }

@@ -14,6 +14,18 @@ export interface RunFacts {
   readonly notes: readonly string[];
 }
 
+/** The 1-minute load average seen at the end of each phase's runs, as ranges. */
+const loadLine = (rows: readonly Row[]): string => {
+  const range = (kind: Row['kind']) => {
+    const l = rows.filter((r) => r.kind === kind).map((r) => r.usage.load1);
+    return l.length === 0 ? '–' : `${Math.min(...l).toFixed(2)}–${Math.max(...l).toFixed(2)}`;
+  };
+  return (
+    `1-minute load average after each run: one at a time ${range('serial')}, paced ` +
+    `${range('rate')}, saturation ${range('saturation')} (the measured processes included).`
+  );
+};
+
 /** The whole run as markdown: setting, one table per scenario, the ratio, the targets. */
 export const summary = (rows: readonly Row[], f: RunFacts): string => {
   const m = machine();
@@ -23,6 +35,7 @@ export const summary = (rows: readonly Row[], f: RunFacts): string => {
     '',
     `Load average ${f.loadAtStart} at start, ${f.loadAtEnd} at end; ${Math.round(f.seconds)} s ` +
       `in all. Database: ${f.database}. Peer: ${f.peer}.`,
+    loadLine(rows),
     ...f.notes.map((n) => `${n}`),
     '',
     '### One request at a time, then paced (overhead = latency through − latency direct, same percentile, same load)',
