@@ -11,7 +11,7 @@ import { UPSTREAM_LATENCY_MS } from './lib/stack';
 import { summary } from './lib/summary';
 
 const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json rows.json]
-                    [--async-commit | --memory] [--profile DIR] [--keep]
+                    [--async-commit | --memory] [--profile DIR] [--service-src DIR] [--keep]
 
   --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
   --no-peer        skip Portkey's gateway (otherwise installed into bench/peers/portkey if missing)
@@ -19,6 +19,7 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --async-commit   synchronous_commit = off on the bench database (what the fsync wait costs)
   --memory         the service keeps its call log in memory (what PostgreSQL costs, by difference)
   --profile DIR    run the service processes with --cpu-prof, profiles written to DIR
+  --service-src D  take the service's src/ and migrations/ from checkout D (A/B comparisons)
   --keep           keep the temporary directory (configs, service logs)
 `;
 
@@ -59,6 +60,7 @@ const main = async (): Promise<void> => {
       out: { type: 'string' },
       json: { type: 'string' },
       profile: { type: 'string' },
+      'service-src': { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -82,6 +84,7 @@ const main = async (): Promise<void> => {
     say(`machine: ${m0.cores} × ${m0.cpu}, Node ${m0.node}, load average ${m0.load}`);
     const setup = await setUp({
       root: ROOT,
+      ...(o['service-src'] ? { serviceSource: resolve(o['service-src']) } : {}),
       tmp,
       peer: !o['no-peer'],
       nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(o.profile)}`] : [],

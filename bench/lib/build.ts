@@ -15,8 +15,10 @@ const sources = (root: string, dir: string): string[] =>
  * source maps), so the service runs as `node main.js` — no tsx loader thread in its RSS, no
  * source-map cost in its hot path — without the seconds a full `tsc` takes.
  * The bare proxy (bench/lib/bare-proxy.ts) is transpiled the same way, so both run as plain JS.
+ * `source` (default `root`) is where src/ and migrations/ are read from: another checkout of the
+ * service, to compare two versions on the same dependencies.
  */
-export const buildService = (root: string): { main: string; bareProxy: string } => {
+export const buildService = (root: string, source = root): { main: string; bareProxy: string } => {
   const out = join(root, BUILD_DIR);
   rmSync(out, { recursive: true, force: true });
   const options: ts.CompilerOptions = {
@@ -26,8 +28,10 @@ export const buildService = (root: string): { main: string; bareProxy: string } 
     sourceMap: false,
   };
   const proxy = join('bench', 'lib', 'bare-proxy.ts');
-  for (const file of [...sources(root, 'src'), ...sources(root, 'migrations'), proxy]) {
-    const { outputText } = ts.transpileModule(readFileSync(join(root, file), 'utf8'), {
+  const files = [...sources(source, 'src'), ...sources(source, 'migrations')];
+  for (const file of [...files, proxy]) {
+    const from = join(file === proxy ? root : source, file);
+    const { outputText } = ts.transpileModule(readFileSync(from, 'utf8'), {
       compilerOptions: options,
       fileName: file,
     });

@@ -17,6 +17,8 @@ export interface Setup {
 /** How to set up. */
 export interface SetupOptions {
   readonly root: string;
+  /** Where the service's src/ and migrations/ come from (default: root). */
+  readonly serviceSource?: string;
   readonly tmp: string;
   readonly peer: boolean;
   /** Node flags for the service processes (e.g. `--cpu-prof`). */
@@ -37,7 +39,7 @@ export interface SetupOptions {
  */
 export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const peerReady = o.peer ? ensurePeer(o.root) : Promise.resolve('skipped (--no-peer)');
-  const { main, bareProxy } = buildService(o.root);
+  const { main, bareProxy } = buildService(o.root, o.serviceSource);
   const db = o.memory ? undefined : await benchDatabase();
   if (db) o.onDatabase(db);
   await db?.migrate();
