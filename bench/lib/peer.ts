@@ -27,16 +27,25 @@ export const ensurePeer = (root: string, timeoutMs = 120_000): Promise<string | 
     const args = ['install', '--prefix', DIR, PEER, '--no-audit', '--no-fund'];
     const p = spawn(npm, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    p.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-2000)));
+    p.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-8000)));
     const timer = setTimeout(() => p.kill('SIGTERM'), timeoutMs);
     p.on('error', (e) => resolve(`npm could not run: ${e.message}`));
     p.on('exit', (code) => {
       clearTimeout(timer);
       if (code === 0 && installed(root)) resolve(null);
-      else resolve(`npm install ${PEER} failed (exit ${code}): ${err.trim().split('\n').pop()}`);
+      else resolve(`npm install ${PEER} failed (exit ${code}): ${npmReason(err)}`);
     });
   });
 };
+
+/** The lines of npm's stderr that say what went wrong, without the pointer to its log file. */
+const npmReason = (stderr: string): string =>
+  stderr
+    .split('\n')
+    .filter((l) => /^npm error/.test(l) && !/complete log/.test(l) && l.trim() !== 'npm error')
+    .slice(0, 3)
+    .map((l) => l.replace(/^npm error\s*/, ''))
+    .join('; ') || 'no reason given';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
