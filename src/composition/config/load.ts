@@ -61,6 +61,11 @@ export const loadConfig = (source: ConfigSource = {}): Result<Config, ConfigErro
   };
   const leafValue = (s: Leaf, given: unknown, path: string): unknown => {
     const o = overrides.get(path);
+    if (o && given !== undefined && s.rule.parse(given) === undefined) {
+      // The file is wrong even when the environment overrides it: say so rather than hide it.
+      const got = /api_key|auth_token/.test(path) ? `a ${typeof given}` : show(given);
+      problems.push(`${path} must be ${s.rule.expects}, got ${got}`);
+    }
     const raw = o ? (s.rule.fromEnv ? s.rule.fromEnv(o.text) : o.text) : (given ?? s.default);
     const v = s.rule.parse(raw);
     if (v === undefined) {

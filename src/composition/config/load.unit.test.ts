@@ -127,6 +127,12 @@ describe('loadConfig (CONTRACT §3)', () => {
     );
   });
 
+  it('reports a wrong file value even when the environment overrides it', () => {
+    expect(problems({ server: { port: 'abc' } }, { PORT: '8111' })).toEqual([
+      'server.port must be an integer from 0 to 65535, got "abc"',
+    ]);
+  });
+
   it('never echoes a secret in a message', () => {
     const p = problems({ openrouter: { api_key: 12345678 } });
     expect(p).toEqual(['openrouter.api_key must be a string, got a number']);
