@@ -29,6 +29,9 @@ const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null &&
 const isLeaf = (s: Leaf | FreeMap | Spec): s is Leaf => (s as Leaf).kind === 'leaf';
 const isMap = (s: Leaf | FreeMap | Spec): s is FreeMap => (s as FreeMap).kind === 'map';
 const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+/** A value for a message; a secret's only by its type, never echoed back. */
+const safeShow = (path: string, v: unknown): string =>
+  /api_key|auth_token/.test(path) ? `a ${typeof v}` : show(v);
 const camel = (k: string): string => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Loads and validates configuration: built-in defaults < file (or values) < environment. */
@@ -63,16 +66,15 @@ export const loadConfig = (source: ConfigSource = {}): Result<Config, ConfigErro
     const o = overrides.get(path);
     if (o && given !== undefined && s.rule.parse(given) === undefined) {
       // The file is wrong even when the environment overrides it: say so rather than hide it.
-      const got = /api_key|auth_token/.test(path) ? `a ${typeof given}` : show(given);
-      problems.push(`${path} must be ${s.rule.expects}, got ${got}`);
+      problems.push(`${path} must be ${s.rule.expects}, got ${safeShow(path, given)}`);
     }
     const raw = o ? (s.rule.fromEnv ? s.rule.fromEnv(o.text) : o.text) : (given ?? s.default);
     const v = s.rule.parse(raw);
     if (v === undefined) {
       const from = o ? ` (from ${o.name})` : '';
-      // Never echo a secret back: only its shape.
-      const got = /api_key|auth_token/.test(path) ? `a ${typeof raw}` : show(o ? o.text : raw);
-      problems.push(`${path}${from} must be ${s.rule.expects}, got ${got}`);
+      problems.push(
+        `${path}${from} must be ${s.rule.expects}, got ${safeShow(path, o ? o.text : raw)}`,
+      );
     }
     return v;
   };
