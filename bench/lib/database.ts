@@ -39,7 +39,8 @@ const counter = (url: string) => async (): Promise<number> => {
 };
 
 const migrator = (url: string) => async (): Promise<void> => {
-  const knex = createKnex(url, { poolMax: 1 });
+  // Two: migrateLatest holds one connection for its lock while knex migrates on another.
+  const knex = createKnex(url, { poolMax: 2 });
   try {
     await migrateLatest(knex);
   } finally {

@@ -37,6 +37,20 @@ describe('migrations', () => {
     expect(await isReady(database().knex)).toBe(true);
   });
 
+  it('two instances starting together on a fresh database both migrate it', async () => {
+    const db = database().knex;
+    await db.migrate.rollback(migrationConfig, true);
+    await db.raw('DROP TABLE knex_migrations, knex_migrations_lock');
+    const instances = [createKnex(database().url), createKnex(database().url)];
+    try {
+      await Promise.all(instances.map((k) => migrateLatest(k)));
+    } finally {
+      await Promise.all(instances.map((k) => k.destroy()));
+    }
+    expect(await tables()).toEqual(TABLES);
+    expect(await isReady(db)).toBe(true);
+  });
+
   it('fill the week grain from the day rows a database already has', async () => {
     const knex = database().knex;
     await knex.migrate.down(migrationConfig);

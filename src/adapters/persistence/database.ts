@@ -62,9 +62,26 @@ export const createKnex = (url: string, opts: PoolOptions = {}): Knex =>
     },
   });
 
-/** Applies every pending migration. */
+/** Arbitrary, fixed: the advisory lock every instance takes around its migrations. */
+const MIGRATION_LOCK = 7_243_190_517;
+
+/**
+ * Applies every pending migration. Instances starting together on a fresh database would race
+ * to create knex's own bookkeeping tables (one fails on a duplicate type), so they take turns
+ * under a session advisory lock held on a connection of its own (so the pool needs two).
+ */
 export const migrateLatest = async (db: Knex): Promise<void> => {
-  await db.migrate.latest(migrationConfig);
+  const conn: unknown = await db.client.acquireConnection();
+  try {
+    await db.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK]).connection(conn);
+    try {
+      await db.migrate.latest(migrationConfig);
+    } finally {
+      await db.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK]).connection(conn);
+    }
+  } finally {
+    await db.client.releaseConnection(conn);
+  }
 };
 
 /** True when the database answers and every migration is applied (for `/readyz`). */
