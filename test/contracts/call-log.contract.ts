@@ -6,6 +6,7 @@ import {
   rateLimited,
   succeeded,
   T0,
+  freshSubjectEachTest,
   type EventStoreSubject,
   type SubjectFactory,
 } from './fixtures';
@@ -13,11 +14,8 @@ import {
 /** The CallLog port's contract: ordered, idempotent appends that apply both projections. */
 export const callLogContract = (name: string, make: SubjectFactory): void => {
   describe(`CallLog contract: ${name}`, () => {
-    let s: EventStoreSubject;
-    beforeEach(async () => {
-      s = await make();
-    });
-    afterEach(() => s.dispose());
+    let s!: EventStoreSubject;
+    freshSubjectEachTest(make, (subject) => (s = subject));
 
     const ids = (events: readonly { event: InferenceEvent }[]) =>
       events.map((e) => e.event.eventId);

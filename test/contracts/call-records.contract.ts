@@ -8,6 +8,7 @@ import {
   rateLimited,
   succeeded,
   T0,
+  freshSubjectEachTest,
   type EventStoreSubject,
   type SubjectFactory,
 } from './fixtures';
@@ -15,11 +16,8 @@ import {
 /** The CallRecords port's contract: newest first, (created_at, id) cursor paging, filters. */
 export const callRecordsContract = (name: string, make: SubjectFactory): void => {
   describe(`CallRecords contract: ${name}`, () => {
-    let s: EventStoreSubject;
-    beforeEach(async () => {
-      s = await make();
-    });
-    afterEach(() => s.dispose());
+    let s!: EventStoreSubject;
+    freshSubjectEachTest(make, (subject) => (s = subject));
 
     const all = async (q: Omit<CallsQuery, 'before'>): Promise<CallRecord[]> => {
       const out: CallRecord[] = [];

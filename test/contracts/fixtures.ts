@@ -106,3 +106,16 @@ export const rateLimited = (s: EventSpec = {}): InferenceEvent => ({
   ...envelope(s),
   data: { ...facts(s), limit: 'calls_per_minute', retryAfterMs: 1500 },
 });
+
+/** A fresh subject for every test, disposed after it; `use` receives each one. */
+export const freshSubjectEachTest = (
+  make: SubjectFactory,
+  use: (s: EventStoreSubject) => void,
+): void => {
+  let current: EventStoreSubject | undefined;
+  beforeEach(async () => {
+    current = await make();
+    use(current);
+  });
+  afterEach(() => current?.dispose());
+};

@@ -10,6 +10,7 @@ import {
   rateLimited,
   succeeded,
   T0,
+  freshSubjectEachTest,
   type EventStoreSubject,
   type SubjectFactory,
 } from './fixtures';
@@ -29,11 +30,8 @@ export const expectedUsage = (events: readonly InferenceEvent[], q: UsageQuery) 
 /** The UsageReadModel port's contract: totals, breakdowns and filters, exact money. */
 export const usageReadModelContract = (name: string, make: SubjectFactory): void => {
   describe(`UsageReadModel contract: ${name}`, () => {
-    let s: EventStoreSubject;
-    beforeEach(async () => {
-      s = await make();
-    });
-    afterEach(() => s.dispose());
+    let s!: EventStoreSubject;
+    freshSubjectEachTest(make, (subject) => (s = subject));
 
     const day = [
       succeeded({ at: T0 + 5 * MIN, costNanos: 1, reportedCostNanos: 2, projectId: 'p-1' }),
