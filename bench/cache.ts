@@ -1,9 +1,9 @@
 import { InMemoryCache, ManualClock } from '../src/adapters/in-memory';
-import { createRedisClient, RedisCache, RedisLink } from '../src/adapters/redis';
+import { RedisCache } from '../src/adapters/redis';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import { cacheKey } from '../src/domain';
 import type { CachedAnswer } from '../src/ports';
-import { benchRedisUrl, measure, table, type OpLatency } from './op-latency';
+import { connectBenchRedis, measure, table, type OpLatency } from './op-latency';
 
 /**
  * Cache lookup latency, in process (NFR3: p99 ≤ 20 µs) and through Redis.
@@ -48,13 +48,8 @@ const main = async (): Promise<void> => {
   ];
   console.log(table(`In process: InMemoryCache (${ops} ops each)`, rows));
 
-  const link = new RedisLink(createRedisClient(benchRedisUrl()), clock);
-  await link.connect();
-  if (!link.usable()) {
-    console.log(`Redis: skipped (${link.status().warning})`);
-    await link.close();
-    return;
-  }
+  const link = await connectBenchRedis(clock);
+  if (!link) return;
   const n = Math.min(ops, 20_000);
   const prefix = `bench:${process.pid}:`;
   const opts = { keyPrefix: prefix, ttlSeconds: 600 };

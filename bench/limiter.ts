@@ -1,8 +1,8 @@
 import { InMemoryRateLimiter, type RateLimits } from '../src/adapters/in-memory';
-import { createRedisClient, RedisLink, RedisRateLimiter } from '../src/adapters/redis';
+import { RedisRateLimiter } from '../src/adapters/redis';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import type { Permit, RateLimiter } from '../src/ports';
-import { benchRedisUrl, measure, table } from './op-latency';
+import { connectBenchRedis, measure, table } from './op-latency';
 
 /**
  * Rate limiter decision latency, in process and through Redis (one Lua script per decision).
@@ -38,13 +38,8 @@ const main = async (): Promise<void> => {
   }
   console.log(table(`In process: InMemoryRateLimiter (${ops} ops each)`, rows));
 
-  const link = new RedisLink(createRedisClient(benchRedisUrl()), clock);
-  await link.connect();
-  if (!link.usable()) {
-    console.log(`Redis: skipped (${link.status().warning})`);
-    await link.close();
-    return;
-  }
+  const link = await connectBenchRedis(clock);
+  if (!link) return;
   const n = Math.min(ops, 20_000);
   const prefix = `bench:${process.pid}:`;
   const redisOf = (limits: RateLimits, name: string) =>

@@ -1,3 +1,6 @@
+import { createRedisClient, RedisLink } from '../src/adapters/redis';
+import type { Clock } from '../src/ports';
+
 /** One operation's latency distribution, in microseconds. */
 export interface OpLatency {
   readonly name: string;
@@ -42,6 +45,16 @@ export const table = (title: string, rows: readonly OpLatency[]): string => {
   ].join('\n');
 };
 
-/** The Redis to measure against, if one answers: BENCH_REDIS_URL, TEST_REDIS_URL or local. */
-export const benchRedisUrl = (): string =>
+/** The Redis to measure against: BENCH_REDIS_URL, TEST_REDIS_URL or local. */
+const benchRedisUrl = (): string =>
   process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A connected link to the bench's Redis, or undefined (saying why) when none answers. */
+export const connectBenchRedis = async (clock: Clock): Promise<RedisLink | undefined> => {
+  const link = new RedisLink(createRedisClient(benchRedisUrl()), clock);
+  await link.connect();
+  if (link.usable()) return link;
+  console.log(`Redis: skipped (${link.status().warning})`);
+  await link.close();
+  return undefined;
+};
