@@ -9,6 +9,10 @@ export type NanoUsd = number;
 export interface Price {
   readonly input: number;
   readonly output: number;
+  /** Cached input tokens read; the input price when absent. */
+  readonly cacheRead?: number | null;
+  /** Input tokens written to the provider's cache; the input price when absent. */
+  readonly cacheWrite?: number | null;
 }
 
 /** Prices per model. */

@@ -56,8 +56,11 @@ export const loadConfig = (source: ConfigSource = {}): Result<Config, ConfigErro
     }
     for (const [k, s] of Object.entries(spec)) {
       const p = path ? `${path}.${k}` : k;
-      if (isLeaf(s)) out[camel(k)] = leafValue(s, node[k], p);
-      else if (isMap(s)) out[camel(k)] = mapValue(s, node[k], p);
+      if (isLeaf(s)) {
+        // An optional key not given (null) is left out, so the value's type can say `key?`.
+        const v = leafValue(s, node[k], p);
+        if (v !== null) out[camel(k)] = v;
+      } else if (isMap(s)) out[camel(k)] = mapValue(s, node[k], p);
       else out[camel(k)] = walk(s, node[k], p);
     }
     return out;

@@ -81,3 +81,20 @@ export const bool: Rule<boolean> = {
   expects: 'true or false',
   fromEnv: (t) => (t === 'true' ? true : t === 'false' ? false : t),
 };
+
+/** Empty or a non-negative number; `null` when not given. */
+export const optionalNumber: Rule<number | null> = {
+  parse: (v) =>
+    v === null ? null : typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined,
+  expects: 'a non-negative number',
+  fromEnv: num,
+};
+
+/** A list of non-empty strings. */
+export const stringList: Rule<readonly string[]> = {
+  parse: (v) =>
+    Array.isArray(v) && v.every((s) => typeof s === 'string' && s.trim() !== '')
+      ? (v as string[])
+      : undefined,
+  expects: 'a list of non-empty strings',
+};

@@ -1,5 +1,18 @@
 import { LEVELS, type ModelMap, type PriceTable } from '../../domain';
-import { bool, httpUrl, int, nonEmpty, number, optionalUrl, str, type Rule } from './rules';
+import type { BudgetConfig, FallbackMap } from './lists';
+import { budgetList, fallbackMap } from './lists';
+import {
+  bool,
+  httpUrl,
+  int,
+  nonEmpty,
+  number,
+  optionalNumber,
+  optionalUrl,
+  str,
+  stringList,
+  type Rule,
+} from './rules';
 
 /** A key with a rule and a built-in default. */
 export interface Leaf {
@@ -34,9 +47,14 @@ export const SPEC: Spec = {
     auth_token: leaf(str, ''),
     max_body_bytes: leaf(int(1), 1_048_576),
     shutdown_timeout_ms: leaf(int(0), 10_000),
+    metrics_public: leaf(bool, false),
+    headers_timeout_ms: leaf(int(1), 10_000),
+    request_timeout_ms: leaf(int(1), 30_000),
+    keep_alive_timeout_ms: leaf(int(1), 5_000),
   },
   database: {
     url: leaf(optionalUrl('postgres:', 'postgresql:'), ''),
+    statement_timeout_ms: leaf(int(1), 2_000),
     max_backlog: leaf(int(1), 10_000),
     batch_max: leaf(int(1, 10_000), 1000),
   },
@@ -52,12 +70,20 @@ export const SPEC: Spec = {
     models: Object.fromEntries(LEVELS.map((l) => [l, leaf(nonEmpty, DEFAULT_MODELS[l])])),
     pricing: {
       kind: 'map',
-      value: { input: leaf(number(0), 0), output: leaf(number(0), 0) },
+      value: {
+        input: leaf(number(0), 0),
+        output: leaf(number(0), 0),
+        cache_read: leaf(optionalNumber, null),
+        cache_write: leaf(optionalNumber, null),
+      },
       default: {
         [HAIKU]: { input: 1.0, output: 5.0 },
         [SONNET]: { input: 3.0, output: 15.0 },
       },
     },
+    fallbacks: leaf(fallbackMap, {}),
+    allowed_models: leaf(stringList, []),
+    structured_output: { repair_attempts: leaf(int(0, 10), 1) },
     rate_limits: {
       calls_per_minute: leaf(int(1), 60),
       tokens_per_minute: leaf(int(1), 200_000),
@@ -79,6 +105,7 @@ export const SPEC: Spec = {
       half_open_after_ms: leaf(int(1), 30_000),
     },
   },
+  budgets: leaf(budgetList, []),
   redis: {
     url: leaf(optionalUrl('redis:', 'rediss:'), ''),
     key_prefix: leaf(nonEmpty, 'headspace-inference:'),
@@ -104,9 +131,17 @@ export interface Config {
     readonly authToken: string;
     readonly maxBodyBytes: number;
     readonly shutdownTimeoutMs: number;
+    /** `/metrics` answers without the token. */
+    readonly metricsPublic: boolean;
+    readonly headersTimeoutMs: number;
+    /** The whole request, body included. */
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
   };
   readonly database: {
     readonly url: string;
+    /** Connect and statement timeout: past it the call log turns to the journal. */
+    readonly statementTimeoutMs: number;
     /** Events not yet in the database at which new calls are refused with 503. */
     readonly maxBacklog: number;
     /** Most events one group commit writes. */
@@ -123,6 +158,11 @@ export interface Config {
     readonly healthCheckIntervalMs: number;
     readonly models: ModelMap;
     readonly pricing: PriceTable;
+    /** Models tried after the level's own, sent as OpenRouter's `models` list. */
+    readonly fallbacks: FallbackMap;
+    /** Further models a request may name in `model`. */
+    readonly allowedModels: readonly string[];
+    readonly structuredOutput: { readonly repairAttempts: number };
     readonly rateLimits: {
       readonly callsPerMinute: number;
       readonly tokensPerMinute: number;
@@ -144,5 +184,6 @@ export interface Config {
       readonly halfOpenAfterMs: number;
     };
   };
+  readonly budgets: readonly BudgetConfig[];
   readonly redis: { readonly url: string; readonly keyPrefix: string };
 }
