@@ -7,7 +7,7 @@ import { bindPersistence } from './bindings/persistence';
 import { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import type { ServiceOptions } from './options';
-import { TOKENS } from './tokens';
+import { bind, TOKENS } from './tokens';
 
 /** The one place ports meet adapters: every binding is a factory over Symbol tokens. */
 export const buildContainer = (
@@ -16,10 +16,10 @@ export const buildContainer = (
   logger: Logger,
 ): Container => {
   const c = new Container();
-  c.bind<Config>(TOKENS.Config).toConstantValue(config);
-  c.bind<ServiceOptions>(TOKENS.Options).toConstantValue(options);
-  c.bind<Logger>(TOKENS.Logger).toConstantValue(logger);
-  c.bind<Lifecycle>(TOKENS.Lifecycle).toConstantValue(new Lifecycle());
+  bind(c, TOKENS.Config).toConstantValue(config);
+  bind(c, TOKENS.Options).toConstantValue(options);
+  bind(c, TOKENS.Logger).toConstantValue(logger);
+  bind(c, TOKENS.Lifecycle).toConstantValue(new Lifecycle());
   bindCore(c);
   bindGateway(c);
   bindPersistence(c);

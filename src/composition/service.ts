@@ -3,14 +3,10 @@ import type {
   HealthMonitor,
   ListCallsParams,
   PriceBook,
-  RunInference,
   StatusReport,
   UsageParams,
 } from '../application';
-import type {
-  EventEmitterPublisher,
-  InferenceEvents,
-} from '../adapters/events/event-emitter-publisher';
+import type { InferenceEvents } from '../adapters/events/event-emitter-publisher';
 import type { Readiness } from '../adapters/http/context';
 import type { InferenceError, InferenceResult, UsageReport } from '../domain';
 import type { CallsPage, Clock, HealthReport, LlmGateway } from '../ports';
@@ -19,7 +15,7 @@ import { buildContainer } from './container';
 import type { Lifecycle } from './lifecycle';
 import { createLogger } from './logger';
 import type { ServiceOptions } from './options';
-import { TOKENS } from './tokens';
+import { get, getAsync, TOKENS } from './tokens';
 
 /** The in-process API other modules use (CONTRACT §5). */
 export interface InferenceService {
@@ -52,29 +48,23 @@ export const createInferenceService = async (
   const config = loaded.value;
   const logger = options.logger ?? createLogger('silent');
   const c = buildContainer(config, options, logger);
-  const lifecycle = c.get<Lifecycle>(TOKENS.Lifecycle);
+  const lifecycle = get(c, TOKENS.Lifecycle);
   try {
-    const run = await c.getAsync<RunInference>(TOKENS.RunInference);
-    const getStatus = await c.getAsync<() => ResultAsync<StatusReport, InferenceError>>(
-      TOKENS.GetStatus,
-    );
-    const getUsage = await c.getAsync<(p: UsageParams) => ResultAsync<UsageReport, InferenceError>>(
-      TOKENS.GetUsage,
-    );
-    const listCalls = await c.getAsync<
-      (p: ListCallsParams) => ResultAsync<CallsPage, InferenceError>
-    >(TOKENS.ListCalls);
-    const health = await c.getAsync<HealthMonitor>(TOKENS.HealthMonitor);
-    const gateway = await c.getAsync<LlmGateway>(TOKENS.LlmGateway);
-    const prices = c.get<PriceBook>(TOKENS.PriceBook);
-    const publisher = c.get<EventEmitterPublisher>(TOKENS.Publisher);
-    const isReady = await c.getAsync<() => Promise<boolean>>(TOKENS.Readiness);
+    const run = await getAsync(c, TOKENS.RunInference);
+    const getStatus = await getAsync(c, TOKENS.GetStatus);
+    const getUsage = await getAsync(c, TOKENS.GetUsage);
+    const listCalls = await getAsync(c, TOKENS.ListCalls);
+    const health = await getAsync(c, TOKENS.HealthMonitor);
+    const gateway = await getAsync(c, TOKENS.LlmGateway);
+    const prices = get(c, TOKENS.PriceBook);
+    const publisher = get(c, TOKENS.Publisher);
+    const isReady = await getAsync(c, TOKENS.Readiness);
     if (options.background !== false) {
-      startBackground(c.get<Clock>(TOKENS.Clock), config, lifecycle, health, gateway, prices);
+      startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices);
     }
     return {
       infer: (request) => run(request),
-      status: async () => (await getStatus())._unsafeUnwrap(),
+      status: () => Promise.resolve(getStatus()),
       usage: (params = {}) => getUsage(params),
       calls: (params = {}) => listCalls(params),
       checkHealth: () => health.check(),

@@ -1,25 +1,68 @@
-/** Symbol tokens for the container. Only the composition root knows about them. */
+import type { Container, ResolutionContext } from 'inversify';
+import type { EventEmitterPublisher } from '../adapters/events/event-emitter-publisher';
+import type {
+  GetStatus,
+  HealthMonitor,
+  makeGetUsage,
+  makeListCalls,
+  PriceBook,
+  RunInference,
+} from '../application';
+import type {
+  Cache,
+  CallLog,
+  CallRecords,
+  Clock,
+  LlmGateway,
+  RateLimiter,
+  SharedStore,
+  UsageReadModel,
+} from '../ports';
+import type { Config } from './config';
+import type { Lifecycle } from './lifecycle';
+import type { Logger } from './logger';
+import type { ServiceOptions } from './options';
+
+declare const carries: unique symbol;
+
+/** A container key that carries the type bound to it, so lookups need no cast. */
+export type Token<T> = symbol & { readonly [carries]?: T };
+
+/** A new token for values of type `T`. */
+export const token = <T>(name: string): Token<T> => Symbol(name) as Token<T>;
+
+/** Binds `t`: the factory or value given to the returned syntax must produce a `T`. */
+export const bind = <T>(c: Container, t: Token<T>) => c.bind<T>(t);
+
+/** Resolves `t` (bound synchronously) as its type. */
+export const get = <T>(r: Container | ResolutionContext, t: Token<T>): T => r.get<T>(t);
+
+/** Resolves `t` (bound to an async factory) as its type. */
+export const getAsync = <T>(r: Container | ResolutionContext, t: Token<T>): Promise<T> =>
+  r.getAsync<T>(t);
+
+/** The tokens of the container. Only the composition root knows about them. */
 export const TOKENS = {
-  Config: Symbol('Config'),
-  Options: Symbol('ServiceOptions'),
-  Lifecycle: Symbol('Lifecycle'),
-  Clock: Symbol('Clock'),
-  NewId: Symbol('NewId'),
-  Logger: Symbol('Logger'),
-  LlmGateway: Symbol('LlmGateway'),
-  CallLog: Symbol('CallLog'),
-  UsageReadModel: Symbol('UsageReadModel'),
-  CallRecords: Symbol('CallRecords'),
-  /** `() => Promise<boolean>`: the database answers and its migrations are applied. */
-  Readiness: Symbol('Readiness'),
-  Cache: Symbol('Cache'),
-  RateLimiter: Symbol('RateLimiter'),
-  SharedStore: Symbol('SharedStore'),
-  Publisher: Symbol('EventPublisher'),
-  PriceBook: Symbol('PriceBook'),
-  HealthMonitor: Symbol('HealthMonitor'),
-  RunInference: Symbol('RunInference'),
-  GetStatus: Symbol('GetStatus'),
-  GetUsage: Symbol('GetUsage'),
-  ListCalls: Symbol('ListCalls'),
+  Config: token<Config>('Config'),
+  Options: token<ServiceOptions>('ServiceOptions'),
+  Lifecycle: token<Lifecycle>('Lifecycle'),
+  Clock: token<Clock>('Clock'),
+  NewId: token<() => string>('NewId'),
+  Logger: token<Logger>('Logger'),
+  LlmGateway: token<LlmGateway>('LlmGateway'),
+  CallLog: token<CallLog>('CallLog'),
+  UsageReadModel: token<UsageReadModel>('UsageReadModel'),
+  CallRecords: token<CallRecords>('CallRecords'),
+  /** The database answers and its migrations are applied. */
+  Readiness: token<() => Promise<boolean>>('Readiness'),
+  Cache: token<Cache>('Cache'),
+  RateLimiter: token<RateLimiter>('RateLimiter'),
+  SharedStore: token<SharedStore>('SharedStore'),
+  Publisher: token<EventEmitterPublisher>('EventPublisher'),
+  PriceBook: token<PriceBook>('PriceBook'),
+  HealthMonitor: token<HealthMonitor>('HealthMonitor'),
+  RunInference: token<RunInference>('RunInference'),
+  GetStatus: token<GetStatus>('GetStatus'),
+  GetUsage: token<ReturnType<typeof makeGetUsage>>('GetUsage'),
+  ListCalls: token<ReturnType<typeof makeListCalls>>('ListCalls'),
 } as const;

@@ -1,5 +1,4 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
-import type { InferenceError, ModelMap } from '../../domain';
+import type { ModelMap } from '../../domain';
 import type {
   Cache,
   CallLog,
@@ -73,31 +72,39 @@ const degradedReason = (d: StatusDeps, circuit: CircuitState): string | null => 
   return null;
 };
 
+/** Reads the status document; it cannot fail, so it is a plain value. */
+export type GetStatus = () => StatusReport;
+
 /** The status use case (FR21, FR23): always answers, never waits on the network. */
-export const makeGetStatus = (d: StatusDeps) => (): ResultAsync<StatusReport, InferenceError> => {
-  const h = d.health.latest();
-  const circuit = d.gateway.circuitState();
-  const reason = degradedReason(d, circuit);
-  const logHealth = d.log.health();
-  return okAsync({
-    enabled: reason === null,
-    degradedReason: reason,
-    openrouter: {
-      baseUrl: d.settings.baseUrl,
-      apiKeyConfigured: d.settings.apiKeyConfigured,
-      reachable: h?.reachable ?? null,
-      authenticated: h?.authenticated ?? null,
-      checkedAt: h?.checkedAt ?? null,
-      latencyMs: h?.latencyMs ?? null,
-      error: h?.error ?? null,
-    },
-    circuitBreaker: circuit,
-    models: d.settings.models,
-    rateLimits: { ...d.settings.rateLimits, ...d.limiter.snapshot() },
-    cache: { ...d.settings.cache, ...d.cache.stats() },
-    retry: d.settings.retry,
-    logging: { backlog: logHealth.backlog, lastError: logHealth.lastError },
-    redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
-    pricing: { fetchedModels: d.prices.fetchedCount(), unpricedModels: d.prices.unpricedModels() },
-  });
-};
+export const makeGetStatus =
+  (d: StatusDeps): GetStatus =>
+  () => {
+    const h = d.health.latest();
+    const circuit = d.gateway.circuitState();
+    const reason = degradedReason(d, circuit);
+    const logHealth = d.log.health();
+    return {
+      enabled: reason === null,
+      degradedReason: reason,
+      openrouter: {
+        baseUrl: d.settings.baseUrl,
+        apiKeyConfigured: d.settings.apiKeyConfigured,
+        reachable: h?.reachable ?? null,
+        authenticated: h?.authenticated ?? null,
+        checkedAt: h?.checkedAt ?? null,
+        latencyMs: h?.latencyMs ?? null,
+        error: h?.error ?? null,
+      },
+      circuitBreaker: circuit,
+      models: d.settings.models,
+      rateLimits: { ...d.settings.rateLimits, ...d.limiter.snapshot() },
+      cache: { ...d.settings.cache, ...d.cache.stats() },
+      retry: d.settings.retry,
+      logging: { backlog: logHealth.backlog, lastError: logHealth.lastError },
+      redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
+      pricing: {
+        fetchedModels: d.prices.fetchedCount(),
+        unpricedModels: d.prices.unpricedModels(),
+      },
+    };
+  };

@@ -10,59 +10,43 @@ import {
 } from '../../application';
 import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
 import { SystemClock } from '../../adapters/system/system-clock';
-import type {
-  Cache,
-  CallLog,
-  CallRecords,
-  Clock,
-  LlmGateway,
-  RateLimiter,
-  SharedStore,
-  UsageReadModel,
-} from '../../ports';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import type { ServiceOptions } from '../options';
-import { TOKENS } from '../tokens';
+import { bind, get, getAsync, TOKENS } from '../tokens';
 
 /** Binds the clock, ids, publisher, prices, health monitor and the use cases. */
 export const bindCore = (c: Container): void => {
-  c.bind<Clock>(TOKENS.Clock)
-    .toDynamicValue((ctx) => ctx.get<ServiceOptions>(TOKENS.Options).clock ?? new SystemClock())
+  bind(c, TOKENS.Clock)
+    .toDynamicValue((ctx) => get(ctx, TOKENS.Options).clock ?? new SystemClock())
     .inSingletonScope();
-  c.bind<() => string>(TOKENS.NewId).toConstantValue(randomUUID);
-  c.bind<EventEmitterPublisher>(TOKENS.Publisher)
+  bind(c, TOKENS.NewId).toConstantValue(randomUUID);
+  bind(c, TOKENS.Publisher)
     .toDynamicValue((ctx) => {
-      const log = ctx.get<Logger>(TOKENS.Logger);
+      const log = get(ctx, TOKENS.Logger);
       return new EventEmitterPublisher((e) => log.error({ err: e }, 'event subscriber threw'));
     })
     .inSingletonScope();
-  c.bind<PriceBook>(TOKENS.PriceBook)
-    .toDynamicValue((ctx) => new PriceBook(ctx.get<Config>(TOKENS.Config).openrouter.pricing))
+  bind(c, TOKENS.PriceBook)
+    .toDynamicValue((ctx) => new PriceBook(get(ctx, TOKENS.Config).openrouter.pricing))
     .inSingletonScope();
-  c.bind<HealthMonitor>(TOKENS.HealthMonitor)
+  bind(c, TOKENS.HealthMonitor)
     .toDynamicValue(
       async (ctx) =>
-        new HealthMonitor(
-          await ctx.getAsync<LlmGateway>(TOKENS.LlmGateway),
-          ctx.get<Clock>(TOKENS.Clock),
-        ),
+        new HealthMonitor(await getAsync(ctx, TOKENS.LlmGateway), get(ctx, TOKENS.Clock)),
     )
     .inSingletonScope();
 
-  c.bind(TOKENS.RunInference)
+  bind(c, TOKENS.RunInference)
     .toDynamicValue(async (ctx) => {
-      const config = ctx.get<Config>(TOKENS.Config);
+      const config = get(ctx, TOKENS.Config);
       const or = config.openrouter;
       return makeRunInference({
-        gateway: await ctx.getAsync<LlmGateway>(TOKENS.LlmGateway),
-        log: await ctx.getAsync<CallLog>(TOKENS.CallLog),
-        cache: await ctx.getAsync<Cache>(TOKENS.Cache),
-        limiter: await ctx.getAsync<RateLimiter>(TOKENS.RateLimiter),
-        clock: ctx.get<Clock>(TOKENS.Clock),
-        publisher: ctx.get<EventEmitterPublisher>(TOKENS.Publisher),
-        prices: ctx.get<PriceBook>(TOKENS.PriceBook),
-        newId: ctx.get<() => string>(TOKENS.NewId),
+        gateway: await getAsync(ctx, TOKENS.LlmGateway),
+        log: await getAsync(ctx, TOKENS.CallLog),
+        cache: await getAsync(ctx, TOKENS.Cache),
+        limiter: await getAsync(ctx, TOKENS.RateLimiter),
+        clock: get(ctx, TOKENS.Clock),
+        publisher: get(ctx, TOKENS.Publisher),
+        prices: get(ctx, TOKENS.PriceBook),
+        newId: get(ctx, TOKENS.NewId),
         settings: {
           models: or.models,
           maxInputChars: or.maxInputChars,
@@ -73,9 +57,9 @@ export const bindCore = (c: Container): void => {
     })
     .inSingletonScope();
 
-  c.bind(TOKENS.GetStatus)
+  bind(c, TOKENS.GetStatus)
     .toDynamicValue(async (ctx) => {
-      const or = ctx.get<Config>(TOKENS.Config).openrouter;
+      const or = get(ctx, TOKENS.Config).openrouter;
       return makeGetStatus({
         settings: {
           baseUrl: or.baseUrl,
@@ -89,25 +73,21 @@ export const bindCore = (c: Container): void => {
           cache: or.cache,
           retry: or.retry,
         },
-        health: await ctx.getAsync<HealthMonitor>(TOKENS.HealthMonitor),
-        gateway: await ctx.getAsync<LlmGateway>(TOKENS.LlmGateway),
-        limiter: await ctx.getAsync<RateLimiter>(TOKENS.RateLimiter),
-        cache: await ctx.getAsync<Cache>(TOKENS.Cache),
-        log: await ctx.getAsync<CallLog>(TOKENS.CallLog),
-        prices: ctx.get<PriceBook>(TOKENS.PriceBook),
-        sharedStore: await ctx.getAsync<SharedStore>(TOKENS.SharedStore),
+        health: await getAsync(ctx, TOKENS.HealthMonitor),
+        gateway: await getAsync(ctx, TOKENS.LlmGateway),
+        limiter: await getAsync(ctx, TOKENS.RateLimiter),
+        cache: await getAsync(ctx, TOKENS.Cache),
+        log: await getAsync(ctx, TOKENS.CallLog),
+        prices: get(ctx, TOKENS.PriceBook),
+        sharedStore: await getAsync(ctx, TOKENS.SharedStore),
       });
     })
     .inSingletonScope();
 
-  c.bind(TOKENS.GetUsage)
-    .toDynamicValue(async (ctx) =>
-      makeGetUsage(await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel)),
-    )
+  bind(c, TOKENS.GetUsage)
+    .toDynamicValue(async (ctx) => makeGetUsage(await getAsync(ctx, TOKENS.UsageReadModel)))
     .inSingletonScope();
-  c.bind(TOKENS.ListCalls)
-    .toDynamicValue(async (ctx) =>
-      makeListCalls(await ctx.getAsync<CallRecords>(TOKENS.CallRecords)),
-    )
+  bind(c, TOKENS.ListCalls)
+    .toDynamicValue(async (ctx) => makeListCalls(await getAsync(ctx, TOKENS.CallRecords)))
     .inSingletonScope();
 };

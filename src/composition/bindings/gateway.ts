@@ -1,10 +1,7 @@
 import type { Container } from 'inversify';
 import { OpenRouterGateway, type GatewayEvent } from '../../adapters/openrouter';
-import type { LlmGateway } from '../../ports';
-import type { Config } from '../config';
 import type { Logger } from '../logger';
-import type { ServiceOptions } from '../options';
-import { TOKENS } from '../tokens';
+import { bind, get, TOKENS } from '../tokens';
 
 /** Logs what the gateway reports: retries and circuit changes matter to operators. */
 const logGatewayEvent = (log: Logger, e: GatewayEvent): void => {
@@ -27,12 +24,12 @@ const logGatewayEvent = (log: Logger, e: GatewayEvent): void => {
  * unreachable OpenRouter; without a key it answers `unavailable` and status shows degraded.
  */
 export const bindGateway = (c: Container): void => {
-  c.bind<LlmGateway>(TOKENS.LlmGateway)
+  bind(c, TOKENS.LlmGateway)
     .toDynamicValue((ctx) => {
-      const given = ctx.get<ServiceOptions>(TOKENS.Options).gateway;
+      const given = get(ctx, TOKENS.Options).gateway;
       if (given) return given;
-      const or = ctx.get<Config>(TOKENS.Config).openrouter;
-      const log = ctx.get<Logger>(TOKENS.Logger).child({ component: 'openrouter' });
+      const or = get(ctx, TOKENS.Config).openrouter;
+      const log = get(ctx, TOKENS.Logger).child({ component: 'openrouter' });
       return new OpenRouterGateway(
         {
           baseUrl: or.baseUrl,

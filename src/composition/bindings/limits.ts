@@ -2,17 +2,14 @@ import type { Container } from 'inversify';
 import { InMemoryCache } from '../../adapters/in-memory/in-memory-cache';
 import { InMemoryRateLimiter } from '../../adapters/in-memory/in-memory-rate-limiter';
 import { createRedisClient, RedisCache, RedisLink, RedisRateLimiter } from '../../adapters/redis';
-import type { Cache, Clock, RateLimiter, SharedStore } from '../../ports';
-import type { Config } from '../config';
-import type { Lifecycle } from '../lifecycle';
-import type { Logger } from '../logger';
-import { TOKENS } from '../tokens';
+import type { SharedStore } from '../../ports';
+import { bind, get, getAsync, token, TOKENS } from '../tokens';
 
 /** The Redis connection when `redis.url` is set. */
 interface Shared {
   readonly link?: RedisLink;
 }
-const SHARED = Symbol('RedisLink');
+const SHARED = token<Shared>('RedisLink');
 const NONE: SharedStore = { status: () => ({ configured: false, connected: null, warning: null }) };
 
 /**
@@ -20,31 +17,31 @@ const NONE: SharedStore = { status: () => ({ configured: false, connected: null,
  * every instance through Redis, each with an in-process fallback for when Redis is unreachable.
  */
 export const bindLimits = (c: Container): void => {
-  c.bind<Shared>(SHARED)
+  bind(c, SHARED)
     .toDynamicValue(async (ctx) => {
-      const { url } = ctx.get<Config>(TOKENS.Config).redis;
+      const { url } = get(ctx, TOKENS.Config).redis;
       if (url === '') return {};
-      const logger = ctx.get<Logger>(TOKENS.Logger);
-      const link = new RedisLink(createRedisClient(url), ctx.get<Clock>(TOKENS.Clock), (s) => {
+      const logger = get(ctx, TOKENS.Logger);
+      const link = new RedisLink(createRedisClient(url), get(ctx, TOKENS.Clock), (s) => {
         if (s.warning) logger.warn({ redis: s }, 'Redis unreachable: limits and cache are local');
         else logger.info('Redis connected: limits and cache are shared across instances');
       });
-      ctx.get<Lifecycle>(TOKENS.Lifecycle).onClose('redis', () => link.close());
+      get(ctx, TOKENS.Lifecycle).onClose('redis', () => link.close());
       await link.connect();
       return { link };
     })
     .inSingletonScope();
-  c.bind<SharedStore>(TOKENS.SharedStore)
-    .toDynamicValue(async (ctx) => (await ctx.getAsync<Shared>(SHARED)).link ?? NONE)
+  bind(c, TOKENS.SharedStore)
+    .toDynamicValue(async (ctx) => (await getAsync(ctx, SHARED)).link ?? NONE)
     .inSingletonScope();
 
-  c.bind<RateLimiter>(TOKENS.RateLimiter)
+  bind(c, TOKENS.RateLimiter)
     .toDynamicValue(async (ctx) => {
-      const config = ctx.get<Config>(TOKENS.Config);
-      const clock = ctx.get<Clock>(TOKENS.Clock);
+      const config = get(ctx, TOKENS.Config);
+      const clock = get(ctx, TOKENS.Clock);
       const limits = config.openrouter.rateLimits;
       const local = new InMemoryRateLimiter(clock, limits);
-      const { link } = await ctx.getAsync<Shared>(SHARED);
+      const { link } = await getAsync(ctx, SHARED);
       if (!link) return local;
       return new RedisRateLimiter(link, {
         limits,
@@ -55,12 +52,12 @@ export const bindLimits = (c: Container): void => {
     })
     .inSingletonScope();
 
-  c.bind<Cache>(TOKENS.Cache)
+  bind(c, TOKENS.Cache)
     .toDynamicValue(async (ctx) => {
-      const config = ctx.get<Config>(TOKENS.Config);
+      const config = get(ctx, TOKENS.Config);
       const options = config.openrouter.cache;
-      const local = new InMemoryCache(ctx.get<Clock>(TOKENS.Clock), options);
-      const { link } = await ctx.getAsync<Shared>(SHARED);
+      const local = new InMemoryCache(get(ctx, TOKENS.Clock), options);
+      const { link } = await getAsync(ctx, SHARED);
       if (!link) return local;
       return new RedisCache(link, local, {
         keyPrefix: config.redis.keyPrefix,

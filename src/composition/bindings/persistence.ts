@@ -6,13 +6,10 @@ import {
   KnexCallRecords,
   KnexUsageReadModel,
 } from '../../adapters/persistence';
-import type { CallLog, CallRecords, Clock, UsageReadModel } from '../../ports';
-import type { Config } from '../config';
+import type { CallLog, CallRecords, UsageReadModel } from '../../ports';
 import { backlogFile, openDatabase } from '../database';
 import type { Lifecycle } from '../lifecycle';
-import type { Logger } from '../logger';
-import type { ServiceOptions } from '../options';
-import { TOKENS } from '../tokens';
+import { bind, get, getAsync, token, TOKENS, type Token } from '../tokens';
 
 /** The call log, its read models and readiness, all over one store. */
 interface Store {
@@ -21,7 +18,7 @@ interface Store {
   readonly records: CallRecords;
   readonly ready: () => Promise<boolean>;
 }
-const STORE = Symbol('Store');
+const STORE = token<Store>('Store');
 
 const inMemory = (lifecycle: Lifecycle): Store => {
   const store = new InMemoryEventStore();
@@ -35,15 +32,15 @@ const inMemory = (lifecycle: Lifecycle): Store => {
  * closer last, so shutdown flushes it before the pool and the embedded server go.
  */
 export const bindPersistence = (c: Container): void => {
-  c.bind<Store>(STORE)
+  bind(c, STORE)
     .toDynamicValue(async (ctx): Promise<Store> => {
-      const lifecycle = ctx.get<Lifecycle>(TOKENS.Lifecycle);
-      if (ctx.get<ServiceOptions>(TOKENS.Options).memory) return inMemory(lifecycle);
-      const config = ctx.get<Config>(TOKENS.Config);
-      const logger = ctx.get<Logger>(TOKENS.Logger);
+      const lifecycle = get(ctx, TOKENS.Lifecycle);
+      if (get(ctx, TOKENS.Options).memory) return inMemory(lifecycle);
+      const config = get(ctx, TOKENS.Config);
+      const logger = get(ctx, TOKENS.Logger);
       const { knex } = await openDatabase(config, logger, lifecycle);
       const log = new KnexCallLog(knex, {
-        clock: ctx.get<Clock>(TOKENS.Clock),
+        clock: get(ctx, TOKENS.Clock),
         log: logger,
         batchMax: config.database.batchMax,
         maxBacklog: config.database.maxBacklog,
@@ -60,13 +57,12 @@ export const bindPersistence = (c: Container): void => {
       };
     })
     .inSingletonScope();
-  const part = <T>(token: symbol, pick: (s: Store) => T) =>
-    c
-      .bind<T>(token)
-      .toDynamicValue(async (ctx) => pick(await ctx.getAsync<Store>(STORE)))
+  const part = <T>(t: Token<T>, pick: (s: Store) => T) =>
+    bind(c, t)
+      .toDynamicValue(async (ctx) => pick(await getAsync(ctx, STORE)))
       .inSingletonScope();
-  part<CallLog>(TOKENS.CallLog, (s) => s.log);
-  part<UsageReadModel>(TOKENS.UsageReadModel, (s) => s.usage);
-  part<CallRecords>(TOKENS.CallRecords, (s) => s.records);
-  part<() => Promise<boolean>>(TOKENS.Readiness, (s) => s.ready);
+  part(TOKENS.CallLog, (s) => s.log);
+  part(TOKENS.UsageReadModel, (s) => s.usage);
+  part(TOKENS.CallRecords, (s) => s.records);
+  part(TOKENS.Readiness, (s) => s.ready);
 };
