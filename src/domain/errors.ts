@@ -1,48 +1,60 @@
-/** Codes of expected failures, as in CONTRACT §1. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'upstream_error'
-  | 'unavailable'
-  | 'upstream_timeout';
-
 /** Which rate limit refused a call. */
 export type LimitName = 'calls_per_minute' | 'tokens_per_minute';
 
-/** An expected failure, carried as a value in a Result. */
-export interface InferenceError {
-  readonly code: ErrorCode;
-  /** Human-readable; names the offending field or upstream status, never a secret. */
-  readonly detail: string;
-  /** The field at fault, for `invalid_request`. */
-  readonly field?: string;
-  /** When a retry can succeed (rate limited, circuit open). */
-  readonly retryAfterMs?: number;
-  readonly limit?: LimitName;
+/** What an upstream failure says about the attempts made. */
+interface UpstreamFields {
   /** Upstream attempts made before this failure. */
   readonly attempts?: number;
   /** Upstream HTTP status, when there was one. */
   readonly upstreamStatus?: number;
 }
 
-/** Builds an InferenceError. */
-export const inferenceError = (
-  code: ErrorCode,
-  detail: string,
-  extra: Omit<InferenceError, 'code' | 'detail'> = {},
-): InferenceError => ({ code, detail, ...extra });
+/** A field list known only by its type: the table below is read by the compiler, not at run time. */
+const fields = <T extends object = Record<never, never>>(): T => ({}) as T;
 
-const CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'invalid_request',
-  'unauthorized',
-  'payload_too_large',
-  'rate_limited',
-  'upstream_error',
-  'unavailable',
-  'upstream_timeout',
-]);
+/**
+ * Every error code and the fields its errors carry besides `code` and `detail`. Adding a code is
+ * one line here; the compiler then points at every exhaustive `switch` and table to extend.
+ */
+const ERROR_FIELDS = {
+  /** The request is malformed; `field` names the member at fault. */
+  invalid_request: fields<{ readonly field: string }>(),
+  unauthorized: fields(),
+  payload_too_large: fields(),
+  /** A rate limit refused the call; a retry after `retryAfterMs` can succeed. */
+  rate_limited: fields<{ readonly limit: LimitName; readonly retryAfterMs: number }>(),
+  upstream_error: fields<UpstreamFields>(),
+  /** No key, circuit open, or the call log cannot record; `retryAfterMs` when known. */
+  unavailable: fields<UpstreamFields & { readonly retryAfterMs?: number }>(),
+  upstream_timeout: fields<UpstreamFields>(),
+};
+type ErrorFields = typeof ERROR_FIELDS;
+
+/** Codes of expected failures. */
+export type ErrorCode = keyof ErrorFields;
+
+/** The error of one code: `code`, a human-readable `detail` (never a secret) and its fields. */
+export type InferenceErrorOf<C extends ErrorCode> = {
+  readonly code: C;
+  /** Human-readable; names the offending field or upstream status, never a secret. */
+  readonly detail: string;
+} & ErrorFields[C];
+
+/** An expected failure, carried as a value in a Result; a `switch` on `code` narrows it. */
+export type InferenceError = { [C in ErrorCode]: InferenceErrorOf<C> }[ErrorCode];
+
+/** The extra fields argument: required when the code has a required field. */
+type ExtraArg<C extends ErrorCode> =
+  Record<never, never> extends ErrorFields[C] ? [extra?: ErrorFields[C]] : [extra: ErrorFields[C]];
+
+/** Builds an InferenceError of `code` with the fields that code requires. */
+export const inferenceError = <C extends ErrorCode>(
+  code: C,
+  detail: string,
+  ...[extra]: ExtraArg<C>
+): InferenceErrorOf<C> => ({ code, detail, ...extra }) as InferenceErrorOf<C>;
+
+const CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_FIELDS));
 
 /** True when `e` is an InferenceError value (brand check by code, not instanceof). */
 export const isInferenceError = (e: unknown): e is InferenceError =>

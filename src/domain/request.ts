@@ -59,7 +59,9 @@ export const parseInferenceRequest = (
   raw: unknown,
 ): Result<InferenceRequest, InferenceError> => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return err(inferenceError('invalid_request', 'request body must be a JSON object'));
+    return err(
+      inferenceError('invalid_request', 'request body must be a JSON object', { field: 'body' }),
+    );
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return ok(parsed.data);

@@ -1,5 +1,6 @@
 import { createInferenceService, type InferenceEvent } from '../../src';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
+import { fieldOf } from '../support/error-fields';
 
 /** The in-process API of CONTRACT §5, over the in-memory adapters. */
 describe('createInferenceService (library API)', () => {
@@ -63,10 +64,12 @@ describe('createInferenceService (library API)', () => {
       code: 'invalid_request',
       field: 'since',
     });
-    expect((await svc.usage({ level: 'galaxy' }))._unsafeUnwrapErr().field).toBe('level');
-    expect((await svc.calls({ before: 'garbage' }))._unsafeUnwrapErr().field).toBe('before');
-    expect((await svc.usage({ projectId: 'a\u0000b' }))._unsafeUnwrapErr().field).toBe('projectId');
-    expect((await svc.calls({ projectId: 'x'.repeat(129) }))._unsafeUnwrapErr().field).toBe(
+    expect(fieldOf((await svc.usage({ level: 'galaxy' }))._unsafeUnwrapErr())).toBe('level');
+    expect(fieldOf((await svc.calls({ before: 'garbage' }))._unsafeUnwrapErr())).toBe('before');
+    expect(fieldOf((await svc.usage({ projectId: 'a\u0000b' }))._unsafeUnwrapErr())).toBe(
+      'projectId',
+    );
+    expect(fieldOf((await svc.calls({ projectId: 'x'.repeat(129) }))._unsafeUnwrapErr())).toBe(
       'projectId',
     );
     const bad = await svc.infer({ level: 'turn', purpose: 'p', input: 'i', agentId: 'a\u0000' });

@@ -126,7 +126,7 @@ describe('caching and coalescing through the service', () => {
     expect((await svc.infer(turn('q')))._unsafeUnwrap().cached).toBe(true);
     const refused = (await svc.infer(turn('other')))._unsafeUnwrapErr();
     expect(refused).toMatchObject({ code: 'rate_limited', limit: 'calls_per_minute' });
-    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.code === 'rate_limited' && refused.retryAfterMs).toBeGreaterThan(0);
     expect(await statuses(svc)).toEqual(['cached', 'rate_limited', 'succeeded']);
     await svc.close();
   });

@@ -70,4 +70,7 @@ export const problem = (
 
 /** The response for a domain error. */
 export const problemOf = (e: InferenceError): ProblemResponse =>
-  problem(e.code, e.detail, { retryAfterMs: e.retryAfterMs, limit: e.limit });
+  problem(e.code, e.detail, {
+    retryAfterMs: 'retryAfterMs' in e ? e.retryAfterMs : undefined,
+    limit: e.code === 'rate_limited' ? e.limit : undefined,
+  });

@@ -1,5 +1,4 @@
-import type { ErrorCode } from '../../domain';
-import { inferenceError } from '../../domain';
+import { inferenceError, type ErrorCode, type InferenceError } from '../../domain';
 import { PROBLEMS, problem, problemOf, retryAfterSeconds } from './problem';
 
 // CONTRACT §1, row by row: the table is the single source of these statuses.
@@ -15,7 +14,7 @@ const CONTRACT: Record<ErrorCode, number> = {
 
 describe('error table', () => {
   it.each(Object.entries(CONTRACT))('maps %s to %i', (code, status) => {
-    const p = problemOf(inferenceError(code as ErrorCode, 'why'));
+    const p = problemOf({ code, detail: 'why' } as InferenceError);
     expect(p.status).toBe(status);
     expect(p.body).toMatchObject({ status, code, detail: 'why' });
     expect(p.body.type).toContain(code);

@@ -102,7 +102,8 @@ describe('OpenRouterGateway circuit breaker (fake timers, fake OpenRouter on loo
     suite.fake.always(status);
     const { gateway } = gatewayOver(suite.fake, { circuitBreaker: breaker, retry: oneAttempt });
     for (let i = 0; i < 5; i++) {
-      expect((await gateway.complete(req))._unsafeUnwrapErr().upstreamStatus).toBe(status);
+      const e = (await gateway.complete(req))._unsafeUnwrapErr();
+      expect(e.code === 'upstream_error' && e.upstreamStatus).toBe(status);
     }
     expect(gateway.circuitState()).toBe('closed');
     expect(suite.fake.completions()).toHaveLength(5);

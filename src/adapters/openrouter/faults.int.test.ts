@@ -30,7 +30,7 @@ describe('OpenRouterGateway timeouts and broken replies (fake timers, fake OpenR
     }
     const e = (await call)._unsafeUnwrapErr();
     expect(e).toMatchObject({ code: 'upstream_timeout', attempts: 2 });
-    expect(e.upstreamStatus).toBeUndefined();
+    expect(e).not.toHaveProperty('upstreamStatus');
   });
 
   it('a timeout then a server error is upstream_error, not upstream_timeout', async () => {

@@ -82,8 +82,8 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         : event(call, 'InferenceFailed', {
             errorCode: error.code,
             errorMessage: error.detail,
-            attempts: error.attempts ?? 0,
-            upstreamStatus: error.upstreamStatus ?? null,
+            attempts: ('attempts' in error ? error.attempts : undefined) ?? 0,
+            upstreamStatus: ('upstreamStatus' in error ? error.upstreamStatus : undefined) ?? null,
           });
     return record(e).andThen(() => errAsync(error));
   };
@@ -101,7 +101,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
 
   const follow = (call: Call, o: SharedOutcome) =>
-    o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
+    o.ok
+      ? serveCached(call, o.answer, true)
+      : refuse(call, 'attempts' in o.error ? { ...o.error, attempts: 0 } : o.error);
 
   const callUpstream = (
     call: Call,

@@ -1,3 +1,4 @@
+import { fieldOf } from '../../../test/support/error-fields';
 import { PriceBook } from '../pricing/price-book';
 import { makeRunInference, type RunInferenceDeps } from './run-inference';
 import {
@@ -202,7 +203,7 @@ describe('runInference', () => {
     expect(r._unsafeUnwrapErr()).toMatchObject({ code: 'invalid_request', field: 'level' });
     expect(await t.events()).toHaveLength(0);
     const long = await t.run({ ...REQ, input: 'x'.repeat(1001) });
-    expect(long._unsafeUnwrapErr().field).toBe('input');
+    expect(fieldOf(long._unsafeUnwrapErr())).toBe('input');
     expect((await t.run('nope'))._unsafeUnwrapErr().code).toBe('invalid_request');
   });
 
