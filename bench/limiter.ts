@@ -1,4 +1,5 @@
-import { InMemoryRateLimiter, type RateLimits } from '../src/adapters/in-memory';
+import { InMemoryRateLimiter } from '../src/adapters/in-memory';
+import type { RateLimits } from '../src/domain';
 import { RedisRateLimiter } from '../src/adapters/redis';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import type { Permit, RateLimiter } from '../src/ports';

@@ -24,3 +24,12 @@ export interface Cache {
   set(key: string, answer: CachedAnswer): Promise<void>;
   stats(): CacheStats;
 }
+
+/** An in-process copy a shared cache reads first and refills, each entry with its own TTL. */
+export interface LocalCache {
+  /** The entry if present and fresh, without counting a hit or a miss. */
+  peek(key: string): CachedAnswer | undefined;
+  /** Stores `answer` for `ttlMs` (default: the configured TTL). */
+  put(key: string, answer: CachedAnswer, ttlMs?: number): void;
+  stats(): CacheStats;
+}

@@ -1,5 +1,4 @@
-import type { RateLimits } from '../../src/adapters/in-memory';
-import { WINDOW_MS } from '../../src/adapters/in-memory';
+import { WINDOW_MS, type RateLimits } from '../../src/domain';
 
 /** An admitted call as the oracle sees it: when it may start and the tokens it holds. */
 export interface Slot {

@@ -1,5 +1,5 @@
 import type { Result } from 'neverthrow';
-import type { RateLimits } from '../../src/adapters/in-memory';
+import type { RateLimits } from '../../src/domain';
 import type { Clock, Permit, RateLimiter, RateLimitRejection } from '../../src/ports';
 import { RecordingClock } from '../support/recording-clock';
 import { limiterProperty } from './rate-limiter.property';

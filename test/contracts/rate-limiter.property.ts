@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { RateLimits } from '../../src/adapters/in-memory';
+import type { RateLimits } from '../../src/domain';
 import type { Permit, RateLimitRejection } from '../../src/ports';
 import { RecordingClock } from '../support/recording-clock';
 import { fitsAt, overfullWindows, type Slot } from './limiter-oracle';

@@ -1,4 +1,5 @@
-import { InMemoryRateLimiter, ManualClock, type RateLimits } from '../../src/adapters/in-memory';
+import { InMemoryRateLimiter, ManualClock } from '../../src/adapters/in-memory';
+import type { RateLimits } from '../../src/domain';
 import { createRedisClient, RedisLink, RedisRateLimiter } from '../../src/adapters/redis';
 import type { Clock } from '../../src/ports';
 import { describeRedis } from '../support/test-redis';

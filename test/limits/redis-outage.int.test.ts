@@ -1,10 +1,6 @@
 import { once } from 'node:events';
-import {
-  InMemoryCache,
-  InMemoryRateLimiter,
-  ManualClock,
-  type RateLimits,
-} from '../../src/adapters/in-memory';
+import { InMemoryCache, InMemoryRateLimiter, ManualClock } from '../../src/adapters/in-memory';
+import type { RateLimits } from '../../src/domain';
 import {
   createRedisClient,
   RedisCache,

@@ -1,14 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
-import type { LimitName } from '../../domain';
+import { reservationOf, WINDOW_MS, type LimitName, type RateLimits } from '../../domain';
 import type { Clock, LimiterSnapshot, Permit, RateLimiter, RateLimitRejection } from '../../ports';
-
-/** Rate limit settings (CONTRACT §3 `openrouter.rate_limits`). */
-export interface RateLimits {
-  readonly callsPerMinute: number;
-  readonly tokensPerMinute: number;
-  readonly maxWaitMs: number;
-  readonly maxQueue: number;
-}
 
 interface Slot {
   readonly at: number;
@@ -16,19 +8,6 @@ interface Slot {
   /** Still inside the window the next admission is computed against. */
   counted: boolean;
 }
-
-/** The sliding window every limit is counted over. */
-export const WINDOW_MS = 60_000;
-
-/**
- * A reservation the limits can always hold: a request larger than the whole per-minute budget
- * is charged the whole budget (it runs alone in its window) instead of waiting forever.
- * A count that is not a number is charged the whole budget too: never admit "unlimited".
- */
-export const reservationOf = (requested: number, tokensPerMinute: number): number =>
-  Number.isNaN(requested)
-    ? tokensPerMinute
-    : Math.min(Math.max(0, Math.ceil(requested)), tokensPerMinute);
 
 /**
  * An exact sliding-window limiter. Every admission is a slot at the time it may start; a new

@@ -1,5 +1,4 @@
-import type { Cache, CachedAnswer, CacheStats, Clock } from '../../ports';
-import type { InMemoryCache } from '../in-memory/in-memory-cache';
+import type { Cache, CachedAnswer, CacheStats, Clock, LocalCache } from '../../ports';
 import { LuaScript } from './lua-script';
 import type { RedisLink } from './redis-link';
 
@@ -50,7 +49,7 @@ export class RedisCache implements Cache {
 
   constructor(
     private readonly link: RedisLink,
-    private readonly local: InMemoryCache,
+    private readonly local: LocalCache,
     private readonly o: RedisCacheOptions,
   ) {}
 

@@ -1,7 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
-import type { LimitName } from '../../domain';
+import { reservationOf, type LimitName, type RateLimits } from '../../domain';
 import type { Clock, LimiterSnapshot, Permit, RateLimiter, RateLimitRejection } from '../../ports';
-import { reservationOf, type RateLimits } from '../in-memory/in-memory-rate-limiter';
 import { ACQUIRE, SETTLE, SNAPSHOT } from './limiter-scripts';
 import type { RedisLink } from './redis-link';
 

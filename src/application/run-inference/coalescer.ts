@@ -34,9 +34,4 @@ export class Coalescer {
       resolve(outcome);
     };
   }
-
-  /** Calls in flight that others can join. */
-  size(): number {
-    return this.inflight.size;
-  }
 }
