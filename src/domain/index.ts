@@ -9,3 +9,5 @@ export * from './call-record';
 export * from './usage';
 export * from './cursor';
 export * from './rate-limits';
+export * from './call-log-events';
+export * from './estimate';
