@@ -7,9 +7,8 @@ import type {
   UsageParams,
 } from '../application';
 import type { InferenceEvents } from '../adapters/events/event-emitter-publisher';
-import type { Readiness } from '../adapters/http/context';
-import type { InferenceError, InferenceResult, UsageReport } from '../domain';
-import type { CallsPage, Clock, HealthReport, LlmGateway } from '../ports';
+import type { InferenceError, InferenceRequest, InferenceResult, UsageReport } from '../domain';
+import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness } from '../ports';
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
 import type { Lifecycle } from './lifecycle';
@@ -19,8 +18,11 @@ import { get, getAsync, TOKENS } from './tokens';
 
 /** The in-process API other modules use (CONTRACT §5). */
 export interface InferenceService {
-  /** One inference; `err.code` as in CONTRACT §1. */
-  infer(request: unknown): ResultAsync<InferenceResult, InferenceError>;
+  /**
+   * One inference. The type catches a wrong level or an unknown field at compile time; the
+   * request is validated again at run time for untyped callers (`invalid_request` naming it).
+   */
+  infer(request: InferenceRequest): ResultAsync<InferenceResult, InferenceError>;
   /** The status document; never waits on the network. */
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */

@@ -26,3 +26,10 @@ export interface CallRecords {
   list(query: CallsQuery): Promise<CallsPage>;
   get(id: string): Promise<CallRecord | undefined>;
 }
+
+/** Whether the service can serve: the database answers and migrations are applied. */
+export interface Readiness {
+  readonly ready: boolean;
+  /** Why not, when not ready. */
+  readonly detail: string | null;
+}

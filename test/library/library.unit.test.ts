@@ -74,6 +74,10 @@ describe('createInferenceService (library API)', () => {
     );
     const bad = await svc.infer({ level: 'turn', purpose: 'p', input: 'i', agentId: 'a\u0000' });
     expect(bad._unsafeUnwrapErr()).toMatchObject({ code: 'invalid_request', field: 'agentId' });
+    // An untyped caller gets past the compiler; the run-time check still names the field.
+    // @ts-expect-error a level the type does not allow
+    const galaxy = await svc.infer({ level: 'galaxy', purpose: 'p', input: 'i' });
+    expect(galaxy._unsafeUnwrapErr()).toMatchObject({ code: 'invalid_request', field: 'level' });
     await svc.close();
   });
 

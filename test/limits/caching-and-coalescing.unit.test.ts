@@ -1,4 +1,4 @@
-import { createInferenceService, type InferenceEvent } from '../../src';
+import { createInferenceService, type InferenceEvent, type InferenceRequest } from '../../src';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
 import { inferenceError } from '../../src/domain';
 
@@ -14,7 +14,7 @@ const build = async (openrouter: Record<string, unknown> = {}, gateway = new InM
   svc.events.on('InferenceServedFromCache', (e) => served.push(e));
   return { svc, gateway, served };
 };
-const turn = (input: string, extra: Record<string, unknown> = {}) => ({
+const turn = (input: string, extra: Partial<InferenceRequest> = {}): InferenceRequest => ({
   level: 'turn',
   purpose: 'summarise turn',
   input,

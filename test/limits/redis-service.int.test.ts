@@ -1,4 +1,4 @@
-import { createInferenceService } from '../../src';
+import { createInferenceService, type InferenceRequest } from '../../src';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
 import { describeRedis } from '../support/test-redis';
 
@@ -18,7 +18,7 @@ describeRedis('service instances sharing Redis', (redis) => {
       gateway,
       background: false,
     });
-  const turn = (input: string) => ({ level: 'turn', purpose: 'p', input });
+  const turn = (input: string): InferenceRequest => ({ level: 'turn', purpose: 'p', input });
 
   it('shares cache entries and rate limits, and says so in status', async () => {
     const prefix = redis.prefix();

@@ -3,15 +3,10 @@ import type { ResultAsync } from 'neverthrow';
 import type { Logger } from 'pino';
 import type { ListCallsParams, StatusReport, UsageParams } from '../../application';
 import type { InferenceError, InferenceResult, UsageReport } from '../../domain';
-import type { CallsPage } from '../../ports';
+import type { CallsPage, Readiness } from '../../ports';
 import type { ProblemResponse } from './problem';
 
-/** Whether the service can serve: the database answers and migrations are applied. */
-export interface Readiness {
-  readonly ready: boolean;
-  /** Why not, when not ready. */
-  readonly detail: string | null;
-}
+export type { Readiness } from '../../ports';
 
 /** The use cases the HTTP API exposes: the in-process service satisfies this as it is. */
 export interface HttpApi {
