@@ -36,7 +36,8 @@ export interface RunningServer {
 const callLine = (e: InferenceEvent) => ({
   callId: e.data.callId,
   event: e.type,
-  level: e.data.level,
+  // Not `level`: that key is the log line's own severity.
+  inferenceLevel: e.data.level,
   model: e.data.model,
   latencyMs: e.data.latencyMs,
   ...(e.type === 'InferenceFailed' ? { code: e.data.errorCode, attempts: e.data.attempts } : {}),
