@@ -11,6 +11,8 @@ const base = {
   },
 };
 module.exports = {
+  // Runs once per run, after the summary: says why suites were skipped.
+  globalTeardown: '<rootDir>/test/support/skip-notice.ts',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{src,test}/**/*.unit.test.ts'] },
     {

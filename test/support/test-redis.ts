@@ -19,7 +19,7 @@ type Target =
   | { readonly kind: 'skip'; readonly reason: string };
 
 /** `TEST_REDIS_URL`, else testcontainers when a Docker engine answers, else a reason to skip. */
-const target = (): Target => {
+export const redisTarget = (): Target => {
   const url = process.env.TEST_REDIS_URL;
   if (url) return { kind: 'url', url };
   if (dockerAnswers()) return { kind: 'container' };
@@ -47,9 +47,9 @@ const dockerAnswers = (): boolean => {
 
 let suites = 0;
 
-/** A describe block over a real Redis, or a skipped one that prints why. */
+/** A describe block over a real Redis, or a skipped one (the run says why once). */
 export const describeRedis = (name: string, body: (redis: TestRedis) => void): void => {
-  const t = target();
+  const t = redisTarget();
   const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   const base = `test:${slug}:${process.pid}-${Date.now().toString(36)}-${suites++}:`;
   let url = t.kind === 'url' ? t.url : '';
@@ -69,7 +69,7 @@ export const describeRedis = (name: string, body: (redis: TestRedis) => void): v
     },
   };
   if (t.kind === 'skip') {
-    console.warn(`Skipping "${name}": ${t.reason}.`);
+    // Why is printed once per run, by test/support/skip-notice.ts.
     describe.skip(name, () => body(redis));
     return;
   }
