@@ -12,8 +12,9 @@ import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness } from '../p
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
 import type { Lifecycle } from './lifecycle';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import type { ServiceOptions } from './options';
+import { probeLogger } from './probe-log';
 import { get, getAsync, TOKENS } from './tokens';
 
 /** The in-process API other modules use (CONTRACT §5). */
@@ -62,7 +63,7 @@ export const createInferenceService = async (
     const publisher = get(c, TOKENS.Publisher);
     const isReady = await getAsync(c, TOKENS.Readiness);
     if (options.background !== false) {
-      startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices);
+      startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }
     return {
       infer: (request) => run(request),
@@ -102,12 +103,14 @@ const startBackground = (
   health: HealthMonitor,
   gateway: LlmGateway,
   prices: PriceBook,
+  logger: Logger,
 ): void => {
   const interval = config.openrouter.healthCheckIntervalMs;
+  const logProbe = probeLogger(logger);
   let cancel: (() => void) | undefined;
   let stopped = false;
   const tick = (): void => {
-    void health.check();
+    void health.check().then(logProbe);
     void gateway
       .prices()
       .then((p) => {
