@@ -12,19 +12,21 @@ const outcomeOf = (r: HealthReport): string =>
  */
 export const probeLogger = (log: Logger): ((report: HealthReport) => void) => {
   let last: string | undefined;
+  let failing = false;
   return (report) => {
     const outcome = outcomeOf(report);
     if (outcome === last) return;
-    const first = last === undefined;
     last = outcome;
-    const ok = report.reachable && report.error === null;
-    if (!ok) {
+    // No key is not a failure: the probe says so and status is degraded for it already.
+    const fails = !report.reachable || report.authenticated === false;
+    if (fails) {
       log.warn(
         { reachable: report.reachable, authenticated: report.authenticated, error: report.error },
         'OpenRouter health check failed (logged again only when this changes)',
       );
-    } else if (!first) {
+    } else if (failing) {
       log.info({ authenticated: report.authenticated }, 'OpenRouter health check passes again');
     }
+    failing = fails;
   };
 };

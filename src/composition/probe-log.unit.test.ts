@@ -40,6 +40,7 @@ describe('probeLogger', () => {
     onProbe(report({ authenticated: false, error: 'OpenRouter answered 401' }, 5));
     onProbe(report({}, 6));
     onProbe(report({}, 7));
+    onProbe(report({ authenticated: null, error: 'no API key configured' }, 8));
     expect(lines.map((l) => [l.level, l.error ?? null])).toEqual([
       [40, 'getaddrinfo ENOTFOUND openrouter.ai'],
       [40, 'OpenRouter answered 401'],
