@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FakeOpenRouter } from './fake-openrouter';
+import { FAKE_API_KEY, FakeOpenRouter } from './fake-openrouter';
 
 /**
  * Runs the fake OpenRouter for demos and benchmarks:
@@ -19,15 +19,19 @@ const main = async (): Promise<void> => {
   const latencyMs = Number(values['latency-ms']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port: 0–65535');
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error('--latency-ms: a number ≥ 0');
+  const apiKey = values['api-key'] ?? (process.env.FAKE_OPENROUTER_KEY || FAKE_API_KEY);
   const fake = await FakeOpenRouter.start({
     port,
     host: values.host,
     latencyMs,
-    apiKey: values['api-key'] ?? process.env.FAKE_OPENROUTER_KEY,
+    apiKey,
     record: false,
   });
-  // The key is not echoed: it is the one given, or FAKE_API_KEY (see docs/gateway.md).
-  process.stdout.write(`fake OpenRouter listening on ${fake.baseUrl} (latency ${latencyMs} ms)\n`);
+  // A fake's key guards nothing real: print it, so the service can be pointed here at once.
+  process.stdout.write(
+    `fake OpenRouter listening on ${fake.baseUrl} (latency ${latencyMs} ms), key ${apiKey}\n` +
+      `  OPENROUTER_BASE_URL=${fake.baseUrl} OPENROUTER_API_KEY=${apiKey} npm start\n`,
+  );
   const stop = (): void => void fake.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
