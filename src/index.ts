@@ -1,4 +1,4 @@
-/** The library entry (CONTRACT §5). */
+/** The library entry: `createInferenceService` and the types its callers need. */
 export { createInferenceService, type InferenceService } from './composition/service';
 export type { ServiceOptions } from './composition/options';
 export type { Config } from './composition/config';

@@ -51,7 +51,7 @@ export const startBareProxy = async (
   return { ...child, url: child.ready[1]! };
 };
 
-/** Every variable that would override the config file (CONTRACT §3), emptied. */
+/** Every variable that would override the config file, emptied. */
 const NO_OVERRIDES = Object.fromEntries(
   [
     'OPENROUTER_API_KEY',

@@ -1,7 +1,7 @@
 import type { Clock, LlmGateway } from '../ports';
 import type { Logger } from './logger';
 
-/** How to build the service (CONTRACT §5). */
+/** How to build the service. */
 export interface ServiceOptions {
   /** A config.yaml to read (default `CONFIG_PATH`, else `./config.yaml`). */
   readonly configPath?: string;

@@ -17,7 +17,7 @@ import type { ServiceOptions } from './options';
 import { probeLogger } from './probe-log';
 import { get, getAsync, TOKENS } from './tokens';
 
-/** The in-process API other modules use (CONTRACT §5). */
+/** The in-process API other modules use. */
 export interface InferenceService {
   /**
    * One inference. The type catches a wrong level or an unknown field at compile time; the

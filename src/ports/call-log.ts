@@ -6,7 +6,7 @@ export interface StoredEvent {
   readonly event: CallLogEvent;
 }
 
-/** How the log's writer is doing (CONTRACT §1 `status.logging`). */
+/** How the log's writer is doing (status `logging`). */
 export interface LogHealth {
   /** Events accepted but not yet in the database (being written, or waiting out an outage). */
   readonly backlog: number;

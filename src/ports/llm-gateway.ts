@@ -25,7 +25,7 @@ export interface Completion {
   readonly attempts: number;
 }
 
-/** Circuit breaker state (CONTRACT §4). */
+/** Circuit breaker state. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /** The result of one connectivity check (FR23). */
@@ -41,7 +41,7 @@ export interface HealthReport {
 
 /** The upstream LLM provider, resilient (retries, timeouts, circuit breaking) behind this port. */
 export interface LlmGateway {
-  /** One completion; failures carry `attempts` and the error code of CONTRACT §1. */
+  /** One completion; failures carry `attempts` and an error code. */
   complete(req: CompletionRequest): ResultAsync<Completion, InferenceError>;
   /** A lightweight connectivity and authentication check. */
   probe(): Promise<HealthReport>;

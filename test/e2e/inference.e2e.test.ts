@@ -3,7 +3,7 @@ import { inferenceResultSchema, problemSchema } from '../../src/adapters/http/sc
 import { inferenceError } from '../../src/domain';
 import { request, startTestServer, type TestServer } from './harness';
 
-// CONTRACT §1, POST /api/inference, row by row over real HTTP.
+// POST /api/inference, row by row over real HTTP (docs/http-api.md).
 describe('POST /api/inference', () => {
   let gateway: InMemoryGateway;
   let server: TestServer;

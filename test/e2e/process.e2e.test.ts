@@ -78,7 +78,10 @@ describe('the server process (src/main.ts)', () => {
     expect(recorded).toMatchObject({ requestId: 'proc-req-1', event: 'InferenceFailed' });
     // The severity stays pino's number; the call's level has a key of its own.
     expect(recorded).toMatchObject({ level: 30, inferenceLevel: 'task' });
-    const raw = running.stdout().split('\n').filter((l) => l.startsWith('{'));
+    const raw = running
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(raw.filter((l) => (l.match(/"level":/g) ?? []).length > 1)).toEqual([]);
     expect(lines.some((l) => l.msg === 'shut down: call log flushed')).toBe(true);
     expect(running.stdout()).not.toContain('tok-e2e');

@@ -2,7 +2,7 @@ import { problemSchema } from '../../src/adapters/http/schemas';
 import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
 import { request, startTestServer, type TestServer } from './harness';
 
-// The upstream rows of CONTRACT §1 with the real OpenRouter gateway against the fake OpenRouter.
+// The upstream rows of the error table (docs/http-api.md) with the real OpenRouter gateway against the fake OpenRouter.
 describe('upstream outcomes over HTTP (OpenRouter gateway → fake OpenRouter)', () => {
   let fake: FakeOpenRouter;
   let server: TestServer;

@@ -2,7 +2,7 @@ import { createInferenceService, type InferenceEvent } from '../../src';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
 import { fieldOf } from '../support/error-fields';
 
-/** The in-process API of CONTRACT §5, over the in-memory adapters. */
+/** The in-process API, over the in-memory adapters. */
 describe('createInferenceService (library API)', () => {
   const build = (apiKey = 'sk-or-test-secret', gateway = new InMemoryGateway()) =>
     createInferenceService({

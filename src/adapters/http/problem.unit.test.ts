@@ -1,8 +1,8 @@
 import { inferenceError, type ErrorCode, type InferenceError } from '../../domain';
 import { PROBLEMS, problem, problemOf, retryAfterSeconds } from './problem';
 
-// CONTRACT §1, row by row: the table is the single source of these statuses.
-const CONTRACT: Record<ErrorCode, number> = {
+// The error table of docs/http-api.md, row by row: the single source of these statuses.
+const DOCUMENTED: Record<ErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
   payload_too_large: 413,
@@ -13,7 +13,7 @@ const CONTRACT: Record<ErrorCode, number> = {
 };
 
 describe('error table', () => {
-  it.each(Object.entries(CONTRACT))('maps %s to %i', (code, status) => {
+  it.each(Object.entries(DOCUMENTED))('maps %s to %i', (code, status) => {
     const p = problemOf({ code, detail: 'why' } as InferenceError);
     expect(p.status).toBe(status);
     expect(p.body).toMatchObject({ status, code, detail: 'why' });
@@ -23,7 +23,7 @@ describe('error table', () => {
 
   it('has exactly the contract codes plus the three HTTP-only ones', () => {
     expect(Object.keys(PROBLEMS).sort()).toEqual(
-      [...Object.keys(CONTRACT), 'not_found', 'method_not_allowed', 'internal_error'].sort(),
+      [...Object.keys(DOCUMENTED), 'not_found', 'method_not_allowed', 'internal_error'].sort(),
     );
   });
 });

@@ -8,7 +8,7 @@ const check = (body: unknown) => {
   return r.isErr() ? problemOf(r.error) : undefined;
 };
 
-describe('request validation over HTTP (CONTRACT §1 field table)', () => {
+describe('request validation over HTTP (the field table of docs/http-api.md)', () => {
   it('accepts a minimal and a full request, ignoring unknown fields', () => {
     expect(check(valid)).toBeUndefined();
     expect(

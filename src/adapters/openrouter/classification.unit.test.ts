@@ -2,7 +2,7 @@ import { isRetryableStatus, isUpstreamFailure, UpstreamFailure } from './failure
 import { retryDelay } from './resilience';
 import { parseRetryAfter } from './retry-after';
 
-describe('error classification (CONTRACT §4)', () => {
+describe('error classification (docs/gateway.md)', () => {
   it.each([408, 429, 500, 502, 503, 504, 520, 524])('%i is retryable', (s) => {
     expect(isRetryableStatus(s)).toBe(true);
   });

@@ -21,7 +21,7 @@ describe('OpenRouterGateway over the fake OpenRouter: what goes up and what come
   afterAll(() => fake.close());
   beforeEach(() => fake.clear());
 
-  it('sends the headers and body of CONTRACT §4, system message first', async () => {
+  it('sends the headers and body of docs/gateway.md, system message first', async () => {
     const { gateway } = gatewayOver(fake);
     await gateway.complete({
       model: 'anthropic/claude-sonnet-4.5',

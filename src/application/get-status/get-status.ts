@@ -21,7 +21,7 @@ export interface StatusSettings {
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
-/** The status document of CONTRACT §1. */
+/** The status document (`GET /api/inference/status`, `svc.status()`). */
 export interface StatusReport {
   readonly enabled: boolean;
   readonly degradedReason: string | null;
