@@ -28,6 +28,8 @@ export interface UsageCounters {
   rateLimitedCalls: number;
   inputTokens: number;
   outputTokens: number;
+  /** Of the output tokens, those spent reasoning. */
+  reasoningTokens: number;
   costNanos: NanoUsd;
   reportedCostNanos: NanoUsd;
   savedNanos: NanoUsd;
@@ -42,6 +44,7 @@ export const zeroCounters = (): UsageCounters => ({
   rateLimitedCalls: 0,
   inputTokens: 0,
   outputTokens: 0,
+  reasoningTokens: 0,
   costNanos: 0,
   reportedCostNanos: 0,
   savedNanos: 0,
@@ -56,6 +59,7 @@ export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters =
   a.rateLimitedCalls += b.rateLimitedCalls;
   a.inputTokens += b.inputTokens;
   a.outputTokens += b.outputTokens;
+  a.reasoningTokens += b.reasoningTokens;
   a.costNanos += b.costNanos;
   a.reportedCostNanos += b.reportedCostNanos;
   a.savedNanos += b.savedNanos;
@@ -77,11 +81,18 @@ export const usageDeltaOf = (e: InferenceEvent): { key: UsageKey; delta: UsageCo
       delta.succeededCalls = 1;
       delta.inputTokens = e.data.inputTokens;
       delta.outputTokens = e.data.outputTokens;
+      delta.reasoningTokens = e.data.reasoningTokens ?? 0;
       delta.costNanos = e.data.costNanos;
       delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
       break;
     case 'InferenceFailed':
+      // Billed even so when it reached upstream (invalid structured output).
       delta.failedCalls = 1;
+      delta.inputTokens = e.data.inputTokens ?? 0;
+      delta.outputTokens = e.data.outputTokens ?? 0;
+      delta.reasoningTokens = e.data.reasoningTokens ?? 0;
+      delta.costNanos = e.data.costNanos ?? 0;
+      delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
       break;
     case 'InferenceServedFromCache':
       delta.cachedCalls = 1;
@@ -122,6 +133,7 @@ export interface UsageReport {
   readonly rateLimitedCalls: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly reasoningTokens: number;
   readonly costUsd: number;
   readonly reportedCostUsd: number;
   readonly savedByCacheUsd: number;
@@ -171,6 +183,7 @@ export const usageReport = (rows: Iterable<UsageRow>, query: UsageQuery): UsageR
     rateLimitedCalls: total.rateLimitedCalls,
     inputTokens: total.inputTokens,
     outputTokens: total.outputTokens,
+    reasoningTokens: total.reasoningTokens,
     costUsd: usdFromNanos(total.costNanos),
     reportedCostUsd: usdFromNanos(total.reportedCostNanos),
     savedByCacheUsd: usdFromNanos(total.savedNanos),

@@ -22,6 +22,7 @@ const SUMS = [
   'cost_nanos',
   'reported_cost_nanos',
   'saved_nanos',
+  'reasoning_tokens',
 ] as const;
 
 /** A parameterised SQL statement. */
@@ -84,6 +85,7 @@ const usageRowOf = (r: SumRow): UsageRow => ({
     rateLimitedCalls: Number(r.rate_limited_calls),
     inputTokens: Number(r.input_tokens),
     outputTokens: Number(r.output_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
     costNanos: Number(r.cost_nanos),
     reportedCostNanos: Number(r.reported_cost_nanos),
     savedNanos: Number(r.saved_nanos),
