@@ -24,6 +24,8 @@ const ERROR_FIELDS = {
   /** A rate limit refused the call; a retry after `retryAfterMs` can succeed. */
   rate_limited: fields<{ readonly limit: LimitName; readonly retryAfterMs: number }>(),
   upstream_error: fields<UpstreamFields>(),
+  /** Structured output still invalid after the repairs; `detail` names the first problem. */
+  invalid_output: fields<UpstreamFields>(),
   /** No key, circuit open, or the call log cannot record; `retryAfterMs` when known. */
   unavailable: fields<UpstreamFields & { readonly retryAfterMs?: number }>(),
   upstream_timeout: fields<UpstreamFields>(),
@@ -63,3 +65,15 @@ export const isInferenceError = (e: unknown): e is InferenceError =>
   typeof (e as { code?: unknown }).code === 'string' &&
   CODES.has((e as { code: string }).code) &&
   typeof (e as { detail?: unknown }).detail === 'string';
+
+/** Upstream attempts an error reports; 0 when it has none. */
+export const attemptsOf = (e: InferenceError): number => ('attempts' in e ? (e.attempts ?? 0) : 0);
+
+/** `e` with `attempts` set, for the codes that come from upstream; other codes as they are. */
+export const withAttempts = (e: InferenceError, attempts: number): InferenceError =>
+  e.code === 'invalid_request' ||
+  e.code === 'unauthorized' ||
+  e.code === 'payload_too_large' ||
+  e.code === 'rate_limited'
+    ? e
+    : { ...e, attempts };

@@ -10,6 +10,7 @@ const describeError = (e: InferenceError): string => {
     case 'unauthorized':
     case 'payload_too_large':
     case 'upstream_error':
+    case 'invalid_output':
     case 'unavailable':
     case 'upstream_timeout':
       return e.code;

@@ -1,6 +1,6 @@
-import { createInferenceService, type InferenceEvent, type InferenceRequest } from '../../src';
+import { createInferenceService, type InferenceEvent } from '../../src';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
-import { inferenceError } from '../../src/domain';
+import { inferenceError, type PromptRequest } from '../../src/domain';
 
 const build = async (openrouter: Record<string, unknown> = {}, gateway = new InMemoryGateway()) => {
   const svc = await createInferenceService({
@@ -14,7 +14,7 @@ const build = async (openrouter: Record<string, unknown> = {}, gateway = new InM
   svc.events.on('InferenceServedFromCache', (e) => served.push(e));
   return { svc, gateway, served };
 };
-const turn = (input: string, extra: Partial<InferenceRequest> = {}): InferenceRequest => ({
+const turn = (input: string, extra: Partial<PromptRequest> = {}): PromptRequest => ({
   level: 'turn',
   purpose: 'summarise turn',
   input,

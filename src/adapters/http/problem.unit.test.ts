@@ -8,6 +8,7 @@ const DOCUMENTED: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   upstream_error: 502,
+  invalid_output: 502,
   unavailable: 503,
   upstream_timeout: 504,
 };

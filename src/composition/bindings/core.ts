@@ -9,6 +9,7 @@ import {
   PriceBook,
 } from '../../application';
 import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
+import { AjvSchemaValidator } from '../../adapters/json-schema';
 import { SystemClock } from '../../adapters/system/system-clock';
 import { bind, get, getAsync, TOKENS } from '../tokens';
 
@@ -46,9 +47,13 @@ export const bindCore = (c: Container): void => {
         clock: get(ctx, TOKENS.Clock),
         publisher: get(ctx, TOKENS.Publisher),
         prices: get(ctx, TOKENS.PriceBook),
+        schemas: new AjvSchemaValidator(),
         newId: get(ctx, TOKENS.NewId),
         settings: {
           models: or.models,
+          fallbacks: or.fallbacks,
+          allowedModels: or.allowedModels,
+          repairAttempts: or.structuredOutput.repairAttempts,
           maxInputChars: or.maxInputChars,
           cacheEnabled: or.cache.enabled,
           apiKeyConfigured: or.apiKey !== '',
@@ -65,6 +70,7 @@ export const bindCore = (c: Container): void => {
           baseUrl: or.baseUrl,
           apiKeyConfigured: or.apiKey !== '',
           models: or.models,
+          fallbacks: or.fallbacks,
           rateLimits: {
             callsPerMinute: or.rateLimits.callsPerMinute,
             tokensPerMinute: or.rateLimits.tokensPerMinute,
