@@ -91,7 +91,10 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         resultText: null,
         costNanos: 0,
         reportedCostNanos: null,
-        errorMessage: `rate_limited: ${e.data.limit}, retry after ${e.data.retryAfterMs} ms`,
+        errorMessage:
+          e.data.budget === undefined
+            ? `rate_limited: ${e.data.limit}, retry after ${e.data.retryAfterMs} ms`
+            : `budget_exceeded: budget ${e.data.budget}, retry after ${e.data.retryAfterMs} ms`,
         attempts: 0,
         upstreamId: null,
       };

@@ -1,5 +1,5 @@
 import type { TimeoutPolicy } from 'cockatiel';
-import type { PriceTable } from '../../domain';
+import type { Price, PriceTable } from '../../domain';
 import type { HealthReport } from '../../ports';
 import { networkReason } from './failure';
 import type { HttpFetch } from './node-http-fetch';
@@ -113,15 +113,20 @@ export const perMillion = (perToken: unknown): number | undefined => {
 export const pricesFrom = (text: string): PriceTable => {
   const data = (parseJson(text) as { data?: unknown } | null | undefined)?.data;
   if (!Array.isArray(data)) return {};
-  const table: Record<string, { input: number; output: number }> = {};
+  const table: Record<string, Price> = {};
   for (const m of data as Array<{
     id?: unknown;
     pricing?: { prompt?: unknown; completion?: unknown };
+    top_provider?: { max_completion_tokens?: unknown };
   }>) {
     const input = perMillion(m?.pricing?.prompt);
     const output = perMillion(m?.pricing?.completion);
     if (typeof m?.id === 'string' && input !== undefined && output !== undefined) {
-      table[m.id] = { input, output };
+      const max = m.top_provider?.max_completion_tokens;
+      // Budgets reserve up to this many output tokens when a request sets no maximum.
+      const ceiling =
+        Number.isInteger(max) && (max as number) > 0 ? { maxCompletionTokens: max as number } : {};
+      table[m.id] = { input, output, ...ceiling };
     }
   }
   return table;

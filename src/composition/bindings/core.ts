@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from 'inversify';
 import {
+  BudgetGate,
   HealthMonitor,
   makeGetStatus,
   makeGetUsage,
@@ -11,6 +12,7 @@ import {
 import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type {
+  BudgetLedger,
   Cache,
   CallLog,
   CallRecords,
@@ -63,6 +65,14 @@ export const bindCore = (c: Container): void => {
         publisher: ctx.get<EventEmitterPublisher>(TOKENS.Publisher),
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
         newId: ctx.get<() => string>(TOKENS.NewId),
+        ...(config.budgets.length > 0
+          ? {
+              budgets: new BudgetGate(
+                await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
+                ctx.get<PriceBook>(TOKENS.PriceBook),
+              ),
+            }
+          : {}),
         settings: {
           models: or.models,
           maxInputChars: or.maxInputChars,
@@ -96,6 +106,7 @@ export const bindCore = (c: Container): void => {
         log: await ctx.getAsync<CallLog>(TOKENS.CallLog),
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
         sharedStore: await ctx.getAsync<SharedStore>(TOKENS.SharedStore),
+        budgets: await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
       });
     })
     .inSingletonScope();

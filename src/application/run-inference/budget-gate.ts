@@ -1,0 +1,75 @@
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import {
+  DEFAULT_MAX_COMPLETION_TOKENS,
+  inferenceError,
+  inputTokenEstimate,
+  usageDeltaOf,
+  usdFromNanos,
+  worstCaseNanos,
+  type InferenceError,
+  type InferenceEvent,
+  type NanoUsd,
+} from '../../domain';
+import type { BudgetLedger, BudgetReservation } from '../../ports';
+import type { PriceBook } from '../pricing/price-book';
+import type { Call } from './call';
+
+/**
+ * Holds each upstream call's worst-case cost against the budgets until its outcome is recorded,
+ * then settles it to the cost that outcome records (the same figure usage counts), whatever the
+ * outcome. A call that never records one (the process died) keeps its reservation: it counts at
+ * its estimate, as an interrupted call does.
+ */
+export class BudgetGate {
+  private readonly held = new Map<string, BudgetReservation>();
+
+  constructor(
+    private readonly ledger: BudgetLedger,
+    private readonly prices: PriceBook,
+  ) {}
+
+  /** The most `call` can cost: input estimate and output ceiling at the model's prices. */
+  worstCase(call: Call): NanoUsd {
+    const { req, facts } = call;
+    const price = this.prices.priceOf(facts.model);
+    // An unpriced model costs 0 in its record, so it reserves 0 (flagged in status).
+    if (!price) return 0;
+    const ceiling =
+      req.maxOutputTokens ??
+      this.prices.maxCompletionTokensOf(facts.model) ??
+      DEFAULT_MAX_COMPLETION_TOKENS;
+    const chars = (req.system?.length ?? 0) + req.input.length;
+    return worstCaseNanos(price, inputTokenEstimate(chars), ceiling);
+  }
+
+  /** Reserves before the call goes upstream; `budget_exceeded` when any budget lacks room. */
+  reserve(call: Call): ResultAsync<void, InferenceError> {
+    const nanos = this.worstCase(call);
+    const { level, projectId, callId } = call.facts;
+    return ResultAsync.fromSafePromise(this.ledger.reserve({ level, projectId, nanos })).andThen(
+      (r) => {
+        if (r.isOk()) {
+          this.held.set(callId, r.value);
+          return okAsync(undefined);
+        }
+        const { budget, retryAfterMs, resetsAt } = r.error;
+        return errAsync(
+          inferenceError(
+            'budget_exceeded',
+            `budget ${budget}: the call's worst-case cost of $${usdFromNanos(nanos)} does not ` +
+              `fit what is left of it; it resets at ${new Date(resetsAt).toISOString()}`,
+            { budget, retryAfterMs },
+          ),
+        );
+      },
+    );
+  }
+
+  /** Settles the reservation of the event's call, if it holds one, to the recorded cost. */
+  settle(e: InferenceEvent): void {
+    const r = this.held.get(e.data.callId);
+    if (!r) return;
+    this.held.delete(e.data.callId);
+    void r.settle(usageDeltaOf(e).delta.costNanos);
+  }
+}

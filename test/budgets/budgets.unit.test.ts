@@ -1,0 +1,248 @@
+import {
+  InMemoryBudgetLedger,
+  InMemoryCache,
+  InMemoryEventStore,
+  InMemoryGateway,
+  InMemoryRateLimiter,
+  ManualClock,
+} from '../../src/adapters/in-memory';
+import { BudgetGate, makeGetStatus, makeRunInference, PriceBook } from '../../src/application';
+import { inferenceError, type Budget, type ModelMap } from '../../src/domain';
+
+const MODELS: ModelMap = {
+  turn: 'm/light',
+  task: 'm/light',
+  project: 'm/heavy',
+  objective: 'm/heavy',
+};
+/** 400 characters (100 input tokens) and at most 1000 output tokens, at $1 and $5 per million. */
+const WORST_NANOS = 100 * 1000 + 1000 * 5000;
+/** 2026-01-07T22:00:00Z. */
+const T0 = Date.UTC(2026, 0, 7, 22);
+
+const setup = (
+  budgets: Budget[],
+  prices = new PriceBook({ 'm/light': { input: 1, output: 5 } }),
+) => {
+  const clock = new ManualClock(T0);
+  const store = new InMemoryEventStore();
+  const gateway = new InMemoryGateway();
+  const ledger = new InMemoryBudgetLedger(clock, budgets);
+  let n = 0;
+  const run = makeRunInference({
+    gateway,
+    log: store,
+    cache: new InMemoryCache(clock, { ttlSeconds: 3600, maxEntries: 100 }),
+    limiter: new InMemoryRateLimiter(clock, {
+      callsPerMinute: 1000,
+      tokensPerMinute: 10_000_000,
+      maxWaitMs: 0,
+      maxQueue: 10,
+    }),
+    clock,
+    publisher: { publish: () => undefined },
+    prices,
+    newId: () => `id-${++n}`,
+    budgets: new BudgetGate(ledger, prices),
+    settings: { models: MODELS, maxInputChars: 10_000, cacheEnabled: true, apiKeyConfigured: true },
+  });
+  const state = (name: string) => ledger.snapshot().find((s) => s.budget.name === name)!;
+  return { clock, store, gateway, ledger, run, state };
+};
+
+const req = (i: number, extra: Record<string, unknown> = {}) => ({
+  level: 'turn',
+  purpose: 'p',
+  input: `${String(i).padStart(4, '0')}${'x'.repeat(396)}`,
+  maxOutputTokens: 1000,
+  ...extra,
+});
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('budgets in runInference', () => {
+  it('of 3N concurrent calls where exactly N fit, admits exactly N; the rest are 429 budget_exceeded, recorded', async () => {
+    const n = 10;
+    const t = setup([{ name: 'daily', period: 'day', limitUsd: (n * WORST_NANOS) / 1e9 }]);
+    t.gateway.hold();
+    const all = Promise.all(Array.from({ length: 3 * n }, (_, i) => t.run(req(i))));
+    await tick();
+    expect(t.gateway.received).toHaveLength(n);
+    expect(t.state('daily')).toMatchObject({ reservedNanos: n * WORST_NANOS, spentNanos: 0 });
+    t.gateway.release();
+    const results = await all;
+    const refused = results.filter((r) => r.isErr()).map((r) => r._unsafeUnwrapErr());
+    expect(refused).toHaveLength(2 * n);
+    for (const e of refused) {
+      expect(e).toMatchObject({
+        code: 'budget_exceeded',
+        budget: 'daily',
+        retryAfterMs: 2 * 3_600_000,
+      });
+    }
+    const costs = results.filter((r) => r.isOk()).map((r) => r._unsafeUnwrap().costUsd);
+    const spent = costs.reduce((a, c) => a + Math.round(c * 1e9), 0);
+    expect(spent).toBeGreaterThan(0);
+    expect(t.state('daily')).toMatchObject({ reservedNanos: 0, spentNanos: spent });
+    const usage = await t.store.usage({});
+    expect(usage).toMatchObject({ totalCalls: 3 * n, rateLimitedCalls: 2 * n, succeededCalls: n });
+    const page = await t.store.list({ limit: 100, status: 'rate_limited' });
+    expect(page.calls).toHaveLength(2 * n);
+    expect(page.calls[0]?.errorMessage).toMatch(
+      /^budget_exceeded: budget daily, retry after 7200000 ms/,
+    );
+  });
+
+  it('reserves the worst case from the published maximum, else 16,384 output tokens', async () => {
+    const prices = new PriceBook({ 'm/light': { input: 1, output: 5 } });
+    const t = setup([{ name: 'd', period: 'day', limitUsd: 1 }], prices);
+    const gate = new BudgetGate(t.ledger, prices);
+    const call = (maxOutputTokens?: number) => ({
+      req: { level: 'turn' as const, purpose: 'p', input: 'x'.repeat(400), maxOutputTokens },
+      facts: { model: 'm/light' } as never,
+      startedAt: 0,
+      key: null,
+    });
+    expect(gate.worstCase(call(1000))).toBe(WORST_NANOS);
+    expect(gate.worstCase(call())).toBe(100 * 1000 + 16_384 * 5000);
+    prices.setFetched({ 'm/light': { input: 9, output: 9, maxCompletionTokens: 64_000 } });
+    expect(gate.worstCase(call())).toBe(100 * 1000 + 64_000 * 5000);
+  });
+
+  it('cache hits and coalesced callers reserve nothing', async () => {
+    const t = setup([{ name: 'one', period: 'day', limitUsd: WORST_NANOS / 1e9 }]);
+    t.gateway.hold();
+    const leader = t.run(req(1));
+    const follower = t.run(req(1));
+    await tick();
+    t.gateway.release();
+    expect((await leader).isOk()).toBe(true);
+    expect((await follower)._unsafeUnwrap().cached).toBe(true);
+    // What is left cannot take another worst case, yet a hit still answers.
+    expect((await t.run(req(2)))._unsafeUnwrapErr().code).toBe('budget_exceeded');
+    expect((await t.run(req(1)))._unsafeUnwrap().cached).toBe(true);
+  });
+
+  it('a failed call settles to what it cost (nothing), freeing its reservation', async () => {
+    const t = setup([{ name: 'one', period: 'day', limitUsd: WORST_NANOS / 1e9 }]);
+    t.gateway.enqueue(
+      inferenceError('upstream_error', 'HTTP 400', { attempts: 1, upstreamStatus: 400 }),
+    );
+    expect((await t.run(req(1)))._unsafeUnwrapErr().code).toBe('upstream_error');
+    expect(t.state('one')).toMatchObject({ reservedNanos: 0, spentNanos: 0 });
+    expect((await t.run(req(2))).isOk()).toBe(true);
+  });
+
+  it('a rate-limited call gives its budget reservation back', async () => {
+    const clock = new ManualClock(T0);
+    const ledger = new InMemoryBudgetLedger(clock, [{ name: 'd', period: 'day', limitUsd: 1 }]);
+    const prices = new PriceBook({ 'm/light': { input: 1, output: 5 } });
+    const store = new InMemoryEventStore();
+    const run = makeRunInference({
+      gateway: new InMemoryGateway(),
+      log: store,
+      cache: new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 10 }),
+      limiter: new InMemoryRateLimiter(clock, {
+        callsPerMinute: 1,
+        tokensPerMinute: 1e7,
+        maxWaitMs: 0,
+        maxQueue: 0,
+      }),
+      clock,
+      publisher: { publish: () => undefined },
+      prices,
+      newId: (() => {
+        let i = 0;
+        return () => `c${++i}`;
+      })(),
+      budgets: new BudgetGate(ledger, prices),
+      settings: {
+        models: MODELS,
+        maxInputChars: 10_000,
+        cacheEnabled: true,
+        apiKeyConfigured: true,
+      },
+    });
+    await run(req(1));
+    expect((await run(req(2)))._unsafeUnwrapErr().code).toBe('rate_limited');
+    expect(ledger.snapshot()[0]).toMatchObject({ reservedNanos: 0 });
+  });
+
+  it('rolls over at midnight UTC: refused until then, admitted after; status shows the new period', async () => {
+    const t = setup([{ name: 'daily', period: 'day', limitUsd: WORST_NANOS / 1e9 }]);
+    t.gateway.hold();
+    const first = t.run(req(1));
+    await tick();
+    const refused = (await t.run(req(2)))._unsafeUnwrapErr();
+    expect(refused.retryAfterMs).toBe(2 * 3_600_000);
+    expect(refused.detail).toMatch(/budget daily: .* resets at 2026-01-08T00:00:00.000Z/);
+    t.gateway.release();
+    await first;
+    t.clock.advance(2 * 3_600_000 - 1);
+    expect((await t.run(req(3)))._unsafeUnwrapErr().retryAfterMs).toBe(1);
+    t.clock.advance(1);
+    expect((await t.run(req(4))).isOk()).toBe(true);
+  });
+});
+
+describe('status.budgets', () => {
+  it('lists every budget in its current period, in USD', async () => {
+    const clock = new ManualClock(T0);
+    const budgets: Budget[] = [
+      { name: 'daily', period: 'day', limitUsd: 2 },
+      { name: 'proj', period: 'month', limitUsd: 50, projectId: 'x', level: 'task' },
+    ];
+    const recorded = new Map([
+      ['daily', { periodStart: Date.UTC(2026, 0, 7), nanos: 500_000_000 }],
+    ]);
+    const ledger = new InMemoryBudgetLedger(clock, budgets, recorded);
+    void ledger.reserve({ level: 'turn', projectId: null, nanos: 250_000_000 });
+    const status = (
+      await makeGetStatus({
+        settings: {
+          baseUrl: 'http://x',
+          apiKeyConfigured: true,
+          models: MODELS,
+          rateLimits: { callsPerMinute: 1, tokensPerMinute: 1, maxWaitMs: 0 },
+          cache: { enabled: true, ttlSeconds: 1, maxEntries: 1 },
+          retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+        },
+        health: { latest: () => undefined } as never,
+        gateway: new InMemoryGateway(),
+        limiter: new InMemoryRateLimiter(clock, {
+          callsPerMinute: 1,
+          tokensPerMinute: 1,
+          maxWaitMs: 0,
+          maxQueue: 0,
+        }),
+        cache: new InMemoryCache(clock, { ttlSeconds: 1, maxEntries: 1 }),
+        log: new InMemoryEventStore(),
+        prices: new PriceBook({}),
+        budgets: ledger,
+      })()
+    )._unsafeUnwrap();
+    expect(status.budgets).toEqual([
+      {
+        name: 'daily',
+        period: 'day',
+        level: null,
+        projectId: null,
+        limitUsd: 2,
+        spentUsd: 0.5,
+        reservedUsd: 0.25,
+        remainingUsd: 1.25,
+        resetsAt: '2026-01-08T00:00:00.000Z',
+      },
+      {
+        name: 'proj',
+        period: 'month',
+        level: 'task',
+        projectId: 'x',
+        limitUsd: 50,
+        spentUsd: 0,
+        reservedUsd: 0,
+        remainingUsd: 50,
+        resetsAt: '2026-02-01T00:00:00.000Z',
+      },
+    ]);
+  });
+});
