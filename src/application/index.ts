@@ -8,6 +8,7 @@ export * from './pricing/price-book';
 export * from './projections/projection';
 export * from './projections/call-records';
 export * from './projections/usage';
+export * from './projections/open-intents';
 export * from './list-calls/list-calls';
 export * from './run-inference/budget-gate';
 export * from './get-status/budget-status';

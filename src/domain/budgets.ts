@@ -1,5 +1,5 @@
 import type { Level } from './levels';
-import { picoPerToken, type NanoUsd, type Price } from './money';
+import type { NanoUsd } from './money';
 
 /** A calendar period in UTC: `week` starts on Monday. */
 export type BudgetPeriod = 'day' | 'week' | 'month';
@@ -46,18 +46,5 @@ export const budgetMatches = (budget: Budget, level: Level, projectId: string | 
 /** A budget's limit in nano-USD. */
 export const limitNanos = (budget: Budget): NanoUsd => Math.round(budget.limitUsd * 1e9);
 
-/** Output tokens reserved when neither the request nor the model's published limit says. */
-export const DEFAULT_MAX_COMPLETION_TOKENS = 16_384;
-
 /** Input tokens a prompt of `chars` characters is estimated at (the rate limiter's rule). */
 export const inputTokenEstimate = (chars: number): number => Math.ceil(chars / 4);
-
-/**
- * The most a call can cost: its input estimate at the input price plus its output ceiling
- * (the request's `maxOutputTokens`, else the model's published maximum, else 16,384) at the
- * output price, rounded up to whole nano-USD so a reservation never falls short by rounding.
- */
-export const worstCaseNanos = (price: Price, inputTokens: number, outputCeiling: number): NanoUsd =>
-  Math.ceil(
-    (inputTokens * picoPerToken(price.input) + outputCeiling * picoPerToken(price.output)) / 1000,
-  );

@@ -1,11 +1,10 @@
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import {
-  DEFAULT_MAX_COMPLETION_TOKENS,
   inferenceError,
   inputTokenEstimate,
   usageDeltaOf,
   usdFromNanos,
-  worstCaseNanos,
+  worstCaseCostNanos,
   type InferenceError,
   type InferenceEvent,
   type NanoUsd,
@@ -31,15 +30,14 @@ export class BudgetGate {
   /** The most `call` can cost: input estimate and output ceiling at the model's prices. */
   worstCase(call: Call): NanoUsd {
     const { req, facts } = call;
-    const price = this.prices.priceOf(facts.model);
-    // An unpriced model costs 0 in its record, so it reserves 0 (flagged in status).
-    if (!price) return 0;
-    const ceiling =
-      req.maxOutputTokens ??
-      this.prices.maxCompletionTokensOf(facts.model) ??
-      DEFAULT_MAX_COMPLETION_TOKENS;
     const chars = (req.system?.length ?? 0) + req.input.length;
-    return worstCaseNanos(price, inputTokenEstimate(chars), ceiling);
+    // An unpriced model costs 0 in its record, so it reserves 0 (flagged in status).
+    return worstCaseCostNanos(
+      this.prices.priceOf(facts.model),
+      inputTokenEstimate(chars),
+      req.maxOutputTokens,
+      this.prices.maxCompletionTokensOf(facts.model),
+    );
   }
 
   /** Reserves before the call goes upstream; `budget_exceeded` when any budget lacks room. */
