@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'budget_exceeded'
   | 'upstream_error'
+  | 'invalid_output'
   | 'unavailable'
   | 'upstream_timeout';
 
@@ -44,6 +45,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'rate_limited',
   'budget_exceeded',
   'upstream_error',
+  'invalid_output',
   'unavailable',
   'upstream_timeout',
 ]);

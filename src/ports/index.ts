@@ -7,4 +7,5 @@ export type * from './rate-limiter';
 export type * from './read-models';
 export type * from './event-publisher';
 export type * from './shared-store';
+export type * from './schema-validator';
 export type * from './budget-ledger';

@@ -6,6 +6,7 @@ import {
   InMemoryRateLimiter,
   ManualClock,
 } from '../../src/adapters/in-memory';
+import { AjvSchemaValidator } from '../../src/adapters/json-schema';
 import { BudgetGate, makeGetStatus, makeRunInference, PriceBook } from '../../src/application';
 import { inferenceError, type Budget, type ModelMap } from '../../src/domain';
 
@@ -17,6 +18,15 @@ const MODELS: ModelMap = {
 };
 /** 400 characters (100 input tokens) and at most 1000 output tokens, at $1 and $5 per million. */
 const WORST_NANOS = 100 * 1000 + 1000 * 5000;
+const SETTINGS = {
+  models: MODELS,
+  fallbacks: {},
+  allowedModels: [],
+  repairAttempts: 1,
+  maxInputChars: 10_000,
+  cacheEnabled: true,
+  apiKeyConfigured: true,
+};
 /** 2026-01-07T22:00:00Z. */
 const T0 = Date.UTC(2026, 0, 7, 22);
 
@@ -44,7 +54,8 @@ const setup = (
     prices,
     newId: () => `id-${++n}`,
     budgets: new BudgetGate(ledger, prices),
-    settings: { models: MODELS, maxInputChars: 10_000, cacheEnabled: true, apiKeyConfigured: true },
+    schemas: new AjvSchemaValidator(),
+    settings: SETTINGS,
   });
   const state = (name: string) => ledger.snapshot().find((s) => s.budget.name === name)!;
   return { clock, store, gateway, ledger, run, state };
@@ -92,18 +103,24 @@ describe('budgets in runInference', () => {
     );
   });
 
-  it('reserves the worst case from the published maximum, else 16,384 output tokens', async () => {
-    const prices = new PriceBook({ 'm/light': { input: 1, output: 5 } });
-    const t = setup([{ name: 'd', period: 'day', limitUsd: 1 }], prices);
-    const gate = new BudgetGate(t.ledger, prices);
-    const call = (maxOutputTokens?: number) => ({
+  it('reserves the worst case: published maximum, else 16,384; dearest fallback; every repair', () => {
+    const prices = new PriceBook({
+      'm/light': { input: 1, output: 5 },
+      'm/heavy': { input: 3, output: 15 },
+    });
+    const gate = new BudgetGate(new InMemoryBudgetLedger(new ManualClock(T0), []), prices, 1);
+    const call = (maxOutputTokens?: number, fallbacks?: string[], structured = false) => ({
       req: { level: 'turn' as const, purpose: 'p', input: 'x'.repeat(400), maxOutputTokens },
+      upstream: { model: 'm/light', fallbacks, messages: [] },
+      check: structured ? ({} as never) : undefined,
       facts: { model: 'm/light' } as never,
       startedAt: 0,
       key: null,
     });
     expect(gate.worstCase(call(1000))).toBe(WORST_NANOS);
     expect(gate.worstCase(call())).toBe(100 * 1000 + 16_384 * 5000);
+    expect(gate.worstCase(call(1000, ['m/heavy']))).toBe(100 * 3000 + 1000 * 15_000);
+    expect(gate.worstCase(call(1000, [], true))).toBe(2 * WORST_NANOS);
     prices.setFetched({ 'm/light': { input: 9, output: 9, maxCompletionTokens: 64_000 } });
     expect(gate.worstCase(call())).toBe(100 * 1000 + 64_000 * 5000);
   });
@@ -155,12 +172,8 @@ describe('budgets in runInference', () => {
         return () => `c${++i}`;
       })(),
       budgets: new BudgetGate(ledger, prices),
-      settings: {
-        models: MODELS,
-        maxInputChars: 10_000,
-        cacheEnabled: true,
-        apiKeyConfigured: true,
-      },
+      schemas: new AjvSchemaValidator(),
+      settings: SETTINGS,
     });
     await run(req(1));
     expect((await run(req(2)))._unsafeUnwrapErr().code).toBe('rate_limited');

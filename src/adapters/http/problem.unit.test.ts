@@ -10,6 +10,7 @@ const CONTRACT: Record<ErrorCode, number> = {
   rate_limited: 429,
   budget_exceeded: 429,
   upstream_error: 502,
+  invalid_output: 502,
   unavailable: 503,
   upstream_timeout: 504,
 };

@@ -2,6 +2,7 @@ import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import {
   inferenceError,
   inputTokenEstimate,
+  promptChars,
   usageDeltaOf,
   usdFromNanos,
   worstCaseCostNanos,
@@ -25,19 +26,31 @@ export class BudgetGate {
   constructor(
     private readonly ledger: BudgetLedger,
     private readonly prices: PriceBook,
+    /** Repairs a structured-output call may ask for after its first answer. */
+    private readonly repairAttempts = 0,
   ) {}
 
-  /** The most `call` can cost: input estimate and output ceiling at the model's prices. */
+  /**
+   * The most `call` can cost: its input estimate and output ceiling at the prices of the
+   * dearest model it may be answered by (its own or a fallback), once per upstream attempt a
+   * structured-output call may make.
+   */
   worstCase(call: Call): NanoUsd {
-    const { req, facts } = call;
-    const chars = (req.system?.length ?? 0) + req.input.length;
+    const { req, facts, upstream } = call;
+    const input = inputTokenEstimate(promptChars(req));
+    const models = [facts.model, ...(upstream.fallbacks ?? [])];
     // An unpriced model costs 0 in its record, so it reserves 0 (flagged in status).
-    return worstCaseCostNanos(
-      this.prices.priceOf(facts.model),
-      inputTokenEstimate(chars),
-      req.maxOutputTokens,
-      this.prices.maxCompletionTokensOf(facts.model),
+    const each = Math.max(
+      ...models.map((m) =>
+        worstCaseCostNanos(
+          this.prices.priceOf(m),
+          input,
+          req.maxOutputTokens,
+          this.prices.maxCompletionTokensOf(m),
+        ),
+      ),
     );
+    return call.check ? each * (1 + this.repairAttempts) : each;
   }
 
   /** Reserves before the call goes upstream; `budget_exceeded` when any budget lacks room. */
