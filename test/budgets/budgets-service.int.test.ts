@@ -52,6 +52,10 @@ describe('budgets through the service, over PostgreSQL', () => {
         remainingUsd: 0,
       });
       expect(taskWeek).toMatchObject({ name: 'task-week', spentUsd: 0 });
+      // Usage shows the same spend against each budget, whatever its window.
+      const usage = (await second.usage({ since: '2026-03-11T00:00:00Z' }))._unsafeUnwrap();
+      expect(usage.costUsd).toBe(0.4);
+      expect((usage as { budgets?: unknown }).budgets).toEqual((await second.status()).budgets);
       const refused = (await second.infer(turn('three')))._unsafeUnwrapErr();
       expect(refused).toMatchObject({ code: 'budget_exceeded', budget: 'daily' });
       expect(refused.retryAfterMs).toBe(Date.UTC(2026, 2, 12) - clock.now());

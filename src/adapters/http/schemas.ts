@@ -127,6 +127,8 @@ export const usageSchema = z.object({
   savedByCacheUsd: z.number(),
   byLevel: z.record(z.string(), breakdown),
   byModel: z.record(z.string(), breakdown),
+  /** Spend against each configured budget in its current period (whatever the window). */
+  budgets: z.array(budgetReportSchema).optional(),
 });
 
 /** One call record as the listing shows it (CONTRACT §2, money in USD). */

@@ -120,7 +120,10 @@ export const bindCore = (c: Container): void => {
 
   c.bind(TOKENS.GetUsage)
     .toDynamicValue(async (ctx) =>
-      makeGetUsage(await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel)),
+      makeGetUsage(
+        await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel),
+        await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
+      ),
     )
     .inSingletonScope();
   c.bind(TOKENS.ListCalls)
