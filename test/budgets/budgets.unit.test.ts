@@ -149,6 +149,20 @@ describe('budgets in runInference', () => {
     expect((await t.run(req(2))).isOk()).toBe(true);
   });
 
+  it('a call that fails after paid attempts settles to what they cost', async () => {
+    const t = setup([{ name: 'daily', period: 'day', limitUsd: 1 }]);
+    // Structured output: invalid JSON twice (the answer and its one repair), both billed.
+    t.gateway.enqueue(
+      { text: 'not json', inputTokens: 1000, outputTokens: 200 },
+      { text: 'still not', inputTokens: 1500, outputTokens: 100 },
+    );
+    const r = await t.run(req(1, { responseFormat: { type: 'json' } }));
+    expect(r._unsafeUnwrapErr().code).toBe('invalid_output');
+    // (1000 + 1500) × $1/M + (200 + 100) × $5/M = $0.004.
+    expect(t.state('daily')).toMatchObject({ reservedNanos: 0, spentNanos: 4_000_000 });
+    expect((await t.store.usage({})).costUsd).toBe(0.004);
+  });
+
   it('a rate-limited call gives its budget reservation back', async () => {
     const clock = new ManualClock(T0);
     const ledger = new InMemoryBudgetLedger(clock, [{ name: 'd', period: 'day', limitUsd: 1 }]);
