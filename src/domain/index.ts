@@ -8,3 +8,6 @@ export * from './events';
 export * from './call-record';
 export * from './usage';
 export * from './cursor';
+export * from './well-formed';
+export * from './secret-scrub';
+export * from './decimal';

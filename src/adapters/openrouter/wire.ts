@@ -1,3 +1,4 @@
+import { scrubSecret, toWellFormed } from '../../domain';
 import type { Completion, CompletionRequest } from '../../ports';
 import { isRetryableStatus, UpstreamFailure } from './failure';
 
@@ -40,9 +41,16 @@ export const chatBody = (req: CompletionRequest): string => {
 
 const MAX_MESSAGE = 500;
 
-/** Removes the key from upstream text (an echo must not leak it) and bounds its length. */
+/**
+ * Upstream text made safe to keep or show: the key scrubbed (in any case, and any run of 12 or
+ * more of its characters: an echo must not leak it) and lone surrogates repaired.
+ */
+export const cleanUpstream = (text: string, apiKey: string): string =>
+  toWellFormed(scrubSecret(text, apiKey));
+
+/** An upstream message made safe (see cleanUpstream) and bounded in length. */
 export const scrub = (text: string, apiKey: string): string => {
-  const clean = apiKey === '' ? text : text.split(apiKey).join('[redacted]');
+  const clean = cleanUpstream(text, apiKey);
   return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
 };
 
@@ -114,11 +122,14 @@ export const completionOf = (
   }
   const usage = isObject(body.usage) ? body.usage : {};
   return {
-    text: content ?? '',
+    text: cleanUpstream(content ?? '', apiKey),
     inputTokens: count(usage.prompt_tokens),
     outputTokens: count(usage.completion_tokens),
-    model: typeof body.model === 'string' && body.model !== '' ? body.model : call.model,
-    upstreamId: typeof body.id === 'string' ? body.id : null,
+    model:
+      typeof body.model === 'string' && body.model !== ''
+        ? cleanUpstream(body.model, apiKey)
+        : call.model,
+    upstreamId: typeof body.id === 'string' ? cleanUpstream(body.id, apiKey) : null,
     reportedCostUsd: typeof usage.cost === 'number' && usage.cost >= 0 ? usage.cost : null,
     attempts,
   };

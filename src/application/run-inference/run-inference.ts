@@ -63,8 +63,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
 
   /** Appends, then publishes; the value is returned only once the event is recorded. */
   const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> =>
-    ResultAsync.fromPromise(deps.log.append([e]), (cause) =>
-      inferenceError('unavailable', `the call could not be recorded: ${messageOf(cause)}`),
+    // The cause (a driver message, maybe with SQL) is the call log's to log; callers get a sentence.
+    ResultAsync.fromPromise(deps.log.append([e]), () =>
+      inferenceError('unavailable', 'the call could not be recorded; the service log has why'),
     ).map(() => {
       deps.publisher.publish(e);
       return e;
@@ -170,7 +171,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       Promise.resolve(outcome).catch((e: unknown) => {
         share({
           ok: false,
-          error: inferenceError('unavailable', `internal error: ${messageOf(e)}`),
+          error: inferenceError('unavailable', 'internal error in the call this one joined'),
         });
         throw e;
       }),
@@ -232,5 +233,3 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 };
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
