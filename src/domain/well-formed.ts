@@ -41,7 +41,7 @@ export const wellFormedDeep = <T>(value: T): T => {
   if (typeof value === 'string') return toWellFormed(value) as T;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v: unknown) => wellFormedDeep(v)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[toWellFormed(k)] = wellFormedDeep(v);
-  return out as T;
+  // fromEntries defines own properties, so a `__proto__` key stays a key.
+  const entries = Object.entries(value).map(([k, v]) => [toWellFormed(k), wellFormedDeep(v)]);
+  return Object.fromEntries(entries) as T;
 };
