@@ -36,12 +36,15 @@ export const illFormedPath = (value: unknown, path = '', depth = 0): string | un
   return undefined;
 };
 
-/** `value` with every string in it (keys too) made well-formed; other values as they are. */
-export const wellFormedDeep = <T>(value: T): T => {
-  if (typeof value === 'string') return toWellFormed(value) as T;
+/** `value` with `f` applied to every string in it (keys too); other values as they are. */
+export const mapStringsDeep = <T>(value: T, f: (s: string) => string): T => {
+  if (typeof value === 'string') return f(value) as T;
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v: unknown) => wellFormedDeep(v)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => mapStringsDeep(v, f)) as T;
   // fromEntries defines own properties, so a `__proto__` key stays a key.
-  const entries = Object.entries(value).map(([k, v]) => [toWellFormed(k), wellFormedDeep(v)]);
+  const entries = Object.entries(value).map(([k, v]) => [f(k), mapStringsDeep(v, f)]);
   return Object.fromEntries(entries) as T;
 };
+
+/** `value` with every string in it (keys too) made well-formed; other values as they are. */
+export const wellFormedDeep = <T>(value: T): T => mapStringsDeep(value, toWellFormed);

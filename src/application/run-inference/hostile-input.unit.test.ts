@@ -1,3 +1,4 @@
+import { AjvSchemaValidator } from '../../adapters/json-schema';
 import {
   InMemoryCache,
   InMemoryEventStore,
@@ -5,7 +6,7 @@ import {
   InMemoryRateLimiter,
   ManualClock,
 } from '../../adapters/in-memory';
-import { illFormedPath, type InferenceEvent } from '../../domain';
+import { illFormedPath, type CallLogEvent } from '../../domain';
 import type { CallLog } from '../../ports';
 import { PriceBook } from '../pricing/price-book';
 import { makeRunInference } from './run-inference';
@@ -34,9 +35,18 @@ const setup = (log?: CallLog) => {
       let n = 0;
       return () => `id-${++n}`;
     })(),
-    settings: { models: MODELS, maxInputChars: 1000, cacheEnabled: true, apiKeyConfigured: true },
+    schemas: new AjvSchemaValidator(),
+    settings: {
+      models: MODELS,
+      fallbacks: {},
+      allowedModels: [],
+      repairAttempts: 1,
+      maxInputChars: 1000,
+      cacheEnabled: true,
+      apiKeyConfigured: true,
+    },
   });
-  const events = async (): Promise<InferenceEvent[]> =>
+  const events = async (): Promise<CallLogEvent[]> =>
     (await store.read(0, 100)).map((s) => s.event);
   return { run, gateway, events };
 };
@@ -73,7 +83,7 @@ describe('runInference with hostile input', () => {
     gateway.enqueue({ text: 'half \ud800 pair', upstreamId: 'gen\udc00' });
     const r = await run(REQ);
     expect(r._unsafeUnwrap().text).toBe('half \ufffd pair');
-    const [e] = await events();
+    const e = (await events()).at(-1);
     expect(illFormedPath(e)).toBeUndefined();
   });
 
@@ -81,7 +91,7 @@ describe('runInference with hostile input', () => {
     const { run, gateway, events } = setup();
     gateway.enqueue({ code: 'upstream_error', detail: 'bad \ud800', attempts: 1 });
     await run(REQ);
-    const [e] = await events();
+    const e = (await events()).at(-1);
     expect(e?.type).toBe('InferenceFailed');
     expect(illFormedPath(e)).toBeUndefined();
   });
