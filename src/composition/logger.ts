@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { safeError } from '../adapters/http';
 
 export type { Logger } from 'pino';
@@ -27,11 +27,18 @@ export const REDACT_PATHS = [
 
 /**
  * A JSON logger (pino) with secrets redacted and errors reduced to name, message, code and
- * stack (see safeError); `silent` for tests and the library default.
+ * stack (see safeError); `silent` for tests and the library default. Writes to stdout unless
+ * given a destination.
  */
-export const createLogger = (level: string = process.env.LOG_LEVEL ?? 'info'): Logger =>
-  pino({
-    level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: safeError, error: safeError },
-  });
+export const createLogger = (
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger =>
+  pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: safeError, error: safeError },
+    },
+    destination ?? pino.destination(1),
+  );
