@@ -3,10 +3,12 @@ import type { RateLimits } from '../src/domain';
 import { RedisRateLimiter } from '../src/adapters/redis';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import type { Permit, RateLimiter } from '../src/ports';
+import { benchBudgets } from './budgets';
 import { connectBenchRedis, measure, table } from './op-latency';
 
 /**
- * Rate limiter decision latency, in process and through Redis (one Lua script per decision).
+ * Rate limiter decision latency, in process and through Redis (one Lua script per decision),
+ * then the budget check's (see ./budgets.ts).
  * Usage: `npm run bench:limiter -- [ops]`.
  */
 const OPEN: RateLimits = {
@@ -40,6 +42,7 @@ const main = async (): Promise<void> => {
   console.log(table(`In process: InMemoryRateLimiter (${ops} ops each)`, rows));
 
   const link = await connectBenchRedis(clock);
+  await benchBudgets(ops, clock, link);
   if (!link) return;
   const n = Math.min(ops, 20_000);
   const prefix = `bench:${process.pid}:`;

@@ -9,6 +9,7 @@ import type {
   RunInference,
 } from '../application';
 import type {
+  BudgetLedger,
   Cache,
   CallLog,
   CallRecords,
@@ -57,6 +58,7 @@ export const TOKENS = {
   Readiness: token<() => Promise<boolean>>('Readiness'),
   Cache: token<Cache>('Cache'),
   RateLimiter: token<RateLimiter>('RateLimiter'),
+  BudgetLedger: token<BudgetLedger>('BudgetLedger'),
   SharedStore: token<SharedStore>('SharedStore'),
   Publisher: token<EventEmitterPublisher>('EventPublisher'),
   PriceBook: token<PriceBook>('PriceBook'),

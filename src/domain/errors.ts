@@ -23,6 +23,8 @@ const ERROR_FIELDS = {
   payload_too_large: fields(),
   /** A rate limit refused the call; a retry after `retryAfterMs` can succeed. */
   rate_limited: fields<{ readonly limit: LimitName; readonly retryAfterMs: number }>(),
+  /** A spend cap refused the call; it fits again after `retryAfterMs` (the period resets). */
+  budget_exceeded: fields<{ readonly budget: string; readonly retryAfterMs: number }>(),
   upstream_error: fields<UpstreamFields>(),
   /** Structured output still invalid after the repairs; `detail` names the first problem. */
   invalid_output: fields<UpstreamFields>(),
@@ -74,6 +76,7 @@ export const withAttempts = (e: InferenceError, attempts: number): InferenceErro
   e.code === 'invalid_request' ||
   e.code === 'unauthorized' ||
   e.code === 'payload_too_large' ||
-  e.code === 'rate_limited'
+  e.code === 'rate_limited' ||
+  e.code === 'budget_exceeded'
     ? e
     : { ...e, attempts };

@@ -9,6 +9,7 @@ const describeError = (e: InferenceError): string => {
       return `${e.limit}: retry in ${e.retryAfterMs} ms`;
     case 'unauthorized':
     case 'payload_too_large':
+    case 'budget_exceeded':
     case 'upstream_error':
     case 'invalid_output':
     case 'unavailable':

@@ -1,5 +1,6 @@
 import { LEVELS, type Fallbacks, type Level, type ModelMap } from '../../domain';
 import type {
+  BudgetLedger,
   Cache,
   CallLog,
   CircuitState,
@@ -10,6 +11,7 @@ import type {
 } from '../../ports';
 import type { HealthMonitor } from '../check-health/health-monitor';
 import type { PriceBook } from '../pricing/price-book';
+import { budgetReport, type BudgetReport } from './budget-status';
 
 /** Settings status shows (never the key itself). */
 export interface StatusSettings {
@@ -47,6 +49,8 @@ export interface StatusReport {
   };
   readonly cache: StatusSettings['cache'] & { entries: number; hits: number; misses: number };
   readonly retry: StatusSettings['retry'];
+  /** Every configured budget in its current period. */
+  readonly budgets: readonly BudgetReport[];
   readonly logging: { backlog: number; lastError: string | null };
   /** The store shared across instances; a warning while limits and cache fell back to local. */
   readonly redis: SharedStoreStatus;
@@ -64,6 +68,8 @@ export interface StatusDeps {
   readonly prices: PriceBook;
   /** Absent when no shared store is configured. */
   readonly sharedStore?: SharedStore;
+  /** Absent when no budgets are configured. */
+  readonly budgets?: BudgetLedger;
 }
 
 const NO_SHARED_STORE: SharedStoreStatus = { configured: false, connected: null, warning: null };
@@ -107,6 +113,7 @@ export const makeGetStatus =
       rateLimits: { ...d.settings.rateLimits, ...d.limiter.snapshot() },
       cache: { ...d.settings.cache, ...d.cache.stats() },
       retry: d.settings.retry,
+      budgets: (d.budgets?.snapshot() ?? []).map(budgetReport),
       logging: { backlog: logHealth.backlog, lastError: logHealth.lastError },
       redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
       pricing: {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from 'inversify';
 import {
+  BudgetGate,
   HealthMonitor,
   makeGetStatus,
   makeGetUsage,
@@ -49,6 +50,15 @@ export const bindCore = (c: Container): void => {
         prices: get(ctx, TOKENS.PriceBook),
         schemas: new AjvSchemaValidator(),
         newId: get(ctx, TOKENS.NewId),
+        ...(config.budgets.length > 0
+          ? {
+              budgets: new BudgetGate(
+                await getAsync(ctx, TOKENS.BudgetLedger),
+                get(ctx, TOKENS.PriceBook),
+                or.structuredOutput.repairAttempts,
+              ),
+            }
+          : {}),
         settings: {
           models: or.models,
           fallbacks: or.fallbacks,
@@ -86,12 +96,18 @@ export const bindCore = (c: Container): void => {
         log: await getAsync(ctx, TOKENS.CallLog),
         prices: get(ctx, TOKENS.PriceBook),
         sharedStore: await getAsync(ctx, TOKENS.SharedStore),
+        budgets: await getAsync(ctx, TOKENS.BudgetLedger),
       });
     })
     .inSingletonScope();
 
   bind(c, TOKENS.GetUsage)
-    .toDynamicValue(async (ctx) => makeGetUsage(await getAsync(ctx, TOKENS.UsageReadModel)))
+    .toDynamicValue(async (ctx) =>
+      makeGetUsage(
+        await getAsync(ctx, TOKENS.UsageReadModel),
+        await getAsync(ctx, TOKENS.BudgetLedger),
+      ),
+    )
     .inSingletonScope();
   bind(c, TOKENS.ListCalls)
     .toDynamicValue(async (ctx) => makeListCalls(await getAsync(ctx, TOKENS.CallRecords)))

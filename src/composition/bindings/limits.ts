@@ -6,10 +6,11 @@ import type { SharedStore } from '../../ports';
 import { bind, get, getAsync, token, TOKENS } from '../tokens';
 
 /** The Redis connection when `redis.url` is set. */
-interface Shared {
+export interface Shared {
   readonly link?: RedisLink;
 }
-const SHARED = token<Shared>('RedisLink');
+/** Token of the Redis connection shared by the limiter, the cache and the budgets. */
+export const SHARED = token<Shared>('RedisLink');
 const NONE: SharedStore = { status: () => ({ configured: false, connected: null, warning: null }) };
 
 /**
@@ -23,8 +24,9 @@ export const bindLimits = (c: Container): void => {
       if (url === '') return {};
       const logger = get(ctx, TOKENS.Logger);
       const link = new RedisLink(createRedisClient(url), get(ctx, TOKENS.Clock), (s) => {
-        if (s.warning) logger.warn({ redis: s }, 'Redis unreachable: limits and cache are local');
-        else logger.info('Redis connected: limits and cache are shared across instances');
+        if (s.warning)
+          logger.warn({ redis: s }, 'Redis unreachable: limits, budgets and cache are local');
+        else logger.info('Redis connected: limits, budgets and cache are shared across instances');
       });
       get(ctx, TOKENS.Lifecycle).onClose('redis', () => link.close());
       await link.connect();
