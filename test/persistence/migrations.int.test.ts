@@ -53,7 +53,10 @@ describe('migrations', () => {
 
   it('fill the week grain from the day rows a database already has', async () => {
     const knex = database().knex;
-    await knex.migrate.down(migrationConfig);
+    // Down one at a time past the week migration, whatever later migrations there are.
+    for (let i = 0; i < 50 && (await tables()).includes('usage_week'); i++) {
+      await knex.migrate.down(migrationConfig);
+    }
     expect(await tables()).not.toContain('usage_week');
     await knex.raw(`INSERT INTO usage_day (bucket, level, model, project_id, calls, cost_nanos)
       VALUES ('2026-01-07', 'turn', 'm', '', 2, 5), ('2026-01-08', 'turn', 'm', '', 3, 7),
@@ -67,6 +70,46 @@ describe('migrations', () => {
       { bucket: new Date('2026-01-08'), calls: 7, cost_nanos: 8 },
     ]);
     await knex.raw('TRUNCATE usage_day, usage_week');
+  });
+
+  it('add the richer answer columns, old rows reading as zero tokens and no tool calls', async () => {
+    const knex = database().knex;
+    const cols = await knex.raw(`SELECT table_name, column_name, data_type, column_default
+      FROM information_schema.columns WHERE column_name IN
+      ('reasoning_tokens', 'cached_input_tokens', 'tool_calls', 'finish_reason')
+      ORDER BY table_name, column_name`);
+    expect(cols.rows).toEqual([
+      {
+        table_name: 'inference_calls',
+        column_name: 'cached_input_tokens',
+        data_type: 'integer',
+        column_default: '0',
+      },
+      {
+        table_name: 'inference_calls',
+        column_name: 'finish_reason',
+        data_type: 'text',
+        column_default: null,
+      },
+      {
+        table_name: 'inference_calls',
+        column_name: 'reasoning_tokens',
+        data_type: 'integer',
+        column_default: '0',
+      },
+      {
+        table_name: 'inference_calls',
+        column_name: 'tool_calls',
+        data_type: 'jsonb',
+        column_default: null,
+      },
+      ...['usage_day', 'usage_hour', 'usage_minute', 'usage_week'].map((t) => ({
+        table_name: t,
+        column_name: 'reasoning_tokens',
+        data_type: 'bigint',
+        column_default: '0',
+      })),
+    ]);
   });
 
   it('keep the event log append-only', async () => {
