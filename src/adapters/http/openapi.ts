@@ -21,16 +21,23 @@ const schema = (s: z.ZodType): Json => {
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string): Json => ({ 'application/json': { schema: ref(name) } });
 
-const problems = (...codes: ProblemCode[]): Json =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(PROBLEMS[c].status),
+/** Problem responses by status; codes sharing a status share one entry naming them all. */
+const problems = (...codes: ProblemCode[]): Json => {
+  const byStatus = new Map<string, string[]>();
+  for (const c of codes) {
+    const status = String(PROBLEMS[c].status);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), `${PROBLEMS[c].title} (\`${c}\`)`]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, said]) => [
+      status,
       {
-        description: `${PROBLEMS[c].title} (\`${c}\`)`,
+        description: said.join('; '),
         content: { 'application/problem+json': { schema: ref('Problem') } },
       },
     ]),
   );
+};
 
 /** Query parameters from a zod object: one entry per key, with its JSON schema. */
 const parameters = (s: z.ZodObject): Json[] => {
@@ -70,7 +77,7 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
           responses: {
             ...ok('The answer; `cached` is true on a cache hit', json('InferenceResult')),
             ...problems('invalid_request', 'unauthorized', 'payload_too_large', 'rate_limited'),
-            ...problems('upstream_error', 'unavailable', 'upstream_timeout'),
+            ...problems('upstream_error', 'invalid_output', 'unavailable', 'upstream_timeout'),
           },
         },
       },
