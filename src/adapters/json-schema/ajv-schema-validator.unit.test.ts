@@ -34,6 +34,14 @@ describe('AjvSchemaValidator (JSON Schema 2020-12)', () => {
     expect(s.compile({ type: 'nope' })._unsafeUnwrapErr()).toMatch(/schema is invalid/);
   });
 
+  it('takes two different schemas with the same $id (one caller must not block another)', () => {
+    const s = new AjvSchemaValidator();
+    const a = s.compile({ $id: 'https://example.com/s', type: 'string' })._unsafeUnwrap();
+    const b = s.compile({ $id: 'https://example.com/s', type: 'integer' })._unsafeUnwrap();
+    expect([a('s'), b(1)]).toEqual([undefined, undefined]);
+    expect(b('s')).toBe('(root): must be integer');
+  });
+
   it('keeps a bounded number of schemas, the least recently used leaving first', () => {
     const s = new AjvSchemaValidator(2);
     const one = s.compile({ minimum: 1 })._unsafeUnwrap();
