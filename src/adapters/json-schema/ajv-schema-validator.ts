@@ -10,7 +10,7 @@ import type { SchemaValidator, ValidateJson } from '../../ports';
  * cache is bounded, least recently used first out.
  */
 export class AjvSchemaValidator implements SchemaValidator {
-  private readonly ajv = newAjv();
+  private readonly ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
   private readonly compiled = new Map<string, ValidateJson>();
 
   constructor(private readonly maxSchemas = 256) {}
@@ -25,9 +25,12 @@ export class AjvSchemaValidator implements SchemaValidator {
     }
     let fn: ValidateFunction;
     try {
-      fn = this.compileAlone(schema);
+      fn = this.ajv.compile(schema);
     } catch (e) {
       return err(e instanceof Error ? e.message : String(e));
+    } finally {
+      // Ajv keeps every compiled schema by $id too; ours are keyed here, so drop its copy.
+      this.ajv.removeSchema(schema);
     }
     const validate: ValidateJson = (value) => {
       if (fn(value)) return undefined;
@@ -41,23 +44,4 @@ export class AjvSchemaValidator implements SchemaValidator {
     this.compiled.set(key, validate);
     return ok(validate);
   }
-
-  /**
-   * Compiles without keeping the schema in Ajv's registry: ours is keyed by hash above, and two
-   * callers' schemas may share an `$id`. One with nested `$id`s that still collide gets an Ajv
-   * instance of its own.
-   */
-  private compileAlone(schema: Readonly<Record<string, unknown>>): ValidateFunction {
-    try {
-      return this.ajv.compile(schema);
-    } catch (e) {
-      if (!(e instanceof Error) || !/already exists/.test(e.message)) throw e;
-      return newAjv().compile(schema);
-    } finally {
-      this.ajv.removeSchema(schema);
-      if (typeof schema.$id === 'string') this.ajv.removeSchema(schema.$id);
-    }
-  }
 }
-
-const newAjv = () => new Ajv2020({ allErrors: false, strict: false, validateFormats: false });

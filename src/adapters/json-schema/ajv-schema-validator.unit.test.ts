@@ -40,6 +40,17 @@ describe('AjvSchemaValidator (JSON Schema 2020-12)', () => {
     const b = s.compile({ $id: 'https://example.com/s', type: 'integer' })._unsafeUnwrap();
     expect([a('s'), b(1)]).toEqual([undefined, undefined]);
     expect(b('s')).toBe('(root): must be integer');
+    const nested = (type: string) => ({
+      type: 'object',
+      properties: { x: { $id: 'https://example.com/inner', type } },
+    });
+    const c = s.compile(nested('string'))._unsafeUnwrap();
+    const d = s.compile(nested('integer'))._unsafeUnwrap();
+    expect([c({ x: 's' }), d({ x: 1 }), d({ x: 's' })]).toEqual([
+      undefined,
+      undefined,
+      '/x: must be integer',
+    ]);
   });
 
   it('keeps a bounded number of schemas, the least recently used leaving first', () => {
