@@ -8,3 +8,4 @@ export * from './events';
 export * from './call-record';
 export * from './usage';
 export * from './cursor';
+export * from './usage-series';

@@ -31,6 +31,12 @@ export interface UsageCounters {
   costNanos: NanoUsd;
   reportedCostNanos: NanoUsd;
   savedNanos: NanoUsd;
+  /** Sum and count of succeeded calls' latencies, for a mean per bucket. */
+  latencyMsSum: number;
+  latencyCalls: number;
+  /** Sum and count over the calls that know their time to first token (streamed ones). */
+  ttftMsSum: number;
+  ttftCalls: number;
 }
 
 /** Counters at zero. */
@@ -45,6 +51,10 @@ export const zeroCounters = (): UsageCounters => ({
   costNanos: 0,
   reportedCostNanos: 0,
   savedNanos: 0,
+  latencyMsSum: 0,
+  latencyCalls: 0,
+  ttftMsSum: 0,
+  ttftCalls: 0,
 });
 
 /** Adds `b` into `a` in place. */
@@ -59,6 +69,10 @@ export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters =
   a.costNanos += b.costNanos;
   a.reportedCostNanos += b.reportedCostNanos;
   a.savedNanos += b.savedNanos;
+  a.latencyMsSum += b.latencyMsSum;
+  a.latencyCalls += b.latencyCalls;
+  a.ttftMsSum += b.ttftMsSum;
+  a.ttftCalls += b.ttftCalls;
   return a;
 };
 
@@ -79,6 +93,12 @@ export const usageDeltaOf = (e: InferenceEvent): { key: UsageKey; delta: UsageCo
       delta.outputTokens = e.data.outputTokens;
       delta.costNanos = e.data.costNanos;
       delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
+      delta.latencyMsSum = Math.round(e.data.latencyMs);
+      delta.latencyCalls = 1;
+      if (typeof e.data.ttftMs === 'number') {
+        delta.ttftMsSum = Math.round(e.data.ttftMs);
+        delta.ttftCalls = 1;
+      }
       break;
     case 'InferenceFailed':
       delta.failedCalls = 1;

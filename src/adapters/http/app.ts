@@ -11,6 +11,7 @@ import { problem } from './problem';
 import { inferenceRoutes } from './routes/inference';
 import { opsRoutes } from './routes/ops';
 import { readRoutes } from './routes/reads';
+import { usageSeriesRoutes } from './routes/usage-series';
 
 /** Settings the HTTP layer reads from config. */
 export interface HttpSettings {
@@ -53,6 +54,7 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   const router = new Router<HttpState>();
   inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
   readRoutes(router, d.api);
+  usageSeriesRoutes(router, d.api);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
   app.use(async (ctx, next) => {

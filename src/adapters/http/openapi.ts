@@ -10,6 +10,7 @@ import {
   usageQuerySchema,
   usageSchema,
 } from './schemas';
+import { usageSeriesQuerySchema, usageSeriesSchema } from './series-schemas';
 
 type Json = Record<string, unknown>;
 
@@ -92,6 +93,17 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
           },
         },
       },
+      '/api/inference/usage/series': {
+        get: {
+          summary: 'Usage over time, per bucket, from the per-grain aggregates',
+          ...secured,
+          parameters: parameters(usageSeriesQuerySchema),
+          responses: {
+            ...ok('Usage series', json('UsageSeries')),
+            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+          },
+        },
+      },
       '/api/inference/calls': {
         get: {
           summary: 'Call records, newest first, cursor paging',
@@ -130,6 +142,7 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
         Problem: schema(problemSchema),
         Status: schema(statusSchema),
         Usage: schema(usageSchema),
+        UsageSeries: schema(usageSeriesSchema),
         CallsPage: schema(callsPageSchema),
       },
     },

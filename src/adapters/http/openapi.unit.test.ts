@@ -13,6 +13,7 @@ const api: HttpApi = {
   status: unused,
   usage: () => errAsync(inferenceError('unavailable', 'x')),
   calls: () => errAsync(inferenceError('unavailable', 'x')),
+  usageSeries: () => errAsync(inferenceError('unavailable', 'x')),
   ready: unused,
 };
 

@@ -10,7 +10,8 @@ const FIELDS = `
   project_id text, agent_id text, command_id text, turn_id text, upstream_id text,
   bucket_ms bigint, u_level text, u_model text, u_project text,
   d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
-  d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint`;
+  d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint,
+  d_latency_sum bigint, d_latency_calls int, d_ttft_sum bigint, d_ttft_calls int`;
 const NAMES = FIELDS.split(',')
   .map((f) => f.trim().split(/\s+/)[0])
   .join(', ');
@@ -26,6 +27,10 @@ const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
   ['cost_nanos', 'd_cost'],
   ['reported_cost_nanos', 'd_reported'],
   ['saved_nanos', 'd_saved'],
+  ['latency_ms_sum', 'd_latency_sum'],
+  ['latency_calls', 'd_latency_calls'],
+  ['ttft_ms_sum', 'd_ttft_sum'],
+  ['ttft_calls', 'd_ttft_calls'],
 ];
 
 const CALL_FIELDS =

@@ -4,6 +4,7 @@ import {
   HealthMonitor,
   makeGetStatus,
   makeGetUsage,
+  makeGetUsageSeries,
   makeListCalls,
   makeRunInference,
   PriceBook,
@@ -103,6 +104,14 @@ export const bindCore = (c: Container): void => {
   c.bind(TOKENS.GetUsage)
     .toDynamicValue(async (ctx) =>
       makeGetUsage(await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel)),
+    )
+    .inSingletonScope();
+  c.bind(TOKENS.GetUsageSeries)
+    .toDynamicValue(async (ctx) =>
+      makeGetUsageSeries(
+        await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel),
+        ctx.get<Clock>(TOKENS.Clock),
+      ),
     )
     .inSingletonScope();
   c.bind(TOKENS.ListCalls)
