@@ -3,6 +3,7 @@ import { callLogContract } from './call-log.contract';
 import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
 import { usageReadModelContract } from './usage-read-model.contract';
+import { usageSeriesContract } from './usage-series.contract';
 
 const make: SubjectFactory = async () => {
   const store = new InMemoryEventStore();
@@ -11,4 +12,5 @@ const make: SubjectFactory = async () => {
 
 callLogContract('InMemoryEventStore', make);
 usageReadModelContract('InMemoryEventStore', make);
+usageSeriesContract('InMemoryEventStore', make);
 callRecordsContract('InMemoryEventStore', make);

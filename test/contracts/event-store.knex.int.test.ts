@@ -10,6 +10,7 @@ import { callLogContract } from './call-log.contract';
 import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
 import { usageReadModelContract } from './usage-read-model.contract';
+import { usageSeriesContract } from './usage-series.contract';
 
 const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -36,5 +37,6 @@ describe('Knex event store (PostgreSQL)', () => {
 
   callLogContract('KnexCallLog', make);
   usageReadModelContract('KnexUsageReadModel', make);
+  usageSeriesContract('KnexUsageReadModel', make);
   callRecordsContract('KnexCallRecords', make);
 });
