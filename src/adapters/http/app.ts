@@ -8,6 +8,7 @@ import { frame } from './frame';
 import { HttpMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { problem } from './problem';
+import { dashboardRoutes } from './routes/dashboard';
 import { inferenceRoutes } from './routes/inference';
 import { opsRoutes } from './routes/ops';
 import { readRoutes } from './routes/reads';
@@ -55,6 +56,7 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
   readRoutes(router, d.api);
   usageSeriesRoutes(router, d.api);
+  dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
   app.use(async (ctx, next) => {

@@ -118,6 +118,19 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
       '/api/openapi.json': {
         get: { summary: 'This document', ...secured, responses: ok('OpenAPI 3.1 document') },
       },
+      '/dashboard': {
+        get: {
+          summary: 'The operators\' dashboard (HTML); it reads the API above with the bearer token',
+          responses: ok('The page', { 'text/html': { schema: { type: 'string' } } }),
+        },
+      },
+      '/dashboard/{file}': {
+        get: {
+          summary: "The dashboard's script, styles and uPlot, served from the installed package",
+          parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { ...ok('The file'), '404': { description: 'No such file' } },
+        },
+      },
       '/healthz': {
         get: { summary: 'Liveness: 200 while the process runs', responses: ok('Alive') },
       },
