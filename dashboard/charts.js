@@ -70,6 +70,8 @@ export class Chart {
             fill: this.stacked ? `${layers[i].color}cc` : undefined,
             width: 1.5,
             spanGaps: false,
+            // A lone value between gaps has no line to draw: show it as a point.
+            points: { show: !this.stacked, size: 5, fill: layers[i].color },
             value: (u, v, s, idx) =>
               idx == null || this.raw[i]?.[idx] == null ? '–' : fmt(this.raw[i][idx]),
           })),

@@ -1,8 +1,8 @@
 // Number and time formatting shared by the cards, the charts and the table.
 const nf = new Intl.NumberFormat('en-US');
 
-/** An integer with thousands separators. */
-export const int = (n) => nf.format(Math.round(n));
+/** A count with thousands separators (axis ticks between whole numbers keep a decimal). */
+export const int = (n) => (Number.isInteger(n) ? nf.format(n) : n.toFixed(1));
 
 /** US dollars: cents above a dollar, more digits below. */
 export const usd = (n) =>

@@ -3,13 +3,19 @@ import { inferenceError } from '../../src/domain';
 import type { Clock } from '../../src/ports';
 import { startTestServer, type TestServer } from '../e2e/harness';
 
-/** Real time moved back by `back` ms; each reading also ticks a little, so calls take time. */
+/** Real time moved back by `back` ms; each reading also moves it on a little, so calls take time. */
 export class ShiftedClock implements Clock {
-  back = 0;
-  private tick = 0;
+  private back = 0;
+  private ticked = 0;
+  private reads = 0;
+  /** Moves the clock to `ms` before real time. */
+  setBack(ms: number): void {
+    this.back = ms;
+    this.ticked = 0;
+  }
   now(): number {
-    this.tick = (this.tick * 7 + 13) % 97;
-    return Date.now() - this.back + this.tick * 3;
+    this.ticked += 20 + ((this.reads++ * 37) % 90);
+    return Date.now() - this.back + this.ticked;
   }
   schedule(ms: number, fn: () => void): () => void {
     const t = setTimeout(fn, ms);
@@ -33,9 +39,9 @@ export const startSeededServer = async (token: string): Promise<TestServer> => {
     { gateway, clock },
   );
   const auth = { authorization: `Bearer ${token}` };
-  // Oldest first, so the clock only moves forward: 10 days back to now, every 7 hours.
-  for (let i = 0, back = 240 * HOUR; back >= 0; i++, back -= 7 * HOUR) {
-    clock.back = back;
+  // Oldest first, so the clock only moves forward: 10 days back to now, every 3 hours.
+  for (let i = 0, back = 240 * HOUR; back >= 0; i++, back -= 3 * HOUR) {
+    clock.setBack(back);
     const level = LEVELS[i % 4]!;
     const projectId = PROJECTS[i % 3];
     const body = (input: string) => ({
@@ -52,6 +58,6 @@ export const startSeededServer = async (token: string): Promise<TestServer> => {
     if (i % 4 === 1) await server.infer(body(`call ${i} `.repeat(40 + (i % 9) * 60)), auth); // cached
     if (i % 6 === 2) await server.infer(body('x'.repeat(100_000)), auth); // rate limited
   }
-  clock.back = 0;
+  clock.setBack(0);
   return server;
 };
