@@ -8,4 +8,6 @@ export * from './events';
 export * from './call-record';
 export * from './usage';
 export * from './cursor';
+export * from './call-log-events';
+export * from './estimate';
 export * from './usage-series';

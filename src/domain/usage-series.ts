@@ -68,6 +68,8 @@ export interface SeriesPoint {
   readonly failedCalls: number;
   readonly cachedCalls: number;
   readonly rateLimitedCalls: number;
+  readonly cancelledCalls: number;
+  readonly interruptedCalls: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly costUsd: number;
@@ -88,29 +90,48 @@ export interface UsageSeries {
 export const ALL_KEY = 'all';
 
 /** Statuses a status grouping always shows, in order. */
-export const SERIES_STATUSES = ['succeeded', 'failed', 'cached', 'rate_limited'] as const;
+export const SERIES_STATUSES = [
+  'succeeded',
+  'failed',
+  'cached',
+  'rate_limited',
+  'cancelled',
+  'interrupted',
+] as const;
+
+type StatusCounter =
+  | 'succeededCalls'
+  | 'failedCalls'
+  | 'cachedCalls'
+  | 'rateLimitedCalls'
+  | 'cancelledCalls'
+  | 'interruptedCalls';
+const COUNTER: Record<(typeof SERIES_STATUSES)[number], StatusCounter> = {
+  succeeded: 'succeededCalls',
+  failed: 'failedCalls',
+  cached: 'cachedCalls',
+  rate_limited: 'rateLimitedCalls',
+  cancelled: 'cancelledCalls',
+  interrupted: 'interruptedCalls',
+};
 
 /**
- * One status's share of a bucket's counters. Tokens, cost and latency belong to succeeded calls
- * (the aggregates count them for billed calls only), savings to cached ones.
+ * One status's share of a bucket's counters: its calls, and what only that status produces
+ * (latency for succeeded, savings for cached). The aggregates do not split tokens and cost
+ * between succeeded, cancelled and interrupted calls, so the `succeeded` share carries all of
+ * them: the statuses still add up to the bucket.
  */
-export const statusShare = (status: string, c: UsageCounters): UsageCounters => {
-  const z = zeroCounters();
+export const statusShare = (
+  status: (typeof SERIES_STATUSES)[number],
+  c: UsageCounters,
+): UsageCounters => {
   if (status === 'succeeded') {
-    return {
-      ...c,
-      calls: c.succeededCalls,
-      failedCalls: 0,
-      cachedCalls: 0,
-      rateLimitedCalls: 0,
-      savedNanos: 0,
-    };
+    const none = { failedCalls: 0, cachedCalls: 0, rateLimitedCalls: 0, savedNanos: 0 };
+    return { ...c, ...none, cancelledCalls: 0, interruptedCalls: 0, calls: c.succeededCalls };
   }
-  if (status === 'failed') return { ...z, calls: c.failedCalls, failedCalls: c.failedCalls };
-  if (status === 'cached') {
-    return { ...z, calls: c.cachedCalls, cachedCalls: c.cachedCalls, savedNanos: c.savedNanos };
-  }
-  return { ...z, calls: c.rateLimitedCalls, rateLimitedCalls: c.rateLimitedCalls };
+  const field = COUNTER[status];
+  const share = { ...zeroCounters(), calls: c[field], [field]: c[field] };
+  return status === 'cached' ? { ...share, savedNanos: c.savedNanos } : share;
 };
 
 const mean = (sum: number, n: number): number | null =>
@@ -123,6 +144,8 @@ const pointOf = (t: number, c: UsageCounters): SeriesPoint => ({
   failedCalls: c.failedCalls,
   cachedCalls: c.cachedCalls,
   rateLimitedCalls: c.rateLimitedCalls,
+  cancelledCalls: c.cancelledCalls,
+  interruptedCalls: c.interruptedCalls,
   inputTokens: c.inputTokens,
   outputTokens: c.outputTokens,
   costUsd: usdFromNanos(c.costNanos),

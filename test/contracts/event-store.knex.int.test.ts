@@ -9,6 +9,7 @@ import { useTestDatabase } from '../support/test-database';
 import { callLogContract } from './call-log.contract';
 import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
+import { spendRecordsContract } from './spend-records.contract';
 import { usageReadModelContract } from './usage-read-model.contract';
 import { usageSeriesContract } from './usage-series.contract';
 
@@ -39,4 +40,11 @@ describe('Knex event store (PostgreSQL)', () => {
   usageReadModelContract('KnexUsageReadModel', make);
   usageSeriesContract('KnexUsageReadModel', make);
   callRecordsContract('KnexCallRecords', make);
+  spendRecordsContract('Knex event store', make, async () => {
+    const rows: Array<{ call_id: string }> = await database()
+      .knex('inference_intents')
+      .select('call_id')
+      .orderBy('created_at');
+    return rows.map((r) => r.call_id);
+  });
 });

@@ -101,6 +101,8 @@ export const usageSeriesContract = (name: string, make: SubjectFactory): void =>
         ['failed', 1],
         ['cached', 1],
         ['rate_limited', 1],
+        ['cancelled', 0],
+        ['interrupted', 0],
       ]);
       expect(total(byStatus, 'costUsd')).toBe(0.000003);
     });

@@ -120,7 +120,7 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
       },
       '/dashboard': {
         get: {
-          summary: 'The operators\' dashboard (HTML); it reads the API above with the bearer token',
+          summary: "The operators' dashboard (HTML); it reads the API above with the bearer token",
           responses: ok('The page', { 'text/html': { schema: { type: 'string' } } }),
         },
       },

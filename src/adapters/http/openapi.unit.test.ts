@@ -31,7 +31,9 @@ describe('OpenAPI document', () => {
 
   it('documents every route the router serves, with its method', () => {
     const routes = router.stack.flatMap((layer) =>
-      layer.methods.filter((m) => m !== 'HEAD').map((m) => [openApiPath(layer.path), m.toLowerCase()]),
+      layer.methods
+        .filter((m) => m !== 'HEAD')
+        .map((m) => [openApiPath(layer.path), m.toLowerCase()]),
     );
     expect(routes.length).toBeGreaterThanOrEqual(8);
     for (const [path, method] of routes) expect(paths[path!]?.[method!]).toBeDefined();

@@ -31,6 +31,8 @@ const point = z.object({
   failedCalls: z.number().int(),
   cachedCalls: z.number().int(),
   rateLimitedCalls: z.number().int(),
+  cancelledCalls: z.number().int(),
+  interruptedCalls: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),

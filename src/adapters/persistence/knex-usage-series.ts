@@ -9,6 +9,8 @@ const SUMS = [
   ['failed_calls', 'failedCalls'],
   ['cached_calls', 'cachedCalls'],
   ['rate_limited_calls', 'rateLimitedCalls'],
+  ['cancelled_calls', 'cancelledCalls'],
+  ['interrupted_calls', 'interruptedCalls'],
   ['input_tokens', 'inputTokens'],
   ['output_tokens', 'outputTokens'],
   ['cost_nanos', 'costNanos'],
