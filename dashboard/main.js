@@ -17,6 +17,7 @@ const RANGES = {
 };
 
 const state = {
+  grain: undefined,
   range: '24h',
   since: null,
   until: null,
@@ -37,7 +38,8 @@ const charts = {
 
 /** The window asked for: a preset ending now, or the custom one. */
 const window_ = () => {
-  if (state.range === 'custom') return { since: state.since, until: state.until, grain: undefined };
+  if (state.range === 'custom')
+    return { since: state.since, until: state.until, grain: state.grain };
   const [span, grain] = RANGES[state.range];
   const until = new Date();
   return { since: new Date(until - span).toISOString(), until: until.toISOString(), grain };
@@ -185,6 +187,7 @@ $('ranges').addEventListener(
   (e) => e.target.dataset?.range && selectRange(e.target.dataset.range),
 );
 $('custom-apply').addEventListener('click', () => {
+  state.grain = undefined;
   state.since = new Date($('custom-since').value).toISOString();
   state.until = new Date($('custom-until').value).toISOString();
   void refresh();
@@ -198,7 +201,19 @@ $('stack-by').addEventListener('change', (e) => ((state.stackBy = e.target.value
 $('controls').addEventListener('submit', (e) => e.preventDefault());
 addEventListener('hashchange', showDetail);
 
-selectRange(state.range);
+// A link may carry the view: ?range=7d, or ?since=…&until=…[&grain=hour], &level=…, &project=….
+const link = new URLSearchParams(location.search);
+state.level = $('level').value = link.get('level') ?? '';
+state.project = $('project').value = link.get('project') ?? '';
+if (link.get('since')) {
+  state.since = new Date(link.get('since')).toISOString();
+  state.until = new Date(link.get('until') ?? Date.now()).toISOString();
+  state.grain = link.get('grain') ?? undefined;
+  $('custom-since').value = localInput(new Date(state.since));
+  $('custom-until').value = localInput(new Date(state.until));
+  selectRange('custom');
+  void refresh();
+} else selectRange(RANGES[link.get('range')] ? link.get('range') : state.range);
 setInterval(() => {
   if (!document.hidden && !$('token-dialog').open) void refresh();
 }, REFRESH_MS);
