@@ -16,7 +16,11 @@ import { startSeededServer } from './seed';
 
 const TOKEN = 'dashboard-e2e-token-0123456789';
 const reason = noBrowserReason();
-if (reason) console.log(`dashboard browser suite skipped: ${reason}`);
+if (reason && process.env.REQUIRE_BROWSER === '1') {
+  it('has a browser to run the dashboard suite in (REQUIRE_BROWSER=1)', () => {
+    throw new Error(reason);
+  });
+} else if (reason) console.log(`dashboard browser suite skipped: ${reason}`);
 const suite = reason ? describe.skip : describe;
 
 suite('dashboard in a real browser', () => {
