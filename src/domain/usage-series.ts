@@ -72,6 +72,7 @@ export interface SeriesPoint {
   readonly interruptedCalls: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly reasoningTokens: number;
   readonly costUsd: number;
   readonly savedByCacheUsd: number;
   readonly meanLatencyMs: number | null;
@@ -148,6 +149,7 @@ const pointOf = (t: number, c: UsageCounters): SeriesPoint => ({
   interruptedCalls: c.interruptedCalls,
   inputTokens: c.inputTokens,
   outputTokens: c.outputTokens,
+  reasoningTokens: c.reasoningTokens,
   costUsd: usdFromNanos(c.costNanos),
   savedByCacheUsd: usdFromNanos(c.savedNanos),
   meanLatencyMs: mean(c.latencyMsSum, c.latencyCalls),

@@ -35,6 +35,7 @@ const point = z.object({
   interruptedCalls: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
   costUsd: z.number(),
   savedByCacheUsd: z.number(),
   meanLatencyMs: z.number().nullable().describe('mean latency of succeeded calls'),

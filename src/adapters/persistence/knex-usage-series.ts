@@ -13,6 +13,7 @@ const SUMS = [
   ['interrupted_calls', 'interruptedCalls'],
   ['input_tokens', 'inputTokens'],
   ['output_tokens', 'outputTokens'],
+  ['reasoning_tokens', 'reasoningTokens'],
   ['cost_nanos', 'costNanos'],
   ['reported_cost_nanos', 'reportedCostNanos'],
   ['saved_nanos', 'savedNanos'],
