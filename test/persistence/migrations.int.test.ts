@@ -14,6 +14,7 @@ const TABLES = [
   'projection_checkpoints',
   'usage_day',
   'usage_hour',
+  'usage_hour_all_projects',
   'usage_minute',
   'usage_week',
 ];

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { zeroCounters, type SeriesQuery, type SeriesRow } from '../../domain';
 import { storedText } from './rows';
+import { HOUR_ALL_PROJECTS } from './usage-ranges';
 
 /** Counter columns and the UsageCounters field each one sums into. */
 const SUMS = [
@@ -40,10 +41,15 @@ export const seriesStatement = (
     where.push('project_id = ?') && bindings.push(storedText(q.projectId));
   }
   const sums = SUMS.map(([c]) => `sum(${c})::text AS ${c}`).join(', ');
+  // Without a project filter or grouping, hours come from the rollup over every project.
+  const table =
+    q.grain === 'hour' && q.projectId === undefined && q.groupBy !== 'project'
+      ? HOUR_ALL_PROJECTS.table
+      : `usage_${q.grain}`;
   return {
     sql:
       `SELECT (extract(epoch FROM bucket) * 1000)::bigint AS t, ${key} AS key, ${sums} ` +
-      `FROM usage_${q.grain} WHERE ${where.join(' AND ')} GROUP BY bucket, 2`,
+      `FROM ${table} WHERE ${where.join(' AND ')} GROUP BY bucket, 2`,
     bindings,
   };
 };
