@@ -5,9 +5,16 @@ import type {
   PriceBook,
   StatusReport,
   UsageParams,
+  UsageSeriesParams,
 } from '../application';
 import type { InferenceEvents } from '../adapters/events/event-emitter-publisher';
-import type { InferenceError, InferenceRequest, InferenceResult, UsageReport } from '../domain';
+import type {
+  InferenceError,
+  InferenceRequest,
+  InferenceResult,
+  UsageReport,
+  UsageSeries,
+} from '../domain';
 import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness } from '../ports';
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
@@ -28,6 +35,8 @@ export interface InferenceService {
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */
   usage(params?: UsageParams): ResultAsync<UsageReport, InferenceError>;
+  /** Usage over time, per bucket of a grain, from the per-grain aggregates. */
+  usageSeries(params?: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
   /** Call records, newest first. */
   calls(params?: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
   /** Probes OpenRouter now and updates status. */
@@ -56,6 +65,7 @@ export const createInferenceService = async (
     const run = await getAsync(c, TOKENS.RunInference);
     const getStatus = await getAsync(c, TOKENS.GetStatus);
     const getUsage = await getAsync(c, TOKENS.GetUsage);
+    const getUsageSeries = await getAsync(c, TOKENS.GetUsageSeries);
     const listCalls = await getAsync(c, TOKENS.ListCalls);
     const health = await getAsync(c, TOKENS.HealthMonitor);
     const gateway = await getAsync(c, TOKENS.LlmGateway);
@@ -69,6 +79,7 @@ export const createInferenceService = async (
       infer: (request) => run(request),
       status: () => Promise.resolve(getStatus()),
       usage: (params = {}) => getUsage(params),
+      usageSeries: (params = {}) => getUsageSeries(params),
       calls: (params = {}) => listCalls(params),
       checkHealth: () => health.check(),
       ready: () => readiness(isReady),

@@ -4,6 +4,7 @@ import type {
   GetStatus,
   HealthMonitor,
   makeGetUsage,
+  makeGetUsageSeries,
   makeListCalls,
   PriceBook,
   RunInference,
@@ -67,4 +68,5 @@ export const TOKENS = {
   GetStatus: token<GetStatus>('GetStatus'),
   GetUsage: token<ReturnType<typeof makeGetUsage>>('GetUsage'),
   ListCalls: token<ReturnType<typeof makeListCalls>>('ListCalls'),
+  GetUsageSeries: token<ReturnType<typeof makeGetUsageSeries>>('GetUsageSeries'),
 } as const;

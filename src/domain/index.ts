@@ -17,3 +17,4 @@ export * from './decimal';
 export * from './call-log-events';
 export * from './estimate';
 export * from './budgets';
+export * from './usage-series';

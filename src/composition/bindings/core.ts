@@ -5,6 +5,7 @@ import {
   HealthMonitor,
   makeGetStatus,
   makeGetUsage,
+  makeGetUsageSeries,
   makeListCalls,
   makeRunInference,
   PriceBook,
@@ -107,6 +108,11 @@ export const bindCore = (c: Container): void => {
         await getAsync(ctx, TOKENS.UsageReadModel),
         await getAsync(ctx, TOKENS.BudgetLedger),
       ),
+    )
+    .inSingletonScope();
+  bind(c, TOKENS.GetUsageSeries)
+    .toDynamicValue(async (ctx) =>
+      makeGetUsageSeries(await getAsync(ctx, TOKENS.UsageReadModel), get(ctx, TOKENS.Clock)),
     )
     .inSingletonScope();
   bind(c, TOKENS.ListCalls)
