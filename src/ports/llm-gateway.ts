@@ -1,5 +1,6 @@
 import type { ResultAsync } from 'neverthrow';
 import type { InferenceError, PriceTable } from '../domain';
+import type { StreamControl, StreamedCompletion, StreamFailure } from './llm-stream';
 
 /** What goes upstream for one call. */
 export interface CompletionRequest {
@@ -43,6 +44,14 @@ export interface HealthReport {
 export interface LlmGateway {
   /** One completion; failures carry `attempts` and the error code of CONTRACT §1. */
   complete(req: CompletionRequest): ResultAsync<Completion, InferenceError>;
+  /**
+   * The same completion streamed: deltas go to `control.onDelta` as they arrive. Retries and the
+   * circuit breaker act only before the first delta; a failure or cancel carries what arrived.
+   */
+  stream(
+    req: CompletionRequest,
+    control: StreamControl,
+  ): ResultAsync<StreamedCompletion, StreamFailure>;
   /** A lightweight connectivity and authentication check. */
   probe(): Promise<HealthReport>;
   /** Per-model prices the provider publishes (USD per million tokens); empty when unknown. */

@@ -7,6 +7,7 @@ import {
   requestOf,
   type FakePricing,
 } from './fake-openrouter-replies';
+import type { StreamScript } from './fake-openrouter-stream';
 
 /** The routes the fake serves, under `/api/v1` (as OpenRouter) or at the root. */
 export type FakeRoute = 'POST /chat/completions' | 'GET /key' | 'GET /models';
@@ -25,7 +26,8 @@ export interface FakeReply {
 /**
  * What the fake does with one scripted request: a status (200 answers normally), `reset` (drops
  * the connection), `malformed` (200 with a body that is not JSON), `no-choices` (200 without
- * `choices`), `hang` (never answers), a FakeReply, or a 200 whose body is an error object.
+ * `choices`), `hang` (never answers), a FakeReply, a 200 whose body is an error object, or a
+ * script for a streamed reply.
  */
 export type FakeStep =
   | number
@@ -34,7 +36,9 @@ export type FakeStep =
   | 'no-choices'
   | 'hang'
   | FakeReply
-  | { readonly errorIn200: { readonly code?: number | string; readonly message: string } };
+  | { readonly errorIn200: { readonly code?: number | string; readonly message: string } }
+  /** For a `stream: true` request: how to stream it (a request that does not stream answers normally). */
+  | { readonly stream: StreamScript };
 
 /** What the server does: nothing (hang), drop the connection, or send a reply. */
 export type FakeAction =
@@ -81,6 +85,7 @@ export const actionOf = (
   if (step === 'malformed') return send(200, '{"id":"gen-');
   if (step === 'no-choices')
     return send(200, { id: 'gen-none', model: 'x', choices: [], usage: {} });
+  if (typeof step === 'object' && 'stream' in step) return normalReply(route, text, models);
   if (typeof step === 'object' && 'errorIn200' in step) {
     return send(200, errorReply(step.errorIn200.code ?? 502, step.errorIn200.message));
   }

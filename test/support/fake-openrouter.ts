@@ -15,9 +15,12 @@ import {
   type FakeStep,
 } from './fake-openrouter-steps';
 import { ReceivedLog, type Received } from './fake-openrouter-received';
+import { requestOf } from './fake-openrouter-replies';
+import { playStream, type StreamEnd, type StreamScript } from './fake-openrouter-stream';
 
 export type { FakeReply, FakeRoute, FakeStep } from './fake-openrouter-steps';
 export type { Received } from './fake-openrouter-received';
+export type { StreamEnd, StreamScript } from './fake-openrouter-stream';
 
 /** How to start the fake. */
 export interface FakeOpenRouterOptions {
@@ -57,6 +60,9 @@ export class FakeOpenRouter {
   private readonly models: Readonly<Record<string, FakePricing>>;
   private readonly server: Server;
   private readonly answers = new Map<string, FakeAction>();
+  /** How each streamed reply ended, in order. */
+  readonly streamEnds: StreamEnd[] = [];
+  private endWaiters: Array<{ n: number; resolve: () => void }> = [];
 
   private constructor(options: FakeOpenRouterOptions) {
     this.auth = `Bearer ${options.apiKey ?? FAKE_API_KEY}`;
@@ -113,6 +119,7 @@ export class FakeOpenRouter {
     this.scripts.clear();
     this.fallback = undefined;
     this.log.clear();
+    this.streamEnds.length = 0;
   }
 
   /** Every request received, in order (when recording). */
@@ -123,6 +130,12 @@ export class FakeOpenRouter {
   /** Chat completion requests received so far. */
   completions(): Received[] {
     return this.log.all.filter((r) => r.method === 'POST');
+  }
+
+  /** Resolves once `n` streamed replies have ended (sent in full, or cut by the client). */
+  streamsEnded(n: number): Promise<void> {
+    if (this.streamEnds.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.endWaiters.push({ n, resolve }));
   }
 
   /** Resolves once `n` requests in all have been received. */
@@ -176,12 +189,35 @@ export class FakeOpenRouter {
     const step =
       this.scripts.get(route)?.shift() ??
       (route === 'POST /chat/completions' ? this.fallback : undefined);
+    const streamed = route === 'POST /chat/completions' ? streamedRequest(text) : undefined;
+    if (
+      streamed &&
+      (step === undefined || step === 200 || (typeof step === 'object' && 'stream' in step))
+    ) {
+      const script = typeof step === 'object' && 'stream' in step ? step.stream : {};
+      return this.stream(res, streamed, script);
+    }
     if (step === undefined && route === 'POST /chat/completions') return this.answer(res, text);
     const action =
       step === undefined
         ? normalReply(route, text, this.models)
         : actionOf(step, route, text, this.models);
     this.act(action, res);
+  }
+
+  /** Streams the answer after the usual latency, and notes how the stream ended. */
+  private stream(res: ServerResponse, req: StreamedRequest, script: StreamScript): void {
+    res.once('close', () => {
+      this.streamEnds.push({ completed: res.writableFinished, at: Date.now() });
+      const n = this.streamEnds.length;
+      const due = this.endWaiters.filter((w) => w.n <= n);
+      this.endWaiters = this.endWaiters.filter((w) => w.n > n);
+      for (const w of due) w.resolve();
+    });
+    const go = () => void playStream(res, req, this.models, script);
+    if (this.latencyMs <= 0) return go();
+    const t = setTimeout(go, this.latencyMs);
+    res.once('close', () => clearTimeout(t));
   }
 
   /** The unscripted answer: a pure function of the body, so a bounded memo spares benchmarks. */
@@ -221,3 +257,13 @@ export class FakeOpenRouter {
     res.end(text);
   }
 }
+
+type StreamedRequest = NonNullable<ReturnType<typeof requestOf>>;
+
+/** The request, when the body asks for a stream (`stream: true`) and is a valid chat body. */
+const streamedRequest = (text: string | undefined): StreamedRequest | undefined => {
+  const json = parse(text);
+  if (typeof json !== 'object' || json === null || (json as { stream?: unknown }).stream !== true)
+    return undefined;
+  return requestOf(json);
+};
