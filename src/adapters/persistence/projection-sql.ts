@@ -8,6 +8,7 @@ const FIELDS = `
   input_tokens int, output_tokens int, input_hash text, result_text text, latency_ms int,
   cost_nanos bigint, reported_cost_nanos bigint, error_message text, attempts int,
   project_id text, agent_id text, command_id text, turn_id text, upstream_id text,
+  streamed boolean, ttft_ms int,
   bucket_ms bigint, u_level text, u_model text, u_project text,
   d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
   d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint`;
@@ -31,7 +32,7 @@ const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
 const CALL_FIELDS =
   'id, created_at, level, purpose, model, status, input_tokens, output_tokens, input_hash, ' +
   'result_text, latency_ms, cost_usd, reported_cost_usd, error_message, attempts, project_id, ' +
-  'agent_id, command_id, turn_id, upstream_id';
+  'agent_id, command_id, turn_id, upstream_id, streamed, ttft_ms';
 
 /** Adds the fresh events' usage deltas to the rows of one grain, each row upserted once. */
 const usageCte = (g: Grain): string => `
@@ -57,7 +58,7 @@ const PROJECT = `
     SELECT id, created_at, level, purpose, model, status, input_tokens, output_tokens,
       input_hash, result_text, latency_ms, cost_nanos * 0.000000001,
       reported_cost_nanos * 0.000000001, error_message, attempts, project_id, agent_id,
-      command_id, turn_id, upstream_id
+      command_id, turn_id, upstream_id, streamed, ttft_ms
     FROM fresh ORDER BY pos
     ON CONFLICT (id) DO NOTHING
     RETURNING 1

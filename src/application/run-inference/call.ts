@@ -5,6 +5,7 @@ import {
   type InferenceRequest,
   type InferenceResult,
 } from '../../domain';
+import type { CallStream } from './call-stream';
 
 /** One call in progress: the validated request, its facts and when it began. */
 export interface Call {
@@ -13,6 +14,8 @@ export interface Call {
   readonly startedAt: number;
   /** The cache key, or null when caching is disabled in config. */
   readonly key: string | null;
+  /** Set when the caller asked for a stream. */
+  readonly stream?: CallStream | undefined;
 }
 
 type DataOf<T extends InferenceEvent['type']> = Omit<
@@ -34,7 +37,12 @@ export const eventFactory =
       type,
       eventId: newId(),
       occurredAt: new Date(at).toISOString(),
-      data: { ...call.facts, latencyMs: at - call.startedAt, ...data },
+      data: {
+        ...call.facts,
+        ...(call.stream ? { streamed: true, ttftMs: call.stream.ttftMs } : {}),
+        latencyMs: at - call.startedAt,
+        ...data,
+      },
     } as unknown as Extract<InferenceEvent, { type: T }>;
   };
 

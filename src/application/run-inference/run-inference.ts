@@ -26,6 +26,8 @@ import type {
 } from '../../ports';
 import type { PriceBook } from '../pricing/price-book';
 import { eventFactory, resultOf, type Call } from './call';
+import { CallStream, type StreamSink } from './call-stream';
+import { cancelledEvent, sendUpstream, usageOfCancelled } from './stream-upstream';
 import { Coalescer, type SharedOutcome } from './coalescer';
 
 /** What runInference needs. */
@@ -47,8 +49,14 @@ export interface RunInferenceDeps {
   };
 }
 
-/** One inference: validate → cache/coalesce → rate limit → gateway → append event → result. */
-export type RunInference = (raw: unknown) => ResultAsync<InferenceResult, InferenceError>;
+/**
+ * One inference: validate → cache/coalesce → rate limit → gateway → append event → result. With
+ * a `stream` sink the answer also goes out in deltas as it arrives (never coalesced).
+ */
+export type RunInference = (
+  raw: unknown,
+  stream?: StreamSink,
+) => ResultAsync<InferenceResult, InferenceError>;
 
 /**
  * Builds the runInference use case. Every request that passes validation appends exactly one
@@ -88,8 +96,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     return record(e).andThen(() => errAsync(error));
   };
 
-  const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) =>
-    answer(
+  const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) => {
+    call.stream?.deliver({ text: hit.text });
+    return answer(
       event(call, 'InferenceServedFromCache', {
         text: hit.text,
         inputTokens: hit.inputTokens,
@@ -99,6 +108,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         coalesced,
       }),
     );
+  };
 
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
@@ -122,15 +132,21 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       }
       const permit = admitted.value;
       const { req, facts } = call;
-      return deps.gateway
-        .complete({
-          model: facts.model,
-          system: req.system,
-          input: req.input,
-          maxOutputTokens: req.maxOutputTokens,
-          temperature: req.temperature,
-        })
-        .orElse((error) => {
+      return sendUpstream(deps.gateway, call, {
+        model: facts.model,
+        system: req.system,
+        input: req.input,
+        maxOutputTokens: req.maxOutputTokens,
+        temperature: req.temperature,
+      })
+        .orElse((stop) => {
+          const { error, cancelled } = stop;
+          if (cancelled) {
+            const used = usageOfCancelled(call, cancelled, deps.prices);
+            permit.settle(used.inputTokens + used.outputTokens);
+            const e = cancelledEvent(event, call, { error, cancelled }, deps.prices);
+            return record(e).andThen(() => errAsync(error));
+          }
           permit.settle(0);
           share?.({ ok: false, error });
           return refuse(call, error);
@@ -177,9 +193,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 
-  const begin = (req: InferenceRequest, startedAt: number): Call => {
+  const begin = (req: InferenceRequest, startedAt: number, sink?: StreamSink): Call => {
     const model = selectModel(settings.models, req.level);
-    return {
+    const call = {
       req,
       startedAt,
       key: settings.cacheEnabled
@@ -204,9 +220,11 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         latencyMs: 0,
       },
     };
+    if (!sink) return call;
+    return { ...call, stream: new CallStream(sink, () => clock.now(), startedAt, call.facts) };
   };
 
-  return (raw) => {
+  return (raw, sink) => {
     const startedAt = clock.now();
     const parsed = parseInferenceRequest(schema, raw);
     if (parsed.isErr()) return errAsync(parsed.error);
@@ -216,7 +234,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = begin(parsed.value, startedAt);
+    const call = begin(parsed.value, startedAt, sink);
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
     }
@@ -225,9 +243,10 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     return ResultAsync.fromSafePromise(deps.cache.get(key).catch(() => undefined)).andThen(
       (hit) => {
         if (hit) return serveCached(call, hit, false);
-        const inflight = coalescer.join(key);
+        // A stream cannot join another call's answer mid-flight, nor let others join its own.
+        const inflight = call.stream ? undefined : coalescer.join(key);
         if (inflight) return ResultAsync.fromSafePromise(inflight).andThen((o) => follow(call, o));
-        return callUpstream(call, true);
+        return callUpstream(call, !call.stream);
       },
     );
   };
