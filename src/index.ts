@@ -14,4 +14,4 @@ export type {
   CallRecord,
 } from './domain';
 export { LEVELS, isInferenceError } from './domain';
-export type { StatusReport } from './application';
+export type { StatusReport, InferenceStream, StreamChunk } from './application';

@@ -1,6 +1,6 @@
 import type { ResultAsync } from 'neverthrow';
 import type { InferenceError, PriceTable } from '../domain';
-import type { StreamControl, StreamedCompletion, StreamFailure } from './llm-stream';
+import type { StreamControl, StreamFacts, StreamFailure } from './llm-stream';
 
 /** What goes upstream for one call. */
 export interface CompletionRequest {
@@ -25,6 +25,9 @@ export interface Completion {
   /** Upstream attempts made, the first included. */
   readonly attempts: number;
 }
+
+/** A completed stream: the assembled completion plus what only a stream tells. */
+export type StreamedCompletion = Completion & StreamFacts;
 
 /** Circuit breaker state (CONTRACT §4). */
 export type CircuitState = 'closed' | 'open' | 'half-open';

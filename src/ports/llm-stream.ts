@@ -1,5 +1,4 @@
 import type { InferenceError } from '../domain';
-import type { Completion } from './llm-gateway';
 
 /** One fragment of a tool call as it streams, in OpenAI's chunk shape (merged by `index`). */
 export interface ToolCallDelta {
@@ -33,8 +32,8 @@ export interface StreamControl {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** A completed stream: the assembled completion plus what only a stream tells. */
-export interface StreamedCompletion extends Completion {
+/** What a completed stream tells beyond a completion. */
+export interface StreamFacts {
   readonly cachedInputTokens: number;
   readonly reasoningTokens: number;
   readonly finishReason: string | null;

@@ -19,6 +19,8 @@ export interface HttpSettings {
   readonly maxBodyBytes: number;
   readonly maxInputChars: number;
   readonly version: string;
+  /** Silence on an open event stream before a keep-alive comment (default 15 s). */
+  readonly streamKeepAliveMs?: number;
 }
 
 /** Everything the app is built from: the use cases, not the container. */
@@ -51,7 +53,7 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   app.silent = true;
   app.on('error', (e: unknown) => d.logger.error({ err: e }, 'koa error'));
   const router = new Router<HttpState>();
-  inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
+  inferenceRoutes(router, d.api, d.settings.maxBodyBytes, d.settings.streamKeepAliveMs);
   readRoutes(router, d.api);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));

@@ -1,7 +1,12 @@
 import type { ParameterizedContext } from 'koa';
 import type { ResultAsync } from 'neverthrow';
 import type { Logger } from 'pino';
-import type { ListCallsParams, StatusReport, UsageParams } from '../../application';
+import type {
+  InferenceStream,
+  ListCallsParams,
+  StatusReport,
+  UsageParams,
+} from '../../application';
 import type { InferenceError, InferenceResult, UsageReport } from '../../domain';
 import type { CallsPage } from '../../ports';
 import type { ProblemResponse } from './problem';
@@ -16,6 +21,8 @@ export interface Readiness {
 /** The use cases the HTTP API exposes: the in-process service satisfies this as it is. */
 export interface HttpApi {
   infer(raw: unknown): ResultAsync<InferenceResult, InferenceError>;
+  /** The same call streamed (`stream: true`). */
+  stream(raw: unknown): InferenceStream;
   status(): Promise<StatusReport>;
   usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
   calls(params: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
