@@ -1,9 +1,22 @@
+import type { InferenceReconciled } from './call-log-events';
 import type { InferenceEvent } from './events';
 import type { Level } from './levels';
 import type { NanoUsd } from './money';
+import type { FinishReason, ToolCall } from './request-parts';
 
 /** Call record status (CONTRACT §2). */
-export type CallStatus = 'succeeded' | 'failed' | 'cached' | 'rate_limited';
+export type CallStatus =
+  'succeeded' | 'failed' | 'cached' | 'rate_limited' | 'cancelled' | 'interrupted';
+
+/** Every call status, in the order listings name them. */
+export const CALL_STATUSES = [
+  'succeeded',
+  'failed',
+  'cached',
+  'rate_limited',
+  'cancelled',
+  'interrupted',
+] as const satisfies readonly CallStatus[];
 
 /** One row of `inference_calls` (CONTRACT §2), money in nano-USD. */
 export interface CallRecord {
@@ -15,11 +28,23 @@ export interface CallRecord {
   readonly status: CallStatus;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Of the output tokens, those spent reasoning. */
+  readonly reasoningTokens: number;
+  /** Of the input tokens, those read from the provider's cache. */
+  readonly cachedInputTokens: number;
   readonly inputHash: string;
   readonly resultText: string | null;
+  /** Tool calls the model made; null when none. */
+  readonly toolCalls: readonly ToolCall[] | null;
+  /** Why the model stopped; null when it never answered. */
+  readonly finishReason: FinishReason | null;
   readonly latencyMs: number;
   readonly costNanos: NanoUsd;
   readonly reportedCostNanos: NanoUsd | null;
+  /** True while the cost is an estimate (an interrupted or cancelled call not yet reconciled). */
+  readonly costEstimated: boolean;
+  /** The error code of a failed, refused or cancelled call; null otherwise. */
+  readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly attempts: number;
   readonly projectId: string | null;
@@ -39,9 +64,15 @@ type Outcome = Pick<
   | 'status'
   | 'inputTokens'
   | 'outputTokens'
+  | 'reasoningTokens'
+  | 'cachedInputTokens'
   | 'resultText'
+  | 'toolCalls'
+  | 'finishReason'
   | 'costNanos'
   | 'reportedCostNanos'
+  | 'costEstimated'
+  | 'errorCode'
   | 'errorMessage'
   | 'attempts'
   | 'upstreamId'
@@ -55,34 +86,55 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         status: 'succeeded',
         inputTokens: d.inputTokens,
         outputTokens: d.outputTokens,
+        reasoningTokens: d.reasoningTokens ?? 0,
+        cachedInputTokens: d.cachedInputTokens ?? 0,
         resultText: d.text,
+        toolCalls: d.toolCalls ?? null,
+        finishReason: d.finishReason ?? null,
         costNanos: d.costNanos,
         reportedCostNanos: d.reportedCostNanos,
+        costEstimated: false,
+        errorCode: null,
         errorMessage: d.unpriced ? `no price known for model ${d.model}; cost 0` : null,
         attempts: d.attempts,
         upstreamId: d.upstreamId,
       };
     }
-    case 'InferenceFailed':
+    case 'InferenceFailed': {
+      // A failure that reached upstream may still have spent (invalid structured output).
+      const d = e.data;
       return {
         status: 'failed',
-        inputTokens: 0,
-        outputTokens: 0,
+        inputTokens: d.inputTokens ?? 0,
+        outputTokens: d.outputTokens ?? 0,
+        reasoningTokens: d.reasoningTokens ?? 0,
+        cachedInputTokens: d.cachedInputTokens ?? 0,
         resultText: null,
-        costNanos: 0,
-        reportedCostNanos: null,
-        errorMessage: `${e.data.errorCode}: ${e.data.errorMessage}`,
-        attempts: e.data.attempts,
-        upstreamId: null,
+        toolCalls: null,
+        finishReason: null,
+        costNanos: d.costNanos ?? 0,
+        reportedCostNanos: d.reportedCostNanos ?? null,
+        costEstimated: false,
+        errorCode: d.errorCode,
+        errorMessage: `${d.errorCode}: ${d.errorMessage}`,
+        attempts: d.attempts,
+        upstreamId: d.upstreamId ?? null,
       };
+    }
     case 'InferenceServedFromCache':
       return {
         status: 'cached',
         inputTokens: e.data.inputTokens,
         outputTokens: e.data.outputTokens,
+        reasoningTokens: e.data.reasoningTokens ?? 0,
+        cachedInputTokens: e.data.cachedInputTokens ?? 0,
         resultText: e.data.text,
+        toolCalls: e.data.toolCalls ?? null,
+        finishReason: e.data.finishReason ?? null,
         costNanos: 0,
         reportedCostNanos: null,
+        costEstimated: false,
+        errorCode: null,
         errorMessage: null,
         attempts: 0,
         upstreamId: null,
@@ -92,12 +144,56 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         status: 'rate_limited',
         inputTokens: 0,
         outputTokens: 0,
+        reasoningTokens: 0,
+        cachedInputTokens: 0,
         resultText: null,
+        toolCalls: null,
+        finishReason: null,
         costNanos: 0,
         reportedCostNanos: null,
+        costEstimated: false,
+        errorCode: 'rate_limited',
         errorMessage: `rate_limited: ${e.data.limit}, retry after ${e.data.retryAfterMs} ms`,
         attempts: 0,
         upstreamId: null,
+      };
+    case 'InferenceCancelled': {
+      const d = e.data;
+      return {
+        status: 'cancelled',
+        inputTokens: d.inputTokens,
+        outputTokens: d.outputTokens,
+        reasoningTokens: 0,
+        cachedInputTokens: 0,
+        resultText: null,
+        toolCalls: null,
+        finishReason: null,
+        costNanos: d.costNanos,
+        reportedCostNanos: d.reportedCostNanos,
+        costEstimated: d.costEstimated,
+        errorCode: d.errorCode,
+        errorMessage: `cancelled (${d.reason}): ${d.errorMessage}`,
+        attempts: d.attempts,
+        upstreamId: d.upstreamId,
+      };
+    }
+    case 'InferenceInterrupted':
+      return {
+        status: 'interrupted',
+        inputTokens: 0,
+        outputTokens: 0,
+        reasoningTokens: 0,
+        cachedInputTokens: 0,
+        resultText: null,
+        toolCalls: null,
+        finishReason: null,
+        costNanos: e.data.costNanos,
+        reportedCostNanos: null,
+        costEstimated: e.data.costEstimated,
+        errorCode: null,
+        errorMessage: `interrupted: instance ${e.data.ownerInstanceId} stopped before the call ended`,
+        attempts: 1,
+        upstreamId: e.data.upstreamId,
       };
   }
 };
@@ -118,11 +214,17 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     status: o.status,
     inputTokens: o.inputTokens,
     outputTokens: o.outputTokens,
+    reasoningTokens: o.reasoningTokens,
+    cachedInputTokens: o.cachedInputTokens,
     inputHash: d.inputHash,
     resultText: o.resultText,
+    toolCalls: o.toolCalls,
+    finishReason: o.finishReason,
     latencyMs: d.latencyMs,
     costNanos: o.costNanos,
     reportedCostNanos: o.reportedCostNanos,
+    costEstimated: o.costEstimated,
+    errorCode: o.errorCode,
     errorMessage: o.errorMessage,
     attempts: o.attempts,
     projectId: d.projectId,
@@ -134,3 +236,14 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     ttftMs: d.ttftMs ?? null,
   };
 };
+
+/** A record after a reconciliation: the real tokens and cost, no longer an estimate. Pure. */
+export const reconciledRecord = (r: CallRecord, e: InferenceReconciled): CallRecord => ({
+  ...r,
+  inputTokens: e.data.inputTokens,
+  outputTokens: e.data.outputTokens,
+  costNanos: e.data.costNanos,
+  reportedCostNanos: e.data.reportedCostNanos,
+  costEstimated: false,
+  upstreamId: e.data.upstreamId,
+});

@@ -19,6 +19,7 @@ export interface StreamUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
+  readonly cacheWriteTokens: number;
   readonly reasoningTokens: number;
   /** OpenRouter's `usage.cost` in USD, when it reported one. */
   readonly costUsd: number | null;
@@ -30,13 +31,6 @@ export interface StreamControl {
   readonly onDelta: (d: CompletionDelta) => void;
   /** Aborting it closes the upstream connection at once; the stream then ends cancelled. */
   readonly signal?: AbortSignal | undefined;
-}
-
-/** What a completed stream tells beyond a completion. */
-export interface StreamFacts {
-  readonly cachedInputTokens: number;
-  readonly reasoningTokens: number;
-  readonly finishReason: string | null;
 }
 
 /** What a stream had delivered when it stopped short. */

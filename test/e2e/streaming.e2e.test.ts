@@ -60,7 +60,10 @@ describe('streamed inference over HTTP (server-sent events)', () => {
     expect(names.length).toBeGreaterThan(3);
     const done = events.at(-1)!.data;
     expect(events[0]!.data).toEqual({ callId: done.callId, level: 'turn', model: MODEL });
-    const expected = answerTo({ model: MODEL, input: 'stream me a summary' });
+    const expected = answerTo({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'stream me a summary' }],
+    });
     expect(deltaText(events)).toBe(expected.text);
     expect(done).toMatchObject({ text: expected.text, cached: false });
     // `done` is sent only once the record is durable: it is there as soon as we look.
@@ -136,8 +139,21 @@ describe('streamed inference over HTTP (server-sent events)', () => {
       mine = (await calls()).filter((c) => c.id === start!.data.callId);
     }
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ streamed: true });
-    expect(mine[0]?.errorMessage ?? '').toMatch(/cancel/);
+    const expected = answerTo({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'abandoned after one delta' }],
+    });
+    // No usage chunk arrived: tokens and cost are estimated from the text, to be reconciled by
+    // generation id.
+    expect(mine[0]).toMatchObject({
+      status: 'cancelled',
+      streamed: true,
+      costEstimated: true,
+      upstreamId: expected.upstreamId,
+      inputTokens: expected.inputTokens,
+    });
+    expect(mine[0]!.outputTokens).toBeGreaterThan(0);
+    expect(mine[0]!.costUsd).toBeGreaterThan(0);
   });
 
   it('keep-alive comments while the stream is quiet', async () => {

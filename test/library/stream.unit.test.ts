@@ -30,7 +30,9 @@ describe('svc.stream (library API)', () => {
     }
     const final = (await s.result)._unsafeUnwrap();
     expect(types[0]).toBe('start');
-    expect(text).toBe(answerTo({ model: final.model, input: req.input }).text);
+    expect(text).toBe(
+      answerTo({ model: final.model, messages: [{ role: 'user', content: req.input }] }).text,
+    );
     expect(final.text).toBe(text);
     expect(seen.map((e) => e.data.callId)).toEqual([final.callId]);
     const page = (await svc.calls({ limit: 10 }))._unsafeUnwrap();

@@ -26,7 +26,10 @@ describe('the fake OpenRouter streams', () => {
       body: JSON.stringify({ ...hello, stream: true }),
       ...init,
     });
-  const answer = answerTo({ model: 'openai/gpt-4o-mini', input: 'hello' });
+  const answer = answerTo({
+    model: 'openai/gpt-4o-mini',
+    messages: [{ role: 'user', content: 'hello' }],
+  });
 
   it('streams comments, chunks whose content adds up to the answer, a usage chunk, then [DONE]', async () => {
     fake.script({ stream: { comments: 2 } });

@@ -1,12 +1,6 @@
 import { err, ok, ResultAsync } from 'neverthrow';
 import { inferenceError, type InferenceError } from '../../domain';
-import type {
-  Completion,
-  PartialStream,
-  StreamControl,
-  StreamedCompletion,
-  StreamFailure,
-} from '../../ports';
+import type { Completion, PartialStream, StreamControl, StreamFailure } from '../../ports';
 
 /** How the in-memory gateway plays one stream. */
 export interface StreamPlay {
@@ -32,7 +26,7 @@ export const playStream = (
   c: Completion,
   control: StreamControl,
   play: StreamPlay,
-): ResultAsync<StreamedCompletion, StreamFailure> => {
+): ResultAsync<Completion, StreamFailure> => {
   let text = '';
   const partial = (): PartialStream => ({
     text,
@@ -56,25 +50,20 @@ export const playStream = (
   const run = async () => {
     for (const [i, piece] of piecesOf(c.text).entries()) {
       await Promise.resolve();
-      if (control.signal?.aborted) return err<StreamedCompletion, StreamFailure>(cancelled());
+      if (control.signal?.aborted) return err<Completion, StreamFailure>(cancelled());
       text += piece;
       control.onDelta({ text: piece });
       if (i === 0 && play.held) await Promise.race([play.held, aborted]);
       if (i === 0 && play.breakWith) {
-        return err<StreamedCompletion, StreamFailure>({
+        return err<Completion, StreamFailure>({
           error: play.breakWith,
           cancelled: false,
           partial: partial(),
         });
       }
     }
-    if (control.signal?.aborted) return err<StreamedCompletion, StreamFailure>(cancelled());
-    return ok<StreamedCompletion, StreamFailure>({
-      ...c,
-      cachedInputTokens: 0,
-      reasoningTokens: 0,
-      finishReason: 'stop',
-    });
+    if (control.signal?.aborted) return err<Completion, StreamFailure>(cancelled());
+    return ok<Completion, StreamFailure>(c);
   };
   return new ResultAsync(run());
 };

@@ -8,7 +8,6 @@ import type {
   HealthReport,
   LlmGateway,
   StreamControl,
-  StreamedCompletion,
   StreamFailure,
 } from '../../ports';
 import {
@@ -120,10 +119,7 @@ export class OpenRouterGateway implements LlmGateway {
     return new ResultAsync(settled);
   }
 
-  stream(
-    req: CompletionRequest,
-    control: StreamControl,
-  ): ResultAsync<StreamedCompletion, StreamFailure> {
+  stream(req: CompletionRequest, control: StreamControl): ResultAsync<Completion, StreamFailure> {
     if (this.s.apiKey === '') {
       const error = inferenceError('unavailable', 'no OpenRouter API key is configured', {
         attempts: 0,

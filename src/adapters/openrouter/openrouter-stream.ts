@@ -2,12 +2,7 @@ import { createParser } from 'eventsource-parser';
 import { isBrokenCircuitError } from 'cockatiel';
 import { err, ok, ResultAsync } from 'neverthrow';
 import { inferenceError } from '../../domain';
-import type {
-  CompletionRequest,
-  StreamControl,
-  StreamedCompletion,
-  StreamFailure,
-} from '../../ports';
+import type { CompletionRequest, StreamControl, Completion, StreamFailure } from '../../ports';
 import {
   callFailure,
   circuitOpen,
@@ -39,6 +34,10 @@ export interface StreamDeps {
 /** Ends an attempt because the caller went away; never retried, never counted as a failure. */
 class StreamCancelled extends Error {}
 
+/** Prompt tokens estimated at 4 characters a token, for a stream that sent no usage. */
+export const estimatedInputTokens = (req: CompletionRequest): number =>
+  Math.ceil(req.messages.reduce((n, m) => n + m.content.length, 0) / 4);
+
 /** The request body of a streamed call: the chat body with `stream: true`. */
 export const streamBody = (req: CompletionRequest): string =>
   JSON.stringify({ ...(JSON.parse(chatBody(req)) as object), stream: true });
@@ -52,11 +51,11 @@ export const streamCompletion = (
   d: StreamDeps,
   req: CompletionRequest,
   control: StreamControl,
-): ResultAsync<StreamedCompletion, StreamFailure> => {
+): ResultAsync<Completion, StreamFailure> => {
   const progress = new StreamProgress(req.model, control.onDelta);
   const tally = { attempts: 0, timeouts: 0 };
   const body = streamBody(req);
-  const inputEstimate = Math.ceil(((req.system?.length ?? 0) + req.input.length) / 4);
+  const inputEstimate = estimatedInputTokens(req);
   const run = d.policies.streamPolicy.execute(async ({ signal }) => {
     if (control.signal?.aborted) throw new StreamCancelled();
     tally.attempts++;
@@ -94,8 +93,8 @@ export const streamCompletion = (
   };
   return new ResultAsync(
     run.then(
-      (c) => ok<StreamedCompletion, StreamFailure>(c),
-      (e: unknown) => err<StreamedCompletion, StreamFailure>(failed(e)),
+      (c) => ok<Completion, StreamFailure>(c),
+      (e: unknown) => err<Completion, StreamFailure>(failed(e)),
     ),
   );
 };

@@ -14,6 +14,9 @@ export const usageOf = (u: Json): StreamUsage => ({
   cachedInputTokens: isObject(u.prompt_tokens_details)
     ? count(u.prompt_tokens_details.cached_tokens)
     : 0,
+  cacheWriteTokens: isObject(u.prompt_tokens_details)
+    ? count(u.prompt_tokens_details.cache_write_tokens)
+    : 0,
   reasoningTokens: isObject(u.completion_tokens_details)
     ? count(u.completion_tokens_details.reasoning_tokens)
     : 0,

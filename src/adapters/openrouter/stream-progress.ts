@@ -1,7 +1,8 @@
+import type { FinishReason, ToolCall } from '../../domain';
 import type {
   CompletionDelta,
   PartialStream,
-  StreamedCompletion,
+  Completion,
   StreamUsage,
   ToolCallDelta,
 } from '../../ports';
@@ -18,7 +19,7 @@ export class StreamProgress {
   private text = '';
   private readonly tools = new Map<number, { id?: string; name: string; arguments: string }>();
   private usage: StreamUsage | null = null;
-  private finish: string | null = null;
+  private finish: FinishReason | null = null;
   private done = false;
   private id: string | null = null;
   private answeredBy: string;
@@ -64,13 +65,16 @@ export class StreamProgress {
   }
 
   /** The completion, with usage from the usage chunk, else estimated from the text. */
-  result(estimatedInputTokens: number): StreamedCompletion {
+  result(estimatedInputTokens: number): Completion {
     const u = this.usage;
+    const toolCalls = this.toolCalls();
     return {
       text: this.text,
+      toolCalls: toolCalls.length > 0 ? toolCalls : null,
       inputTokens: u ? u.inputTokens : estimatedInputTokens,
       outputTokens: u ? u.outputTokens : Math.ceil(this.text.length / 4),
       cachedInputTokens: u?.cachedInputTokens ?? 0,
+      cacheWriteTokens: u?.cacheWriteTokens ?? 0,
       reasoningTokens: u?.reasoningTokens ?? 0,
       reportedCostUsd: u?.costUsd ?? null,
       finishReason: this.finish,
@@ -93,11 +97,7 @@ export class StreamProgress {
   }
 
   /** The tool calls assembled so far, in index order, in OpenAI's final shape. */
-  toolCalls(): Array<{
-    id: string;
-    type: 'function';
-    function: { name: string; arguments: string };
-  }> {
+  toolCalls(): ToolCall[] {
     return [...this.tools.entries()]
       .sort(([a], [b]) => a - b)
       .map(([i, t]) => ({

@@ -6,7 +6,10 @@ import {
   useFakeOpenRouterWithFakeTime,
 } from '../../../test/support/openrouter-harness';
 
-const req: CompletionRequest = { model: 'anthropic/claude-haiku-4.5', input: 'stream this turn' };
+const req: CompletionRequest = {
+  model: 'anthropic/claude-haiku-4.5',
+  messages: [{ role: 'user', content: 'stream this turn' }],
+};
 const expected = answerTo(req);
 
 /** A stream's deltas, collected. */

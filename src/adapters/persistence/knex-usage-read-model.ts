@@ -17,11 +17,14 @@ const SUMS = [
   'failed_calls',
   'cached_calls',
   'rate_limited_calls',
+  'cancelled_calls',
+  'interrupted_calls',
   'input_tokens',
   'output_tokens',
   'cost_nanos',
   'reported_cost_nanos',
   'saved_nanos',
+  'reasoning_tokens',
 ] as const;
 
 /** A parameterised SQL statement. */
@@ -82,8 +85,11 @@ const usageRowOf = (r: SumRow): UsageRow => ({
     failedCalls: Number(r.failed_calls),
     cachedCalls: Number(r.cached_calls),
     rateLimitedCalls: Number(r.rate_limited_calls),
+    cancelledCalls: Number(r.cancelled_calls),
+    interruptedCalls: Number(r.interrupted_calls),
     inputTokens: Number(r.input_tokens),
     outputTokens: Number(r.output_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
     costNanos: Number(r.cost_nanos),
     reportedCostNanos: Number(r.reported_cost_nanos),
     savedNanos: Number(r.saved_nanos),

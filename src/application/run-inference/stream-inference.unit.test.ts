@@ -1,3 +1,4 @@
+import { AjvSchemaValidator } from '../../adapters/json-schema';
 import { PriceBook } from '../pricing/price-book';
 import { makeRunInference } from './run-inference';
 import { streamInference, type StreamChunk } from './stream-inference';
@@ -41,8 +42,17 @@ const setup = () => {
       'm/light': { input: 1, output: 5 },
       'm/heavy': { input: 3, output: 15 },
     }),
+    schemas: new AjvSchemaValidator(),
     newId: () => `id-${++n}`,
-    settings: { models: MODELS, maxInputChars: 1000, cacheEnabled: true, apiKeyConfigured: true },
+    settings: {
+      models: MODELS,
+      fallbacks: {},
+      allowedModels: [],
+      repairAttempts: 1,
+      maxInputChars: 1000,
+      cacheEnabled: true,
+      apiKeyConfigured: true,
+    },
   });
   const events = async () => (await store.read(0, 1000)).map((s) => s.event);
   return {
@@ -73,7 +83,9 @@ describe('streamInference', () => {
     expect(chunks[0]).toEqual({ type: 'start', callId: r.callId, level: 'turn', model: 'm/light' });
     expect(chunks.slice(1).every((c) => c.type === 'delta')).toBe(true);
     expect(chunks.length).toBeGreaterThan(2);
-    expect(text(chunks)).toBe(answerTo({ model: 'm/light', input: REQ.input }).text);
+    expect(text(chunks)).toBe(
+      answerTo({ model: 'm/light', messages: [{ role: 'user', content: REQ.input }] }).text,
+    );
     const rec = await t.store.get(r.callId);
     expect(rec).toMatchObject({
       status: 'succeeded',
@@ -137,7 +149,10 @@ describe('streamInference', () => {
     const chunks = await drain(s);
     expect(chunks.map((c) => c.type)).toEqual(['start', 'delta']);
     expect((await s.result)._unsafeUnwrapErr().code).toBe('upstream_error');
-    expect((await t.events()).map((e) => e.type)).toEqual(['InferenceFailed']);
+    const events = await t.events();
+    expect(events.map((e) => e.type)).toEqual(['InferenceFailed']);
+    // What was delivered before the error counts in the failed record.
+    expect(events[0]?.data).toMatchObject({ outputTokens: Math.ceil(text(chunks).length / 4) });
   });
 
   it('cancel after the first delta stops upstream and leaves one record of the cancel', async () => {
@@ -151,10 +166,26 @@ describe('streamInference', () => {
     expect((await s.result)._unsafeUnwrapErr().code).toBe('unavailable');
     const events = await t.events();
     expect(events).toHaveLength(1);
-    expect(events[0]?.data).toMatchObject({ streamed: true, ttftMs: 0 });
-    // The reservation settled to an estimate from the text received, not the full reservation.
-    const estimate = Math.ceil(REQ.input.length / 4) + Math.ceil((first.text ?? '').length / 4);
-    expect(t.limiter.snapshot().tokensInWindow).toBe(estimate);
+    const input = Math.ceil(REQ.input.length / 4);
+    const output = Math.ceil((first.text ?? '').length / 4);
+    expect(events[0]).toMatchObject({
+      type: 'InferenceCancelled',
+      data: {
+        reason: 'client',
+        streamed: true,
+        ttftMs: 0,
+        inputTokens: input,
+        outputTokens: output,
+        // $1/M in, $5/M out, in nano-USD.
+        costNanos: input * 1000 + output * 5000,
+        costEstimated: true,
+        upstreamId: expect.stringMatching(/^gen-/),
+      },
+    });
+    const rec = await t.store.get(events[0]!.data.callId);
+    expect(rec).toMatchObject({ status: 'cancelled', costEstimated: true, streamed: true });
+    // The reservation settled to the estimate from the text received, not the full reservation.
+    expect(t.limiter.snapshot().tokensInWindow).toBe(input + output);
   });
 
   it('leaving a for-await early cancels the stream', async () => {
