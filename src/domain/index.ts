@@ -12,3 +12,4 @@ export * from './usage';
 export * from './cursor';
 export * from './call-log-events';
 export * from './estimate';
+export * from './budgets';

@@ -14,6 +14,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   rate_limited: { status: 429, title: 'Rate limited' },
+  budget_exceeded: { status: 429, title: 'Budget exceeded' },
   internal_error: { status: 500, title: 'Internal error' },
   upstream_error: { status: 502, title: 'Upstream error' },
   invalid_output: { status: 502, title: 'Invalid structured output' },
@@ -30,6 +31,8 @@ export interface Problem {
   readonly detail: string;
   readonly retryAfterMs?: number;
   readonly limit?: string;
+  /** The budget that refused the call, for `budget_exceeded`. */
+  readonly budget?: string;
 }
 
 /** A problem ready to send: status, body and headers. */
@@ -45,11 +48,21 @@ export const problemType = (code: ProblemCode): string => `urn:headspace-inferen
 /** `Retry-After` in whole seconds, at least 1 (CONTRACT §1). */
 export const retryAfterSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
+const RETRY_AFTER_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'rate_limited',
+  'budget_exceeded',
+  'unavailable',
+]);
+
 /** Builds the response for a problem code and detail. */
 export const problem = (
   code: ProblemCode,
   detail: string,
-  extra: { retryAfterMs?: number | undefined; limit?: string | undefined } = {},
+  extra: {
+    retryAfterMs?: number | undefined;
+    limit?: string | undefined;
+    budget?: string | undefined;
+  } = {},
 ): ProblemResponse => {
   const { status, title } = PROBLEMS[code];
   const body: Problem = {
@@ -60,10 +73,12 @@ export const problem = (
     detail,
     ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
     ...(extra.limit === undefined ? {} : { limit: extra.limit }),
+    ...(extra.budget === undefined ? {} : { budget: extra.budget }),
   };
-  // Retry-After only where a retry can succeed later: a rate limit or an open circuit.
+  // Retry-After only where a retry can succeed later: a rate limit, a budget's next period, or
+  // an open circuit.
   const headers: Record<string, string> =
-    extra.retryAfterMs !== undefined && (code === 'rate_limited' || code === 'unavailable')
+    extra.retryAfterMs !== undefined && RETRY_AFTER_CODES.has(code)
       ? { 'Retry-After': String(retryAfterSeconds(extra.retryAfterMs)) }
       : {};
   return { status, body, headers };
@@ -71,4 +86,4 @@ export const problem = (
 
 /** The response for a domain error. */
 export const problemOf = (e: InferenceError): ProblemResponse =>
-  problem(e.code, e.detail, { retryAfterMs: e.retryAfterMs, limit: e.limit });
+  problem(e.code, e.detail, { retryAfterMs: e.retryAfterMs, limit: e.limit, budget: e.budget });

@@ -8,6 +8,7 @@ const CONTRACT: Record<ErrorCode, number> = {
   unauthorized: 401,
   payload_too_large: 413,
   rate_limited: 429,
+  budget_exceeded: 429,
   upstream_error: 502,
   invalid_output: 502,
   unavailable: 503,
@@ -49,6 +50,23 @@ describe('Retry-After', () => {
     );
     expect(p.headers).toEqual({ 'Retry-After': '3' });
     expect(p.body).toMatchObject({ retryAfterMs: 2500, limit: 'calls_per_minute' });
+  });
+
+  it('is set on 429 budget_exceeded until the period resets, the budget named in the body', () => {
+    const p = problemOf(
+      inferenceError('budget_exceeded', 'budget daily is spent', {
+        retryAfterMs: 3_600_001,
+        budget: 'daily',
+      }),
+    );
+    expect(p.status).toBe(429);
+    expect(p.headers).toEqual({ 'Retry-After': '3601' });
+    expect(p.body).toMatchObject({
+      code: 'budget_exceeded',
+      retryAfterMs: 3_600_001,
+      budget: 'daily',
+    });
+    expect(p.body).not.toHaveProperty('limit');
   });
 
   it('is set on 503 from an open circuit, not on 503 from a missing key', () => {

@@ -1,4 +1,4 @@
-import { errAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, ResultAsync } from 'neverthrow';
 import {
   allowedModels,
   billedCostNanos,
@@ -30,6 +30,7 @@ import type {
   SchemaValidator,
 } from '../../ports';
 import type { PriceBook } from '../pricing/price-book';
+import type { BudgetGate } from './budget-gate';
 import { eventFactory, resultOf, type Call } from './call';
 import { checkedCompletion, NOTHING_SPENT, type Checked, type Spent } from './checked-completion';
 import { CallStream, type StreamSink } from './call-stream';
@@ -53,6 +54,8 @@ export interface RunInferenceDeps {
   readonly prices: PriceBook;
   readonly schemas: SchemaValidator;
   readonly newId: () => string;
+  /** Spend caps; none when absent. */
+  readonly budgets?: BudgetGate;
   readonly settings: {
     readonly models: ModelMap;
     readonly fallbacks: Fallbacks;
@@ -94,13 +97,16 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const event = eventFactory(() => clock.now(), deps.newId);
 
   /** Appends, then publishes; the value is returned only once the event is recorded. */
-  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> =>
-    ResultAsync.fromPromise(deps.log.append([e]), (cause) =>
+  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> => {
+    // Every outcome settles its call's budget reservation to the cost it records.
+    deps.budgets?.settle(e);
+    return ResultAsync.fromPromise(deps.log.append([e]), (cause) =>
       inferenceError('unavailable', `the call could not be recorded: ${messageOf(cause)}`),
     ).map(() => {
       deps.publisher.publish(e);
       return e;
     });
+  };
 
   const answer = (call: Call, e: InferenceEvent) =>
     record(e).map((r) => resultOf(r, call.req.responseFormat !== undefined));
@@ -110,6 +116,15 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     error: InferenceError,
     spent: Spent = NOTHING_SPENT,
   ): ResultAsync<never, InferenceError> => {
+    if (error.code === 'budget_exceeded' && error.budget && error.retryAfterMs !== undefined) {
+      const { budget, retryAfterMs } = error;
+      const refused = event(call, 'InferenceRateLimited', {
+        limit: 'budget',
+        retryAfterMs,
+        budget,
+      });
+      return record(refused).andThen(() => errAsync(error));
+    }
     const paid = spent.attempts > 0 && spent.inputTokens + spent.outputTokens > 0;
     const e =
       error.code === 'rate_limited' && error.limit && error.retryAfterMs !== undefined
@@ -158,20 +173,30 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
 
+  /** Budgets first (a refusal there takes no rate-limit capacity), then the rate limits. */
+  const budgetThenLimit = async (call: Call, tokens: number) => {
+    const budgeted = deps.budgets ? await deps.budgets.reserve(call) : ok(undefined);
+    if (budgeted.isErr()) return err(budgeted.error);
+    return deps.limiter.acquire(tokens);
+  };
+
   const callUpstream = (
     call: Call,
     lead: boolean,
   ): ResultAsync<InferenceResult, InferenceError> => {
     const share = lead && call.key !== null ? coalescer.lead(call.key) : undefined;
     const outcome = ResultAsync.fromSafePromise(
-      deps.limiter.acquire(estimateTokens(call.req)),
+      budgetThenLimit(call, estimateTokens(call.req)),
     ).andThen((admitted): ResultAsync<InferenceResult, InferenceError> => {
       if (admitted.isErr()) {
         const { limit, retryAfterMs } = admitted.error;
-        const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
-          limit,
-          retryAfterMs,
-        });
+        const error =
+          'code' in admitted.error
+            ? admitted.error
+            : inferenceError('rate_limited', `rate limit ${limit} reached`, {
+                limit,
+                retryAfterMs,
+              });
         share?.({ ok: false, error });
         return refuse(call, error);
       }
