@@ -156,6 +156,32 @@ describe('streamed inference over HTTP (server-sent events)', () => {
     expect(mine[0]!.costUsd).toBeGreaterThan(0);
   });
 
+  it('a client that goes before the first token: recorded cancelled, input cost estimated', async () => {
+    fake.script({ stream: { firstChunkDelayMs: 60_000 } });
+    const abort = new AbortController();
+    const before = new Set((await calls()).map((c) => c.id));
+    const received = fake.received.length;
+    const pending = stream('abandoned before any token', {}, abort.signal).catch(() => undefined);
+    await fake.requests(received + 1);
+    abort.abort();
+    await pending;
+    await fake.streamsEnded(1);
+    expect(fake.streamEnds[0]!.completed).toBe(false);
+    let mine: Awaited<ReturnType<typeof calls>> = [];
+    for (let i = 0; i < 200 && mine.length === 0; i++) {
+      mine = (await calls()).filter((c) => !before.has(c.id));
+    }
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      status: 'cancelled',
+      streamed: true,
+      ttftMs: null,
+      costEstimated: true,
+      outputTokens: 0,
+    });
+    expect(mine[0]!.inputTokens).toBeGreaterThan(0);
+  });
+
   it('keep-alive comments while the stream is quiet', async () => {
     fake.script({ stream: { chunkDelayMs: 150 } });
     const { events, comments } = await readSse(await stream('slow chunks'));
