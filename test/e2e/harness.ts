@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
+import type { ServiceOptions } from '../../src/composition/options';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/composition/server';
 import { createTestDatabase } from '../support/test-database';
 
@@ -47,7 +48,7 @@ export interface TestServer extends RunningServer {
  */
 export const startTestServer = async (
   config: ConfigValues,
-  options: Omit<ServerOptions, 'config' | 'env' | 'logger'> = {},
+  options: Omit<ServerOptions, 'config' | 'env' | 'logger'> & Pick<ServiceOptions, 'logger'> = {},
 ): Promise<TestServer> => {
   const db = options.memory ? undefined : await createTestDatabase();
   // A data_dir of its own: the call log's backlog journal lives there.
@@ -59,7 +60,7 @@ export const startTestServer = async (
     memory: options.memory ?? false,
     config: merge(merge(BASE_CONFIG, database), config),
     env: {},
-    logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),
   }).catch(async (e: unknown) => {
     await db?.drop();
     throw e;

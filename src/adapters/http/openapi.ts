@@ -130,7 +130,8 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
       },
       '/metrics': {
         get: {
-          summary: 'Prometheus metrics',
+          summary: 'Prometheus metrics (open when server.metrics_public is true)',
+          ...secured,
           responses: ok('Exposition format', { 'text/plain': { schema: { type: 'string' } } }),
         },
       },

@@ -100,8 +100,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> => {
     // Every outcome settles its call's budget reservation to the cost it records.
     deps.budgets?.settle(e);
-    return ResultAsync.fromPromise(deps.log.append([e]), (cause) =>
-      inferenceError('unavailable', `the call could not be recorded: ${messageOf(cause)}`),
+    // The cause (a driver message, maybe with SQL) is the call log's to log; callers get a sentence.
+    return ResultAsync.fromPromise(deps.log.append([e]), () =>
+      inferenceError('unavailable', 'the call could not be recorded; the service log has why'),
     ).map(() => {
       deps.publisher.publish(e);
       return e;
@@ -262,7 +263,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       Promise.resolve(outcome).catch((e: unknown) => {
         share({
           ok: false,
-          error: inferenceError('unavailable', `internal error: ${messageOf(e)}`),
+          error: inferenceError('unavailable', 'internal error in the call this one joined'),
         });
         throw e;
       }),
@@ -356,5 +357,3 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
 /** The call as answered by `model` (a fallback, or the model of a cached answer). */
 const withModel = (call: Call, model: string): Call =>
   model === call.facts.model ? call : { ...call, facts: { ...call.facts, model } };
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
