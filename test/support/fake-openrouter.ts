@@ -19,6 +19,7 @@ import { requestOf } from './fake-openrouter-replies';
 import { playStream, type StreamEnd, type StreamScript } from './fake-openrouter-stream';
 
 export type { FakeReply, FakeRoute, FakeStep } from './fake-openrouter-steps';
+export type { FakeCompletion } from './fake-openrouter-replies';
 export type { Received } from './fake-openrouter-received';
 export type { StreamEnd, StreamScript } from './fake-openrouter-stream';
 
@@ -63,6 +64,7 @@ export class FakeOpenRouter {
   /** How each streamed reply ended, in order. */
   readonly streamEnds: StreamEnd[] = [];
   private endWaiters: Array<{ n: number; resolve: () => void }> = [];
+  private readonly failing = new Set<string>();
 
   private constructor(options: FakeOpenRouterOptions) {
     this.auth = `Bearer ${options.apiKey ?? FAKE_API_KEY}`;
@@ -114,10 +116,22 @@ export class FakeOpenRouter {
     return this;
   }
 
-  /** Forgets scripts, the default step and what was received. */
+  /**
+   * Models that fail from now on: a request whose `models` list names another answers from the
+   * first that does not fail (OpenRouter's fallback); one with none left gets a 503.
+   */
+  failModels(...models: string[]): this {
+    for (const m of models) this.failing.add(m);
+    this.answers.clear();
+    return this;
+  }
+
+  /** Forgets scripts, the default step, failing models and what was received. */
   clear(): void {
     this.scripts.clear();
     this.fallback = undefined;
+    this.failing.clear();
+    this.answers.clear();
     this.log.clear();
     this.streamEnds.length = 0;
   }
@@ -200,8 +214,8 @@ export class FakeOpenRouter {
     if (step === undefined && route === 'POST /chat/completions') return this.answer(res, text);
     const action =
       step === undefined
-        ? normalReply(route, text, this.models)
-        : actionOf(step, route, text, this.models);
+        ? normalReply(route, text, this.models, this.failing)
+        : actionOf(step, route, text, this.models, this.failing);
     this.act(action, res);
   }
 
@@ -224,7 +238,7 @@ export class FakeOpenRouter {
   private answer(res: ServerResponse, text: string | undefined): void {
     const known = this.answers.get(text ?? '');
     if (known !== undefined) return this.act(known, res);
-    const action = normalReply('POST /chat/completions', text, this.models);
+    const action = normalReply('POST /chat/completions', text, this.models, this.failing);
     if (this.answers.size >= 1024) this.answers.clear();
     this.answers.set(text ?? '', action);
     this.act(action, res);
