@@ -7,6 +7,8 @@ import * as usageWeek from './20260101000005_usage_week';
 import * as spendDurability from './20261201120001_spend_durability';
 import * as richerRequests from './20261201130001_richer_requests';
 import * as streamingColumns from './20261201140001_streaming_columns';
+import * as usageLatency from './20261201160001_usage_latency';
+import * as usageHourAllProjects from './20261201160002_usage_hour_all_projects';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -28,4 +30,6 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20261201120001_spend_durability', ...spendDurability },
   { name: '20261201130001_richer_requests', ...richerRequests },
   { name: '20261201140001_streaming_columns', ...streamingColumns },
+  { name: '20261201160001_usage_latency', ...usageLatency },
+  { name: '20261201160002_usage_hour_all_projects', ...usageHourAllProjects },
 ];

@@ -5,6 +5,7 @@ export * from './run-inference/call-stream';
 export * from './run-inference/stream-inference';
 export * from './get-status/get-status';
 export * from './get-usage/get-usage';
+export * from './get-usage-series/get-usage-series';
 export * from './check-health/health-monitor';
 export * from './pricing/price-book';
 export * from './projections/projection';

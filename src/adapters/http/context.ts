@@ -6,8 +6,9 @@ import type {
   ListCallsParams,
   StatusReport,
   UsageParams,
+  UsageSeriesParams,
 } from '../../application';
-import type { InferenceError, InferenceResult, UsageReport } from '../../domain';
+import type { InferenceError, InferenceResult, UsageReport, UsageSeries } from '../../domain';
 import type { CallsPage } from '../../ports';
 import type { ProblemResponse } from './problem';
 
@@ -25,6 +26,7 @@ export interface HttpApi {
   stream(raw: unknown): InferenceStream;
   status(): Promise<StatusReport>;
   usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
+  usageSeries(params: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
   calls(params: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
   ready(): Promise<Readiness>;
 }
