@@ -1,4 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
+import { streamInference, type InferenceStream } from '../application';
 import type {
   HealthMonitor,
   ListCallsParams,
@@ -31,6 +32,11 @@ export interface InferenceService {
    * request is validated again at run time for untyped callers (`invalid_request` naming it).
    */
   infer(request: InferenceRequest): ResultAsync<InferenceResult, InferenceError>;
+  /**
+   * The same call streamed: iterate it for `start` and `delta` chunks; `result` is the final
+   * Result once the call is recorded; `cancel()` (or leaving `for await` early) aborts it.
+   */
+  stream(request: InferenceRequest): InferenceStream;
   /** The status document; never waits on the network. */
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */
@@ -77,6 +83,7 @@ export const createInferenceService = async (
     }
     return {
       infer: (request) => run(request),
+      stream: (request) => streamInference(run, request),
       status: () => Promise.resolve(getStatus()),
       usage: (params = {}) => getUsage(params),
       usageSeries: (params = {}) => getUsageSeries(params),

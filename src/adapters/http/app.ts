@@ -22,6 +22,8 @@ export interface HttpSettings {
   readonly maxBodyBytes: number;
   readonly maxInputChars: number;
   readonly version: string;
+  /** Silence on an open event stream before a keep-alive comment (default 15 s). */
+  readonly streamKeepAliveMs?: number;
   /** `/metrics` answers without the token (`server.metrics_public`). Default false. */
   readonly metricsPublic?: boolean;
   /** Route patterns open without the token; default OPEN_ROUTES. `/metrics` is added when public. */
@@ -60,7 +62,7 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   app.on('error', (e: unknown) => d.logger.error({ err: safeError(e) }, 'koa error'));
   // Case-sensitive and strict: one spelling per route, so `/API/…` is no route at all.
   const router = new Router<HttpState>({ sensitive: true, strict: true });
-  inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
+  inferenceRoutes(router, d.api, d.settings.maxBodyBytes, d.settings.streamKeepAliveMs);
   readRoutes(router, d.api);
   usageSeriesRoutes(router, d.api);
   dashboardRoutes(router);
