@@ -1,6 +1,7 @@
 /** Application layer: use cases and projections, over the domain and ports only. */
 export * from './run-inference/run-inference';
 export * from './run-inference/coalescer';
+export * from './run-inference/in-flight';
 export * from './get-status/get-status';
 export * from './get-usage/get-usage';
 export * from './check-health/health-monitor';

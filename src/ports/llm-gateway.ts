@@ -8,6 +8,8 @@ export interface CompletionRequest {
   readonly input: string;
   readonly maxOutputTokens?: number | undefined;
   readonly temperature?: number | undefined;
+  /** Aborts the request (every attempt) when it fires, e.g. at shutdown. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What came back (FR3). */

@@ -27,6 +27,8 @@ import type {
 import type { PriceBook } from '../pricing/price-book';
 import { eventFactory, resultOf, type Call } from './call';
 import { Coalescer, type SharedOutcome } from './coalescer';
+import { InFlightCalls, SHUTTING_DOWN } from './in-flight';
+import { intentOf, shuttingDown } from './intent';
 
 /** What runInference needs. */
 export interface RunInferenceDeps {
@@ -38,6 +40,10 @@ export interface RunInferenceDeps {
   readonly publisher: EventPublisher;
   readonly prices: PriceBook;
   readonly newId: () => string;
+  /** This service instance, named in each intent (default: a fixed in-process name). */
+  readonly instanceId?: string;
+  /** The calls running, for shutdown (default: a registry of its own). */
+  readonly inFlight?: InFlightCalls;
   readonly settings: {
     readonly models: ModelMap;
     readonly maxInputChars: number;
@@ -60,6 +66,8 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const schema = inferenceRequestSchema(settings.maxInputChars);
   const coalescer = new Coalescer();
   const event = eventFactory(() => clock.now(), deps.newId);
+  const inFlight = deps.inFlight ?? new InFlightCalls();
+  const instanceId = deps.instanceId ?? 'in-process';
 
   /** Appends, then publishes; the value is returned only once the event is recorded. */
   const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> =>
@@ -100,6 +108,37 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       }),
     );
 
+  /** The intent, durable before anything is sent; if it cannot be, the call is refused. */
+  const announce = (call: Call) => {
+    const started = intentOf(
+      call,
+      deps.prices.priceOf(call.facts.model),
+      instanceId,
+      deps.newId(),
+      clock.now(),
+    );
+    return ResultAsync.fromPromise(deps.log.append([started]), (cause) =>
+      inferenceError('unavailable', `the call could not be made durable: ${messageOf(cause)}`),
+    ).map(() => started);
+  };
+
+  /** Aborted upstream at shutdown: recorded `cancelled` at the worst-case cost, then refused. */
+  const cancel = (call: Call, estimatedCostNanos: number, error: InferenceError) =>
+    record(
+      event(call, 'InferenceCancelled', {
+        reason: 'shutdown',
+        errorCode: error.code,
+        errorMessage: error.detail,
+        inputTokens: 0,
+        outputTokens: 0,
+        costNanos: estimatedCostNanos,
+        costEstimated: true,
+        reportedCostNanos: null,
+        attempts: error.attempts ?? 1,
+        upstreamId: null,
+      }),
+    ).andThen(() => errAsync(error));
+
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
 
@@ -108,62 +147,93 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     lead: boolean,
   ): ResultAsync<InferenceResult, InferenceError> => {
     const share = lead && call.key !== null ? coalescer.lead(call.key) : undefined;
-    const outcome = ResultAsync.fromSafePromise(
+    const admission = inFlight.raceShutdown(
       deps.limiter.acquire(estimateTokens(call.req)),
-    ).andThen((admitted): ResultAsync<InferenceResult, InferenceError> => {
-      if (admitted.isErr()) {
-        const { limit, retryAfterMs } = admitted.error;
-        const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
-          limit,
-          retryAfterMs,
-        });
-        share?.({ ok: false, error });
-        return refuse(call, error);
-      }
-      const permit = admitted.value;
-      const { req, facts } = call;
-      return deps.gateway
-        .complete({
-          model: facts.model,
-          system: req.system,
-          input: req.input,
-          maxOutputTokens: req.maxOutputTokens,
-          temperature: req.temperature,
-        })
-        .orElse((error) => {
-          permit.settle(0);
+      (late) => {
+        if (late.isOk()) late.value.settle(0);
+      },
+    );
+    const outcome = ResultAsync.fromSafePromise(admission).andThen(
+      (admitted): ResultAsync<InferenceResult, InferenceError> => {
+        if (admitted === SHUTTING_DOWN) {
+          const error = shuttingDown('refused while waiting for rate-limit capacity');
           share?.({ ok: false, error });
           return refuse(call, error);
-        })
-        .andThen((c) => {
-          permit.settle(c.inputTokens + c.outputTokens);
-          const price = deps.prices.priceOf(facts.model);
-          const cost = price ? costNanos(price, c.inputTokens, c.outputTokens) : 0;
-          const cached: CachedAnswer = {
-            text: c.text,
-            model: facts.model,
-            inputTokens: c.inputTokens,
-            outputTokens: c.outputTokens,
-            costNanos: cost,
-            sourceCallId: facts.callId,
-          };
-          if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
-          share?.({ ok: true, answer: cached });
-          return answer(
-            event(call, 'InferenceSucceeded', {
-              text: c.text,
-              inputTokens: c.inputTokens,
-              outputTokens: c.outputTokens,
-              costNanos: cost,
-              reportedCostNanos:
-                c.reportedCostUsd === null ? null : nanosFromUsd(c.reportedCostUsd),
-              unpriced: price === undefined,
-              attempts: c.attempts,
-              upstreamId: c.upstreamId,
-            }),
-          );
-        });
-    });
+        }
+        if (admitted.isErr()) {
+          const { limit, retryAfterMs } = admitted.error;
+          const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
+            limit,
+            retryAfterMs,
+          });
+          share?.({ ok: false, error });
+          return refuse(call, error);
+        }
+        const permit = admitted.value;
+        const { req, facts } = call;
+        return announce(call)
+          .orElse((error) => {
+            permit.settle(0);
+            share?.({ ok: false, error });
+            return refuse(call, error);
+          })
+          .andThen((started) => {
+            const upstream = inFlight.sendUpstream(facts.callId);
+            return deps.gateway
+              .complete({
+                model: facts.model,
+                system: req.system,
+                input: req.input,
+                maxOutputTokens: req.maxOutputTokens,
+                temperature: req.temperature,
+                signal: upstream.signal,
+              })
+              .orElse((error) => {
+                upstream.release();
+                permit.settle(0);
+                if (upstream.signal.aborted) {
+                  const stopped = shuttingDown(
+                    messageOf(upstream.signal.reason),
+                    error.attempts ?? 1,
+                  );
+                  share?.({ ok: false, error: stopped });
+                  return cancel(call, started.data.estimatedCostNanos, stopped);
+                }
+                share?.({ ok: false, error });
+                return refuse(call, error);
+              })
+              .andThen((c) => {
+                upstream.release();
+                permit.settle(c.inputTokens + c.outputTokens);
+                const price = deps.prices.priceOf(facts.model);
+                const cost = price ? costNanos(price, c.inputTokens, c.outputTokens) : 0;
+                const cached: CachedAnswer = {
+                  text: c.text,
+                  model: facts.model,
+                  inputTokens: c.inputTokens,
+                  outputTokens: c.outputTokens,
+                  costNanos: cost,
+                  sourceCallId: facts.callId,
+                };
+                if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
+                share?.({ ok: true, answer: cached });
+                return answer(
+                  event(call, 'InferenceSucceeded', {
+                    text: c.text,
+                    inputTokens: c.inputTokens,
+                    outputTokens: c.outputTokens,
+                    costNanos: cost,
+                    reportedCostNanos:
+                      c.reportedCostUsd === null ? null : nanosFromUsd(c.reportedCostUsd),
+                    unpriced: price === undefined,
+                    attempts: c.attempts,
+                    upstreamId: c.upstreamId,
+                  }),
+                );
+              });
+          });
+      },
+    );
     if (!share) return outcome;
     // A port that throws is a bug, but callers waiting on this leader must still hear an end.
     return new ResultAsync(
@@ -206,17 +276,15 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     };
   };
 
-  return (raw) => {
-    const startedAt = clock.now();
-    const parsed = parseInferenceRequest(schema, raw);
-    if (parsed.isErr()) return errAsync(parsed.error);
+  const run = (startedAt: number, parsed: InferenceRequest) => {
     if (deps.log.health().full) {
       // Serving a call we cannot record would break "every call has a record": refuse instead.
       return errAsync(
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = begin(parsed.value, startedAt);
+    const call = begin(parsed, startedAt);
+    if (inFlight.stopping) return refuse(call, shuttingDown('no new calls are taken'));
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
     }
@@ -230,6 +298,15 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         return callUpstream(call, true);
       },
     );
+  };
+
+  return (raw) => {
+    const startedAt = clock.now();
+    const parsed = parseInferenceRequest(schema, raw);
+    if (parsed.isErr()) return errAsync(parsed.error);
+    // Counted until answered, so a shutdown waits for it (and records it) before exiting.
+    const done = inFlight.track();
+    return new ResultAsync(Promise.resolve(run(startedAt, parsed.value)).finally(done));
   };
 };
 

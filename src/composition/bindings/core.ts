@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Container } from 'inversify';
 import {
   HealthMonitor,
+  InFlightCalls,
   makeGetStatus,
   makeGetUsage,
   makeListCalls,
@@ -31,6 +32,8 @@ export const bindCore = (c: Container): void => {
     .toDynamicValue((ctx) => ctx.get<ServiceOptions>(TOKENS.Options).clock ?? new SystemClock())
     .inSingletonScope();
   c.bind<() => string>(TOKENS.NewId).toConstantValue(randomUUID);
+  c.bind<string>(TOKENS.InstanceId).toConstantValue(randomUUID());
+  c.bind<InFlightCalls>(TOKENS.InFlight).toConstantValue(new InFlightCalls());
   c.bind<EventEmitterPublisher>(TOKENS.Publisher)
     .toDynamicValue((ctx) => {
       const log = ctx.get<Logger>(TOKENS.Logger);
@@ -63,6 +66,8 @@ export const bindCore = (c: Container): void => {
         publisher: ctx.get<EventEmitterPublisher>(TOKENS.Publisher),
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
         newId: ctx.get<() => string>(TOKENS.NewId),
+        instanceId: ctx.get<string>(TOKENS.InstanceId),
+        inFlight: ctx.get<InFlightCalls>(TOKENS.InFlight),
         settings: {
           models: or.models,
           maxInputChars: or.maxInputChars,
