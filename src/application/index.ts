@@ -11,3 +11,4 @@ export * from './projections/call-records';
 export * from './projections/usage';
 export * from './projections/open-intents';
 export * from './list-calls/list-calls';
+export * from './settle-interrupted/settle-interrupted';
