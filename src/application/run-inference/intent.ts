@@ -1,4 +1,5 @@
 import {
+  promptChars,
   worstCaseCostNanos,
   type InferenceError,
   type InferenceStarted,
@@ -21,7 +22,7 @@ export const intentOf = (
   at: number,
 ): InferenceStarted => {
   const { req, facts } = call;
-  const inputTokens = Math.ceil(((req.system?.length ?? 0) + req.input.length) / CHARS_PER_TOKEN);
+  const inputTokens = Math.ceil(promptChars(req) / CHARS_PER_TOKEN);
   return {
     type: 'InferenceStarted',
     eventId,

@@ -1,3 +1,4 @@
+import { AjvSchemaValidator } from '../../adapters/json-schema';
 import {
   InMemoryCache,
   InMemoryEventStore,
@@ -39,11 +40,15 @@ const setup = (o: { store?: InMemoryEventStore; callsPerMinute?: number } = {}) 
     clock,
     publisher: { publish: () => undefined },
     prices: new PriceBook({ 'm/light': { input: 1, output: 5 } }),
+    schemas: new AjvSchemaValidator(),
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     instanceId: 'instance-1',
     inFlight,
     settings: {
       models: { turn: 'm/light', task: 'm/light', project: 'm/light', objective: 'm/light' },
+      fallbacks: {},
+      allowedModels: [],
+      repairAttempts: 1,
       maxInputChars: 1000,
       cacheEnabled: true,
       apiKeyConfigured: true,

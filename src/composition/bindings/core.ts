@@ -10,6 +10,7 @@ import {
   PriceBook,
 } from '../../application';
 import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
+import { AjvSchemaValidator } from '../../adapters/json-schema';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type {
   Cache,
@@ -65,11 +66,15 @@ export const bindCore = (c: Container): void => {
         clock: ctx.get<Clock>(TOKENS.Clock),
         publisher: ctx.get<EventEmitterPublisher>(TOKENS.Publisher),
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
+        schemas: new AjvSchemaValidator(),
         newId: ctx.get<() => string>(TOKENS.NewId),
         instanceId: ctx.get<string>(TOKENS.InstanceId),
         inFlight: ctx.get<InFlightCalls>(TOKENS.InFlight),
         settings: {
           models: or.models,
+          fallbacks: or.fallbacks,
+          allowedModels: or.allowedModels,
+          repairAttempts: or.structuredOutput.repairAttempts,
           maxInputChars: or.maxInputChars,
           cacheEnabled: or.cache.enabled,
           apiKeyConfigured: or.apiKey !== '',
@@ -86,6 +91,7 @@ export const bindCore = (c: Container): void => {
           baseUrl: or.baseUrl,
           apiKeyConfigured: or.apiKey !== '',
           models: or.models,
+          fallbacks: or.fallbacks,
           rateLimits: {
             callsPerMinute: or.rateLimits.callsPerMinute,
             tokensPerMinute: or.rateLimits.tokensPerMinute,
