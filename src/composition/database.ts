@@ -39,7 +39,11 @@ export const openDatabase = async (
       `embedded PostgreSQL at ${displayUrl} under ${dir}`,
     );
   }
+  // A hung or unreachable server must turn into the journal within the statement timeout.
+  const timeoutMs = config.database.statementTimeoutMs;
   const knex = createKnex(url, {
+    connectTimeoutMs: timeoutMs,
+    acquireTimeoutMs: Math.max(timeoutMs, 1000),
     onWarning: (message) => logger.debug({ knex: message }, 'database client warning'),
   });
   lifecycle.onClose('database pool', () => knex.destroy());

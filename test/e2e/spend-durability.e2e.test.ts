@@ -86,7 +86,7 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
     const cfg = (name: string) =>
       config(
         `${name}.yaml`,
-        `data_dir: ${join(dir, name)}\nopenrouter: { rate_limits: { calls_per_minute: 100000, tokens_per_minute: 100000000 } }\n`,
+        `data_dir: ${join(dir, name)}\nopenrouter: { timeout_ms: 120000, rate_limits: { calls_per_minute: 100000, tokens_per_minute: 100000000 } }\n`,
       );
     const a = start(cfg('a'));
     const b = start(cfg('b'));
@@ -94,7 +94,7 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
     const trafficA = load(urlA, 50, 'inst-a');
     while (chargedInputs(fake, 'inst-a').length < 60) await fake.requests(fake.received.length + 1);
     // b has calls of its own upstream while it settles a's: they must end succeeded.
-    fake.latencyMs = 20_000;
+    fake.latencyMs = 70_000; // longer than a settlement can take
     const own: Sent[] = [];
     const ownCalls = Array.from({ length: 3 }, (_, i) => post(urlB, `inst-b ${i}`, own));
     while (chargedInputs(fake, 'inst-b').length < 3) await fake.requests(fake.received.length + 1);
@@ -112,7 +112,6 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
     expect(settled.length).toBeGreaterThan(0);
     // b's own calls are still upstream and were not touched.
     for (let i = 0; i < 3; i++) expect(records.of(`inst-b ${i}`)).toHaveLength(0);
-    fake.latencyMs = 0;
     await Promise.all(ownCalls);
     expect(own.map((s) => s.status)).toEqual([200, 200, 200]);
     const after = await recordsByInput(db.knex);

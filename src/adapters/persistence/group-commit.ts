@@ -48,7 +48,10 @@ export class GroupCommit {
     const { backlog } = this.recovery;
     const n = await backlog.load();
     if (n === 0) return;
-    this.log.warn({ backlog: n, file: backlog.file }, 'call log: resuming a saved backlog');
+    this.log.warn(
+      { backlog: n, corrupt: backlog.corrupt, file: backlog.file },
+      'call log: resuming a saved backlog',
+    );
     this.retryNow();
   }
 

@@ -52,6 +52,7 @@ export const bindPersistence = (c: Container): void => {
         maxBacklog: config.database.maxBacklog,
         backlogFile: backlogFile(config),
         closeTimeoutMs: config.server.shutdownTimeoutMs,
+        statementTimeoutMs: config.database.statementTimeoutMs,
       });
       await log.start();
       lifecycle.onClose('call log', () => log.close());
