@@ -12,3 +12,6 @@ export * from './projections/usage';
 export * from './projections/open-intents';
 export * from './list-calls/list-calls';
 export * from './settle-interrupted/settle-interrupted';
+export * from './run-inference/budget-gate';
+export * from './get-status/budget-status';
+export * from './budgets/recorded-spend';

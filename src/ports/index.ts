@@ -9,3 +9,4 @@ export type * from './event-publisher';
 export type * from './shared-store';
 export type * from './instance-leases';
 export type * from './schema-validator';
+export type * from './budget-ledger';

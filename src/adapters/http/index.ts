@@ -4,4 +4,7 @@ export * from './context';
 export * from './problem';
 export * from './metrics';
 export * from './host';
+export { OPEN_ROUTES, isOpenRoute } from './auth';
+export { onClientError } from './client-error';
+export { safeError } from './log-safe';
 export { openApiDocument } from './openapi';

@@ -1,4 +1,4 @@
-import { errAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, ResultAsync } from 'neverthrow';
 import {
   allowedModels,
   billedCostNanos,
@@ -30,6 +30,7 @@ import type {
   SchemaValidator,
 } from '../../ports';
 import type { PriceBook } from '../pricing/price-book';
+import type { BudgetGate } from './budget-gate';
 import { eventFactory, resultOf, type Call } from './call';
 import {
   checkedCompletion,
@@ -53,6 +54,8 @@ export interface RunInferenceDeps {
   readonly prices: PriceBook;
   readonly schemas: SchemaValidator;
   readonly newId: () => string;
+  /** Spend caps; none when absent. */
+  readonly budgets?: BudgetGate;
   /** This service instance, named in each intent (default: a fixed in-process name). */
   readonly instanceId?: string;
   /** The calls running, for shutdown (default: a registry of its own). */
@@ -94,13 +97,17 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const instanceId = deps.instanceId ?? 'in-process';
 
   /** Appends, then publishes; the value is returned only once the event is recorded. */
-  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> =>
-    ResultAsync.fromPromise(deps.log.append([e]), (cause) =>
-      inferenceError('unavailable', `the call could not be recorded: ${messageOf(cause)}`),
+  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> => {
+    // Every outcome settles its call's budget reservation to the cost it records.
+    deps.budgets?.settle(e);
+    // The cause (a driver message, maybe with SQL) is the call log's to log; callers get a sentence.
+    return ResultAsync.fromPromise(deps.log.append([e]), () =>
+      inferenceError('unavailable', 'the call could not be recorded; the service log has why'),
     ).map(() => {
       deps.publisher.publish(e);
       return e;
     });
+  };
 
   const answer = (call: Call, e: InferenceEvent) =>
     record(e).map((r) => resultOf(r, call.req.responseFormat !== undefined));
@@ -110,6 +117,15 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     error: InferenceError,
     spent: Spent = NOTHING_SPENT,
   ): ResultAsync<never, InferenceError> => {
+    if (error.code === 'budget_exceeded' && error.budget && error.retryAfterMs !== undefined) {
+      const { budget, retryAfterMs } = error;
+      const refused = event(call, 'InferenceRateLimited', {
+        limit: 'budget',
+        retryAfterMs,
+        budget,
+      });
+      return record(refused).andThen(() => errAsync(error));
+    }
     const paid = spent.attempts > 0 && spent.inputTokens + spent.outputTokens > 0;
     const e =
       error.code === 'rate_limited' && error.limit && error.retryAfterMs !== undefined
@@ -162,8 +178,12 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       deps.newId(),
       clock.now(),
     );
-    return ResultAsync.fromPromise(deps.log.append([started]), (cause) =>
-      inferenceError('unavailable', `the call could not be made durable: ${messageOf(cause)}`),
+    // The cause (a database or disk error) stays in the service log, never in the answer.
+    return ResultAsync.fromPromise(deps.log.append([started]), () =>
+      inferenceError(
+        'unavailable',
+        'the call could not be made durable before sending, so nothing was sent; the service log has why',
+      ),
     ).map(() => started);
   };
 
@@ -187,13 +207,20 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
 
+  /** Budgets first (a refusal there takes no rate-limit capacity), then the rate limits. */
+  const budgetThenLimit = async (call: Call, tokens: number) => {
+    const budgeted = deps.budgets ? await deps.budgets.reserve(call) : ok(undefined);
+    if (budgeted.isErr()) return err(budgeted.error);
+    return deps.limiter.acquire(tokens);
+  };
+
   const callUpstream = (
     call: Call,
     lead: boolean,
   ): ResultAsync<InferenceResult, InferenceError> => {
     const share = lead && call.key !== null ? coalescer.lead(call.key) : undefined;
     const admission = inFlight.raceShutdown(
-      deps.limiter.acquire(estimateTokens(call.req)),
+      budgetThenLimit(call, estimateTokens(call.req)),
       (late) => {
         if (late.isOk()) late.value.settle(0);
       },
@@ -207,10 +234,13 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         }
         if (admitted.isErr()) {
           const { limit, retryAfterMs } = admitted.error;
-          const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
-            limit,
-            retryAfterMs,
-          });
+          const error =
+            'code' in admitted.error
+              ? admitted.error
+              : inferenceError('rate_limited', `rate limit ${limit} reached`, {
+                  limit,
+                  retryAfterMs,
+                });
           share?.({ ok: false, error });
           return refuse(call, error);
         }
@@ -233,7 +263,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
                 permit.settle(spent.inputTokens + spent.outputTokens);
                 if (upstream.signal.aborted) {
                   const stopped = shuttingDown(
-                    messageOf(upstream.signal.reason),
+                    upstream.signal.reason instanceof Error
+                      ? upstream.signal.reason.message
+                      : 'aborted',
                     error.attempts ?? 1,
                   );
                   share?.({ ok: false, error: stopped });
@@ -287,7 +319,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       Promise.resolve(outcome).catch((e: unknown) => {
         share({
           ok: false,
-          error: inferenceError('unavailable', `internal error: ${messageOf(e)}`),
+          error: inferenceError('unavailable', 'internal error in the call this one joined'),
         });
         throw e;
       }),
@@ -384,5 +416,3 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
 /** The call as answered by `model` (a fallback, or the model of a cached answer). */
 const withModel = (call: Call, model: string): Call =>
   model === call.facts.model ? call : { ...call, facts: { ...call.facts, model } };
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
