@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** Runs `fn` after `ms`; returns a cancel function (the Clock port's `schedule`). */
 type Schedule = (ms: number, fn: () => void) => () => void;
 
@@ -21,7 +23,11 @@ export const SHUTTING_DOWN = Symbol('shutting down');
  * `cancelled` by the use case).
  */
 export class InFlightCalls {
-  private readonly stop = new AbortController();
+  private readonly stop = ((c) => {
+    // One listener per call waiting on the limiter: many at once is normal, not a leak.
+    setMaxListeners(0, c.signal);
+    return c;
+  })(new AbortController());
   private readonly upstream = new Map<string, AbortController>();
   private stopAll: Error | undefined;
   private running = 0;
