@@ -7,11 +7,23 @@ export type {
   ErrorCode,
   InferenceResult,
   InferenceRequest,
+  PromptRequest,
+  ConversationRequest,
+  RequestOptions,
+  ChatMessage,
+  ToolCall,
+  ToolDefinition,
+  ToolChoice,
+  ResponseFormat,
+  Reasoning,
+  FinishReason,
   InferenceEvent,
   InferenceEventMap,
   Level,
   UsageReport,
+  UsageSeries,
+  SeriesPoint,
   CallRecord,
 } from './domain';
 export { LEVELS, isInferenceError } from './domain';
-export type { StatusReport } from './application';
+export type { StatusReport, UsageSeriesParams } from './application';

@@ -9,9 +9,11 @@ import { frame } from './frame';
 import { safeError } from './log-safe';
 import { HttpMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { dashboardRoutes } from './routes/dashboard';
 import { inferenceRoutes } from './routes/inference';
 import { opsRoutes } from './routes/ops';
 import { readRoutes } from './routes/reads';
+import { usageSeriesRoutes } from './routes/usage-series';
 
 /** Settings the HTTP layer reads from config. */
 export interface HttpSettings {
@@ -60,6 +62,8 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   const router = new Router<HttpState>({ sensitive: true, strict: true });
   inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
   readRoutes(router, d.api);
+  usageSeriesRoutes(router, d.api);
+  dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
   const open = d.settings.openRoutes ?? OPEN_ROUTES;

@@ -6,6 +6,7 @@ import {
   InFlightCalls,
   makeGetStatus,
   makeGetUsage,
+  makeGetUsageSeries,
   makeListCalls,
   makeRunInference,
   PriceBook,
@@ -128,6 +129,14 @@ export const bindCore = (c: Container): void => {
       makeGetUsage(
         await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel),
         await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
+      ),
+    )
+    .inSingletonScope();
+  c.bind(TOKENS.GetUsageSeries)
+    .toDynamicValue(async (ctx) =>
+      makeGetUsageSeries(
+        await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel),
+        ctx.get<Clock>(TOKENS.Clock),
       ),
     )
     .inSingletonScope();
