@@ -2,9 +2,11 @@ import type { ResultAsync } from 'neverthrow';
 import { streamInference, type InferenceStream } from '../application';
 import type {
   HealthMonitor,
+  InFlightCalls,
   ListCallsParams,
   PriceBook,
   RunInference,
+  ShutdownOutcome,
   StatusReport,
   UsageParams,
   UsageSeriesParams,
@@ -48,7 +50,13 @@ export interface InferenceService {
   readonly events: InferenceEvents;
   /** The validated configuration. Holds the API key: never log or serialise it whole. */
   readonly config: Config;
-  /** Stops background work and flushes the call log. */
+  /**
+   * Stops taking calls: calls waiting for rate-limit capacity are refused (and recorded), calls
+   * in flight get `server.shutdown_timeout_ms`, then those still upstream are aborted and
+   * recorded `cancelled`. Idempotent; `close()` runs it first.
+   */
+  drain(): Promise<ShutdownOutcome>;
+  /** Drains, stops background work and flushes the call log. */
   close(): Promise<void>;
 }
 
@@ -81,6 +89,13 @@ export const createInferenceService = async (
     const prices = c.get<PriceBook>(TOKENS.PriceBook);
     const publisher = c.get<EventEmitterPublisher>(TOKENS.Publisher);
     const isReady = await c.getAsync<() => Promise<boolean>>(TOKENS.Readiness);
+    const inFlight = c.get<InFlightCalls>(TOKENS.InFlight);
+    const clock = c.get<Clock>(TOKENS.Clock);
+    let draining: Promise<ShutdownOutcome> | undefined;
+    const drain = () =>
+      (draining ??= inFlight.shutdown(config.server.shutdownTimeoutMs, (ms, fn) =>
+        clock.schedule(ms, fn),
+      ));
     if (options.background !== false) {
       startBackground(c.get<Clock>(TOKENS.Clock), config, lifecycle, health, gateway, prices);
     }
@@ -95,7 +110,11 @@ export const createInferenceService = async (
       ready: () => readiness(isReady),
       events: publisher.emitter,
       config,
-      close: () => lifecycle.close((name, e) => logger.error({ err: e }, `closing ${name} failed`)),
+      drain,
+      close: async () => {
+        await drain();
+        await lifecycle.close((name, e) => logger.error({ err: e }, `closing ${name} failed`));
+      },
     };
   } catch (e) {
     await lifecycle.close();

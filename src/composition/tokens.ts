@@ -5,6 +5,10 @@ export const TOKENS = {
   Lifecycle: Symbol('Lifecycle'),
   Clock: Symbol('Clock'),
   NewId: Symbol('NewId'),
+  /** `string`: this service instance's id, named in its intents and its lease. */
+  InstanceId: Symbol('InstanceId'),
+  /** `InFlightCalls`: the calls running, for shutdown. */
+  InFlight: Symbol('InFlight'),
   Logger: Symbol('Logger'),
   LlmGateway: Symbol('LlmGateway'),
   CallLog: Symbol('CallLog'),

@@ -3,6 +3,7 @@ import type { Container } from 'inversify';
 import {
   BudgetGate,
   HealthMonitor,
+  InFlightCalls,
   makeGetStatus,
   makeGetUsage,
   makeGetUsageSeries,
@@ -35,6 +36,8 @@ export const bindCore = (c: Container): void => {
     .toDynamicValue((ctx) => ctx.get<ServiceOptions>(TOKENS.Options).clock ?? new SystemClock())
     .inSingletonScope();
   c.bind<() => string>(TOKENS.NewId).toConstantValue(randomUUID);
+  c.bind<string>(TOKENS.InstanceId).toConstantValue(randomUUID());
+  c.bind<InFlightCalls>(TOKENS.InFlight).toConstantValue(new InFlightCalls());
   c.bind<EventEmitterPublisher>(TOKENS.Publisher)
     .toDynamicValue((ctx) => {
       const log = ctx.get<Logger>(TOKENS.Logger);
@@ -68,6 +71,8 @@ export const bindCore = (c: Container): void => {
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
         schemas: new AjvSchemaValidator(),
         newId: ctx.get<() => string>(TOKENS.NewId),
+        instanceId: ctx.get<string>(TOKENS.InstanceId),
+        inFlight: ctx.get<InFlightCalls>(TOKENS.InFlight),
         ...(config.budgets.length > 0
           ? {
               budgets: new BudgetGate(
