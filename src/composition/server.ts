@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bindingRefusal, createHttpApp } from '../adapters/http';
+import { bindingRefusal, createHttpApp, modelCatalog } from '../adapters/http';
 import { EVENT_TYPES, type InferenceEvent } from '../domain';
 import { loadConfig } from './config';
 import type { Logger } from './logger';
@@ -64,6 +64,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       maxBodyBytes: s.maxBodyBytes,
       maxInputChars: openrouter.maxInputChars,
       version: packageVersion(),
+      models: modelCatalog(openrouter.models, openrouter.fallbacks, openrouter.allowedModels),
     },
     logger: o.logger,
     draining: () => draining,

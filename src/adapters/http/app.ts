@@ -7,8 +7,11 @@ import { sendProblem, type HttpApi, type HttpState } from './context';
 import { frame } from './frame';
 import { HttpMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import type { ModelCatalog } from './openai/catalog';
+import { openAiErrors } from './openai/frame';
 import { problem } from './problem';
 import { inferenceRoutes } from './routes/inference';
+import { openAiRoutes } from './routes/openai';
 import { opsRoutes } from './routes/ops';
 import { readRoutes } from './routes/reads';
 
@@ -19,6 +22,8 @@ export interface HttpSettings {
   readonly maxBodyBytes: number;
   readonly maxInputChars: number;
   readonly version: string;
+  /** The models `/v1` resolves and lists; without it the OpenAI-compatible routes are not served. */
+  readonly models?: ModelCatalog;
 }
 
 /** Everything the app is built from: the use cases, not the container. */
@@ -53,8 +58,10 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   const router = new Router<HttpState>();
   inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
   readRoutes(router, d.api);
+  if (d.settings.models) openAiRoutes(router, d.api, d.settings.models, d.settings.maxBodyBytes);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
+  app.use(openAiErrors());
   app.use(async (ctx, next) => {
     const refused = authFailure(
       ctx.path,

@@ -5,3 +5,4 @@ export * from './problem';
 export * from './metrics';
 export * from './host';
 export { openApiDocument } from './openapi';
+export { modelCatalog, type ModelCatalog } from './openai/catalog';
