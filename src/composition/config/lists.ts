@@ -1,66 +1,52 @@
-import { isLevel, type Level } from '../../domain';
-import type { Rule } from './rules';
+import { z } from 'zod';
+import { LEVELS } from '../../domain';
+import { nonEmpty, section, stringList, type DeepReadonly } from './fields';
+
+/** Fallback models per level: `{ <level>: [model…] }`. */
+export const fallbacksSchema = section({
+  turn: stringList().optional(),
+  task: stringList().optional(),
+  project: stringList().optional(),
+  objective: stringList().optional(),
+}).prefault({});
 
 /** Fallback models per level, as configured under `openrouter.fallbacks`. */
-export type FallbackMap = Readonly<Partial<Record<Level, readonly string[]>>>;
+export type FallbackMap = DeepReadonly<z.output<typeof fallbacksSchema>>;
+
+const PERIODS = ['day', 'week', 'month'] as const;
 
 /** A calendar period in UTC: `week` starts on Monday. */
-export type BudgetPeriod = 'day' | 'week' | 'month';
+export type BudgetPeriod = (typeof PERIODS)[number];
+
+/** One spend cap: `{ name, period, limit_usd, level?, project_id? }`. */
+export const budgetSchema = section({
+  name: nonEmpty(),
+  period: z.enum(PERIODS, { error: 'one of day, week, month' }),
+  limit_usd: z.number({ error: 'a positive number' }).positive({ error: 'a positive number' }),
+  /** Only calls at this level count; every level when absent. */
+  level: z.enum(LEVELS, { error: `one of ${LEVELS.join(', ')}` }).optional(),
+  /** Only calls for this project count; every project when absent. */
+  project_id: nonEmpty().optional(),
+});
 
 /** One spend cap, as configured under `budgets`. */
-export interface BudgetConfig {
-  readonly name: string;
-  readonly period: BudgetPeriod;
-  readonly limitUsd: number;
-  /** Only calls at this level count; every level when absent. */
-  readonly level?: Level;
-  /** Only calls for this project count; every project when absent. */
-  readonly projectId?: string;
-}
+export type BudgetConfig = DeepReadonly<z.output<typeof budgetSchema>>;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isModelList = (v: unknown): v is string[] =>
-  Array.isArray(v) && v.every((s) => typeof s === 'string' && s.trim() !== '');
-
-/** `{ <level>: [model…] }`. */
-export const fallbackMap: Rule<FallbackMap> = {
-  parse: (v) =>
-    isObject(v) && Object.entries(v).every(([k, list]) => isLevel(k) && isModelList(list))
-      ? (v as FallbackMap)
-      : undefined,
-  expects: 'a mapping from a level (turn, task, project, objective) to a list of model names',
-};
-
-const BUDGET_KEYS = new Set(['name', 'period', 'limit_usd', 'level', 'project_id']);
-const budgetOf = (v: unknown): BudgetConfig | undefined => {
-  if (!isObject(v) || !Object.keys(v).every((k) => BUDGET_KEYS.has(k))) return undefined;
-  const { name, period, limit_usd: limit, level, project_id: projectId } = v;
-  if (typeof name !== 'string' || name.trim() === '') return undefined;
-  if (period !== 'day' && period !== 'week' && period !== 'month') return undefined;
-  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) return undefined;
-  if (level !== undefined && !isLevel(level)) return undefined;
-  if (projectId !== undefined && (typeof projectId !== 'string' || projectId === '')) {
-    return undefined;
-  }
-  return {
-    name,
-    period,
-    limitUsd: limit,
-    ...(level !== undefined ? { level } : {}),
-    ...(projectId !== undefined ? { projectId } : {}),
-  };
-};
-
-/** `[{ name, period, limit_usd, level?, project_id? }]`, names unique. */
-export const budgetList: Rule<readonly BudgetConfig[]> = {
-  parse: (v) => {
-    if (!Array.isArray(v)) return undefined;
-    const out = v.map(budgetOf);
-    if (out.some((b) => b === undefined)) return undefined;
-    const budgets = out as BudgetConfig[];
-    return new Set(budgets.map((b) => b.name)).size === budgets.length ? budgets : undefined;
-  },
-  expects:
-    'a list of { name, period: day|week|month, limit_usd > 0, level?, project_id? } with unique names',
-};
+/** The `budgets` list; names unique. */
+export const budgetsSchema = z
+  .array(budgetSchema, { error: 'a list of budgets' })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((b, i) => {
+      if (seen.has(b.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          input: b.name,
+          message: 'a name no other budget has',
+        });
+      }
+      seen.add(b.name);
+    });
+  })
+  .default([]);

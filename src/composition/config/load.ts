@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { err, ok, type Result } from 'neverthrow';
 import { parse as parseYaml } from 'yaml';
-import { ENV_KEYS, SPEC, type Config, type FreeMap, type Leaf, type Spec } from './schema';
+import type { z } from 'zod';
+import { configSchema, ENV_KEYS, type Config } from './schema';
 
 /** Why start-up stopped: one line per problem, each naming its key. */
 export interface ConfigError {
@@ -9,10 +10,6 @@ export interface ConfigError {
   readonly problems: readonly string[];
   readonly message: string;
 }
-
-/** True when `e` is a ConfigError. */
-export const isConfigError = (e: unknown): e is ConfigError =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'invalid_config';
 
 /** Where configuration comes from. */
 export interface ConfigSource {
@@ -24,99 +21,91 @@ export interface ConfigSource {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-type Node = Record<string, unknown>;
-const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isLeaf = (s: Leaf | FreeMap | Spec): s is Leaf => (s as Leaf).kind === 'leaf';
-const isMap = (s: Leaf | FreeMap | Spec): s is FreeMap => (s as FreeMap).kind === 'map';
+type Env = Readonly<Record<string, string | undefined>>;
+type Override = { readonly name: string; readonly text: string };
+
 const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
 /** A value for a message; a secret's only by its type, never echoed back. */
-const safeShow = (path: string, v: unknown): string =>
-  /api_key|auth_token/.test(path) ? `a ${typeof v}` : show(v);
-const camel = (k: string): string => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const safeShow = (key: string, v: unknown): string =>
+  /api_key|auth_token/.test(key) ? `a ${typeof v}` : show(v);
 
 /** Loads and validates configuration: built-in defaults < file (or values) < environment. */
 export const loadConfig = (source: ConfigSource = {}): Result<Config, ConfigError> => {
   const env = source.env ?? process.env;
   const problems: string[] = [];
   const file = source.values !== undefined ? source.values : readFile(source, env, problems);
-  const overrides = new Map<string, { name: string; text: string }>();
-  for (const [name, key] of Object.entries(ENV_KEYS)) {
+  const overrides = new Map<string, Override>();
+  for (const [name, { key }] of Object.entries(ENV_KEYS)) {
     const text = env[name];
     if (text !== undefined && text !== '') overrides.set(key, { name, text });
   }
-  const walk = (spec: Spec, given: unknown, path: string): Node => {
-    const out: Node = {};
-    if (given !== undefined && !isNode(given)) {
-      problems.push(`${path || 'the configuration'} must be a mapping, got ${show(given)}`);
-      given = undefined;
+  // The file alone first: a wrong file value is reported even when the environment overrides it.
+  const fromFile = configSchema.safeParse(file, { reportInput: true });
+  if (!fromFile.success) problems.push(...describe(fromFile.error.issues, new Map()));
+  const merged = configSchema.safeParse(withEnv(file, overrides), { reportInput: true });
+  if (!merged.success) {
+    for (const p of describe(merged.error.issues, overrides)) {
+      if (!problems.includes(p)) problems.push(p);
     }
-    const node = (given ?? {}) as Node;
-    for (const k of Object.keys(node)) {
-      if (!(k in spec)) problems.push(`${path ? `${path}.` : ''}${k} is not a known key`);
-    }
-    for (const [k, s] of Object.entries(spec)) {
-      const p = path ? `${path}.${k}` : k;
-      if (isLeaf(s)) {
-        // An optional key not given (null) is left out, so the value's type can say `key?`.
-        const v = leafValue(s, node[k], p);
-        if (v !== null) out[camel(k)] = v;
-      } else if (isMap(s)) out[camel(k)] = mapValue(s, node[k], p);
-      else out[camel(k)] = walk(s, node[k], p);
-    }
-    return out;
-  };
-  const leafValue = (s: Leaf, given: unknown, path: string): unknown => {
-    const o = overrides.get(path);
-    if (o && given !== undefined && s.rule.parse(given) === undefined) {
-      // The file is wrong even when the environment overrides it: say so rather than hide it.
-      problems.push(`${path} must be ${s.rule.expects}, got ${safeShow(path, given)}`);
-    }
-    const raw = o ? (s.rule.fromEnv ? s.rule.fromEnv(o.text) : o.text) : (given ?? s.default);
-    const v = s.rule.parse(raw);
-    if (v === undefined) {
-      const from = o ? ` (from ${o.name})` : '';
-      problems.push(
-        `${path}${from} must be ${s.rule.expects}, got ${safeShow(path, o ? o.text : raw)}`,
-      );
-    }
-    return v;
-  };
-  const mapValue = (s: FreeMap, given: unknown, path: string): Node => {
-    if (given !== undefined && given !== null && !isNode(given)) {
-      problems.push(`${path} must be a mapping, got ${show(given)}`);
-      given = undefined;
-    }
-    const merged: Node = { ...s.default, ...((given as Node | null) ?? {}) };
-    return Object.fromEntries(
-      Object.entries(merged).map(([k, v]) => [k, walk(s.value, v ?? {}, `${path}.${k}`)]),
-    );
-  };
-  const config = walk(SPEC, file, '') as unknown as Config;
-  if (problems.length === 0) crossChecks(config, problems);
-  if (problems.length > 0) {
+  }
+  if (problems.length > 0 || !merged.success) {
     return err({
       code: 'invalid_config',
       problems,
       message: `invalid configuration:\n  - ${problems.join('\n  - ')}`,
     });
   }
-  return ok(config);
+  return ok(merged.data);
 };
 
-const crossChecks = (c: Config, problems: string[]): void => {
-  const r = c.openrouter.retry;
-  if (r.baseDelayMs > r.maxDelayMs) {
-    problems.push(
-      `openrouter.retry.base_delay_ms (${r.baseDelayMs}) must not exceed openrouter.retry.max_delay_ms (${r.maxDelayMs})`,
-    );
+/** One line per issue, first issue per key only, each naming the key (and variable). */
+const describe = (issues: readonly z.core.$ZodIssue[], overrides: Map<string, Override>) => {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    const key = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') {
+      lines.push(...issue.keys.map((k) => `${key ? `${key}.` : ''}${k} is not a known key`));
+      continue;
+    }
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (issue.code === 'custom' && issue.params?.['sentence'] === true) {
+      lines.push(issue.message);
+      continue;
+    }
+    const o = overrides.get(key);
+    const got = safeShow(key, o ? o.text : issue.input);
+    const from = o ? ` (from ${o.name})` : '';
+    lines.push(`${key || 'the configuration'}${from} must be ${issue.message}, got ${got}`);
   }
+  return lines;
 };
 
-const readFile = (
-  source: ConfigSource,
-  env: Readonly<Record<string, string | undefined>>,
-  problems: string[],
-): unknown => {
+/** The file's values with each environment override set at its key. */
+const withEnv = (file: unknown, overrides: Map<string, Override>): unknown => {
+  if (overrides.size === 0) return file;
+  const isNode = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (file !== undefined && !isNode(file)) return file;
+  const root: Record<string, unknown> = structuredClone(file ?? {});
+  for (const [key, { name, text }] of overrides) {
+    const parts = key.split('.');
+    const leaf = parts.pop() as string;
+    let node: Record<string, unknown> | undefined = root;
+    for (const p of parts) {
+      const next: unknown = node?.[p] ?? (node ? (node[p] = {}) : undefined);
+      // A section that is not a mapping is reported by the file pass; leave it as it is.
+      node = isNode(next) ? next : undefined;
+    }
+    if (node === undefined) continue;
+    const numeric = ENV_KEYS[name]?.numeric === true && text.trim() !== '';
+    node[leaf] = numeric ? Number(text) : text;
+  }
+  return root;
+};
+
+const readFile = (source: ConfigSource, env: Env, problems: string[]): unknown => {
   const explicit = source.path ?? (env.CONFIG_PATH || undefined);
   const path = explicit ?? 'config.yaml';
   if (!existsSync(path)) {

@@ -8,7 +8,7 @@ const problems = (values: unknown, env: Record<string, string> = {}) => {
   return r.isErr() ? r.error.problems : [];
 };
 
-describe('loadConfig (CONTRACT §3)', () => {
+describe('loadConfig: defaults, file, environment and validation', () => {
   it('gives the contract defaults with no file and no environment', () => {
     const c = loadConfig({ values: undefined, env: {}, path: undefined })._unsafeUnwrap();
     expect(c.server).toMatchObject({
