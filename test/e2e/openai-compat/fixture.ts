@@ -41,16 +41,24 @@ export const useCompatService = (config: ConfigValues = {}) => {
   const ref = {} as { fixture: CompatFixture };
   beforeAll(async () => {
     const fake = await FakeOpenRouter.start();
+    const {
+      server: serverConfig = {},
+      openrouter = {},
+      ...rest
+    } = config as {
+      server?: ConfigValues;
+      openrouter?: ConfigValues;
+    };
     const server = await startTestServer({
-      server: { auth_token: TOKEN },
+      ...rest,
+      server: { auth_token: TOKEN, ...serverConfig },
       openrouter: {
         base_url: fake.baseUrl,
         api_key: FAKE_API_KEY,
         allowed_models: ['openai/gpt-4o-mini'],
         pricing: { 'openai/gpt-4o-mini': { input: 0.15, output: 0.6 } },
-        ...((config.openrouter as ConfigValues | undefined) ?? {}),
+        ...openrouter,
       },
-      ...Object.fromEntries(Object.entries(config).filter(([k]) => k !== 'openrouter')),
     });
     const calls = async (): Promise<CallView[]> => {
       const res = await server.fetch('/api/inference/calls?limit=500', {
