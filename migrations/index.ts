@@ -4,6 +4,7 @@ import * as inferenceCalls from './20260101000002_inference_calls';
 import * as usageByGrain from './20260101000003_usage_by_grain';
 import * as projectionCheckpoints from './20260101000004_projection_checkpoints';
 import * as usageWeek from './20260101000005_usage_week';
+import * as spendDurability from './20261201120001_spend_durability';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20260101000003_usage_by_grain', ...usageByGrain },
   { name: '20260101000004_projection_checkpoints', ...projectionCheckpoints },
   { name: '20260101000005_usage_week', ...usageWeek },
+  { name: '20261201120001_spend_durability', ...spendDurability },
 ];

@@ -8,4 +8,5 @@ export * from './pricing/price-book';
 export * from './projections/projection';
 export * from './projections/call-records';
 export * from './projections/usage';
+export * from './projections/open-intents';
 export * from './list-calls/list-calls';

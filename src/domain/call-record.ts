@@ -1,9 +1,21 @@
+import type { InferenceReconciled } from './call-log-events';
 import type { InferenceEvent } from './events';
 import type { Level } from './levels';
 import type { NanoUsd } from './money';
 
 /** Call record status (CONTRACT §2). */
-export type CallStatus = 'succeeded' | 'failed' | 'cached' | 'rate_limited';
+export type CallStatus =
+  'succeeded' | 'failed' | 'cached' | 'rate_limited' | 'cancelled' | 'interrupted';
+
+/** Every call status, in the order listings name them. */
+export const CALL_STATUSES = [
+  'succeeded',
+  'failed',
+  'cached',
+  'rate_limited',
+  'cancelled',
+  'interrupted',
+] as const satisfies readonly CallStatus[];
 
 /** One row of `inference_calls` (CONTRACT §2), money in nano-USD. */
 export interface CallRecord {
@@ -20,6 +32,10 @@ export interface CallRecord {
   readonly latencyMs: number;
   readonly costNanos: NanoUsd;
   readonly reportedCostNanos: NanoUsd | null;
+  /** True while the cost is an estimate (an interrupted or cancelled call not yet reconciled). */
+  readonly costEstimated: boolean;
+  /** The error code of a failed, refused or cancelled call; null otherwise. */
+  readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly attempts: number;
   readonly projectId: string | null;
@@ -38,6 +54,8 @@ type Outcome = Pick<
   | 'resultText'
   | 'costNanos'
   | 'reportedCostNanos'
+  | 'costEstimated'
+  | 'errorCode'
   | 'errorMessage'
   | 'attempts'
   | 'upstreamId'
@@ -54,6 +72,8 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         resultText: d.text,
         costNanos: d.costNanos,
         reportedCostNanos: d.reportedCostNanos,
+        costEstimated: false,
+        errorCode: null,
         errorMessage: d.unpriced ? `no price known for model ${d.model}; cost 0` : null,
         attempts: d.attempts,
         upstreamId: d.upstreamId,
@@ -67,6 +87,8 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         resultText: null,
         costNanos: 0,
         reportedCostNanos: null,
+        costEstimated: false,
+        errorCode: e.data.errorCode,
         errorMessage: `${e.data.errorCode}: ${e.data.errorMessage}`,
         attempts: e.data.attempts,
         upstreamId: null,
@@ -79,6 +101,8 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         resultText: e.data.text,
         costNanos: 0,
         reportedCostNanos: null,
+        costEstimated: false,
+        errorCode: null,
         errorMessage: null,
         attempts: 0,
         upstreamId: null,
@@ -91,9 +115,41 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         resultText: null,
         costNanos: 0,
         reportedCostNanos: null,
+        costEstimated: false,
+        errorCode: 'rate_limited',
         errorMessage: `rate_limited: ${e.data.limit}, retry after ${e.data.retryAfterMs} ms`,
         attempts: 0,
         upstreamId: null,
+      };
+    case 'InferenceCancelled': {
+      const d = e.data;
+      return {
+        status: 'cancelled',
+        inputTokens: d.inputTokens,
+        outputTokens: d.outputTokens,
+        resultText: null,
+        costNanos: d.costNanos,
+        reportedCostNanos: d.reportedCostNanos,
+        costEstimated: d.costEstimated,
+        errorCode: d.errorCode,
+        errorMessage: `cancelled (${d.reason}): ${d.errorMessage}`,
+        attempts: d.attempts,
+        upstreamId: d.upstreamId,
+      };
+    }
+    case 'InferenceInterrupted':
+      return {
+        status: 'interrupted',
+        inputTokens: 0,
+        outputTokens: 0,
+        resultText: null,
+        costNanos: e.data.costNanos,
+        reportedCostNanos: null,
+        costEstimated: e.data.costEstimated,
+        errorCode: null,
+        errorMessage: `interrupted: instance ${e.data.ownerInstanceId} stopped before the call ended`,
+        attempts: 1,
+        upstreamId: e.data.upstreamId,
       };
   }
 };
@@ -119,6 +175,8 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     latencyMs: d.latencyMs,
     costNanos: o.costNanos,
     reportedCostNanos: o.reportedCostNanos,
+    costEstimated: o.costEstimated,
+    errorCode: o.errorCode,
     errorMessage: o.errorMessage,
     attempts: o.attempts,
     projectId: d.projectId,
@@ -128,3 +186,14 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     upstreamId: o.upstreamId,
   };
 };
+
+/** A record after a reconciliation: the real tokens and cost, no longer an estimate. Pure. */
+export const reconciledRecord = (r: CallRecord, e: InferenceReconciled): CallRecord => ({
+  ...r,
+  inputTokens: e.data.inputTokens,
+  outputTokens: e.data.outputTokens,
+  costNanos: e.data.costNanos,
+  reportedCostNanos: e.data.reportedCostNanos,
+  costEstimated: false,
+  upstreamId: e.data.upstreamId,
+});

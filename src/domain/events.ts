@@ -77,9 +77,55 @@ export type InferenceRateLimited = Event<
   }
 >;
 
-/** Every domain event; each one is the single outcome of one call. */
+/**
+ * Sent upstream, then stopped before it ended: the service shut down, or the caller went away.
+ * Cost is what is known: OpenRouter's usage if it arrived, else the worst-case estimate
+ * (`costEstimated`), corrected later by an `InferenceReconciled`.
+ */
+export type InferenceCancelled = Event<
+  'InferenceCancelled',
+  CallFacts & {
+    /** `shutdown`: the service stopped; `client`: the caller disconnected or cancelled. */
+    readonly reason: 'shutdown' | 'client';
+    /** The code the caller was answered with; null when nobody was left to answer. */
+    readonly errorCode: ErrorCode | null;
+    readonly errorMessage: string;
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+    readonly costNanos: NanoUsd;
+    readonly costEstimated: boolean;
+    readonly reportedCostNanos: NanoUsd | null;
+    readonly attempts: number;
+    readonly upstreamId: string | null;
+  }
+>;
+
+/**
+ * An intent (`InferenceStarted`) whose instance died before recording an outcome, settled by a
+ * live instance or at the next start. Its cost is the intent's worst-case estimate until
+ * reconciled.
+ */
+export type InferenceInterrupted = Event<
+  'InferenceInterrupted',
+  CallFacts & {
+    readonly costNanos: NanoUsd;
+    readonly costEstimated: boolean;
+    readonly upstreamId: string | null;
+    /** The instance that sent the call and died. */
+    readonly ownerInstanceId: string;
+    /** The instance that settled it. */
+    readonly settledBy: string;
+  }
+>;
+
+/** Every outcome event; each one is the single outcome of one call and makes its record. */
 export type InferenceEvent =
-  InferenceSucceeded | InferenceFailed | InferenceServedFromCache | InferenceRateLimited;
+  | InferenceSucceeded
+  | InferenceFailed
+  | InferenceServedFromCache
+  | InferenceRateLimited
+  | InferenceCancelled
+  | InferenceInterrupted;
 
 /** The event type names. */
 export type InferenceEventType = InferenceEvent['type'];
@@ -95,4 +141,6 @@ export const EVENT_TYPES: readonly InferenceEventType[] = [
   'InferenceFailed',
   'InferenceServedFromCache',
   'InferenceRateLimited',
+  'InferenceCancelled',
+  'InferenceInterrupted',
 ];

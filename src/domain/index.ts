@@ -8,3 +8,5 @@ export * from './events';
 export * from './call-record';
 export * from './usage';
 export * from './cursor';
+export * from './call-log-events';
+export * from './estimate';

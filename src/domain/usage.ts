@@ -1,3 +1,4 @@
+import type { CallLogEvent } from './call-log-events';
 import type { InferenceEvent } from './events';
 import type { Level } from './levels';
 import { usdFromNanos, type NanoUsd } from './money';
@@ -26,6 +27,10 @@ export interface UsageCounters {
   failedCalls: number;
   cachedCalls: number;
   rateLimitedCalls: number;
+  /** Sent upstream and stopped (shutdown, caller gone); their cost counts, maybe estimated. */
+  cancelledCalls: number;
+  /** Sent upstream by an instance that died; their estimated cost counts until reconciled. */
+  interruptedCalls: number;
   inputTokens: number;
   outputTokens: number;
   costNanos: NanoUsd;
@@ -40,6 +45,8 @@ export const zeroCounters = (): UsageCounters => ({
   failedCalls: 0,
   cachedCalls: 0,
   rateLimitedCalls: 0,
+  cancelledCalls: 0,
+  interruptedCalls: 0,
   inputTokens: 0,
   outputTokens: 0,
   costNanos: 0,
@@ -54,6 +61,8 @@ export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters =
   a.failedCalls += b.failedCalls;
   a.cachedCalls += b.cachedCalls;
   a.rateLimitedCalls += b.rateLimitedCalls;
+  a.cancelledCalls += b.cancelledCalls;
+  a.interruptedCalls += b.interruptedCalls;
   a.inputTokens += b.inputTokens;
   a.outputTokens += b.outputTokens;
   a.costNanos += b.costNanos;
@@ -62,15 +71,42 @@ export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters =
   return a;
 };
 
-/** The aggregate row an outcome event adds to, and what it adds. Pure. */
-export const usageDeltaOf = (e: InferenceEvent): { key: UsageKey; delta: UsageCounters } => {
+/** An aggregate row's key and what an event adds to it. */
+export interface UsageChange {
+  readonly key: UsageKey;
+  readonly delta: UsageCounters;
+}
+
+/**
+ * The aggregate row an event adds to, and what it adds; null for an intent (`InferenceStarted`),
+ * which counts nothing until its outcome. A reconciliation adds the difference to the row of the
+ * original record. Pure.
+ */
+export function usageDeltaOf(e: InferenceEvent): UsageChange;
+export function usageDeltaOf(e: CallLogEvent): UsageChange | null;
+export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
+  if (e.type === 'InferenceStarted') return null;
+  const delta = zeroCounters();
+  if (e.type === 'InferenceReconciled') {
+    const d = e.data;
+    delta.inputTokens = d.inputTokens - d.previous.inputTokens;
+    delta.outputTokens = d.outputTokens - d.previous.outputTokens;
+    delta.costNanos = d.costNanos - d.previous.costNanos;
+    delta.reportedCostNanos = (d.reportedCostNanos ?? 0) - (d.previous.reportedCostNanos ?? 0);
+    const key: UsageKey = {
+      bucket: bucketStart(Date.parse(d.callCreatedAt)),
+      level: d.level,
+      model: d.model,
+      projectId: d.projectId,
+    };
+    return { key, delta };
+  }
   const key: UsageKey = {
     bucket: bucketStart(Date.parse(e.occurredAt)),
     level: e.data.level,
     model: e.data.model,
     projectId: e.data.projectId,
   };
-  const delta = zeroCounters();
   delta.calls = 1;
   switch (e.type) {
     case 'InferenceSucceeded':
@@ -90,9 +126,20 @@ export const usageDeltaOf = (e: InferenceEvent): { key: UsageKey; delta: UsageCo
     case 'InferenceRateLimited':
       delta.rateLimitedCalls = 1;
       break;
+    case 'InferenceCancelled':
+      delta.cancelledCalls = 1;
+      delta.inputTokens = e.data.inputTokens;
+      delta.outputTokens = e.data.outputTokens;
+      delta.costNanos = e.data.costNanos;
+      delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
+      break;
+    case 'InferenceInterrupted':
+      delta.interruptedCalls = 1;
+      delta.costNanos = e.data.costNanos;
+      break;
   }
   return { key, delta };
-};
+}
 
 /** A usage query (CONTRACT §1). Times are epoch ms; `until` is exclusive. */
 export interface UsageQuery {
@@ -120,6 +167,8 @@ export interface UsageReport {
   readonly failedCalls: number;
   readonly cachedCalls: number;
   readonly rateLimitedCalls: number;
+  readonly cancelledCalls: number;
+  readonly interruptedCalls: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly costUsd: number;
@@ -169,6 +218,8 @@ export const usageReport = (rows: Iterable<UsageRow>, query: UsageQuery): UsageR
     failedCalls: total.failedCalls,
     cachedCalls: total.cachedCalls,
     rateLimitedCalls: total.rateLimitedCalls,
+    cancelledCalls: total.cancelledCalls,
+    interruptedCalls: total.interruptedCalls,
     inputTokens: total.inputTokens,
     outputTokens: total.outputTokens,
     costUsd: usdFromNanos(total.costNanos),

@@ -1,9 +1,9 @@
-import type { InferenceEvent } from '../domain';
+import type { CallLogEvent } from '../domain';
 
 /** An event as stored, with its position in the global log. */
 export interface StoredEvent {
   readonly position: number;
-  readonly event: InferenceEvent;
+  readonly event: CallLogEvent;
 }
 
 /** How the log's writer is doing (CONTRACT §1 `status.logging`). */
@@ -26,7 +26,7 @@ export interface CallLog {
    * idempotently) when it answers again. Rejects when neither was possible or the log is full
    * past its headroom: the caller must then not answer as if the call were recorded.
    */
-  append(events: readonly InferenceEvent[]): Promise<void>;
+  append(events: readonly CallLogEvent[]): Promise<void>;
   /** Events after `afterPosition`, oldest first, for replays. */
   read(afterPosition: number, limit: number): Promise<readonly StoredEvent[]>;
   health(): LogHealth;

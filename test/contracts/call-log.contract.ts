@@ -1,4 +1,4 @@
-import { callRecordOf, type InferenceEvent } from '../../src/domain';
+import { callRecordOf, type CallLogEvent } from '../../src/domain';
 import {
   cached,
   failed,
@@ -17,8 +17,7 @@ export const callLogContract = (name: string, make: SubjectFactory): void => {
     let s!: EventStoreSubject;
     freshSubjectEachTest(make, (subject) => (s = subject));
 
-    const ids = (events: readonly { event: InferenceEvent }[]) =>
-      events.map((e) => e.event.eventId);
+    const ids = (events: readonly { event: CallLogEvent }[]) => events.map((e) => e.event.eventId);
 
     it('reads appended events back in order, with increasing positions', async () => {
       const events = [succeeded(), failed(), cached(), rateLimited()];

@@ -2,6 +2,7 @@ import { InMemoryEventStore } from '../../src/adapters/in-memory';
 import { callLogContract } from './call-log.contract';
 import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
+import { spendRecordsContract } from './spend-records.contract';
 import { usageReadModelContract } from './usage-read-model.contract';
 
 const make: SubjectFactory = async () => {
@@ -12,3 +13,6 @@ const make: SubjectFactory = async () => {
 callLogContract('InMemoryEventStore', make);
 usageReadModelContract('InMemoryEventStore', make);
 callRecordsContract('InMemoryEventStore', make);
+spendRecordsContract('InMemoryEventStore', make, async (s) =>
+  (s.log as InMemoryEventStore).openIntents().map((i) => i.data.callId),
+);

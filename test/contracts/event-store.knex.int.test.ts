@@ -9,6 +9,7 @@ import { useTestDatabase } from '../support/test-database';
 import { callLogContract } from './call-log.contract';
 import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
+import { spendRecordsContract } from './spend-records.contract';
 import { usageReadModelContract } from './usage-read-model.contract';
 
 const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
@@ -37,4 +38,11 @@ describe('Knex event store (PostgreSQL)', () => {
   callLogContract('KnexCallLog', make);
   usageReadModelContract('KnexUsageReadModel', make);
   callRecordsContract('KnexCallRecords', make);
+  spendRecordsContract('Knex event store', make, async () => {
+    const rows: Array<{ call_id: string }> = await database()
+      .knex('inference_intents')
+      .select('call_id')
+      .orderBy('created_at');
+    return rows.map((r) => r.call_id);
+  });
 });

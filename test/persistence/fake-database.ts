@@ -2,7 +2,7 @@ import { ManualClock } from '../../src/adapters/in-memory';
 import type { LogSink } from '../../src/adapters/persistence';
 import { Backlog } from '../../src/adapters/persistence/backlog';
 import { GroupCommit } from '../../src/adapters/persistence/group-commit';
-import type { InferenceEvent } from '../../src/domain';
+import type { CallLogEvent } from '../../src/domain';
 
 /** A stand-in for PostgreSQL behind a GroupCommit: records batches, can be down or refuse. */
 export class FakeDatabase {
@@ -32,7 +32,7 @@ export class FakeDatabase {
     for (const open of this.waiting.splice(0)) open();
   }
 
-  readonly write = async (events: readonly InferenceEvent[]): Promise<void> => {
+  readonly write = async (events: readonly CallLogEvent[]): Promise<void> => {
     this.batches.push(events.map((e) => e.eventId));
     if (this.holding) await new Promise<void>((r) => this.waiting.push(r));
     if (this.down) {

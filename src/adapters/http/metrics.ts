@@ -10,6 +10,8 @@ const OUTCOME: Readonly<Record<InferenceEvent['type'], string>> = {
   InferenceFailed: 'failed',
   InferenceServedFromCache: 'cached',
   InferenceRateLimited: 'rate_limited',
+  InferenceCancelled: 'cancelled',
+  InferenceInterrupted: 'interrupted',
 };
 
 /**

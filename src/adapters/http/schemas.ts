@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_PAGE, MAX_PAGE } from '../../application';
-import { LEVELS } from '../../domain';
+import { CALL_STATUSES, LEVELS } from '../../domain';
 
 /**
  * Response and query schemas of CONTRACT §1, for the OpenAPI document and for tests that check
@@ -95,6 +95,8 @@ export const usageSchema = z.object({
   failedCalls: z.number().int(),
   cachedCalls: z.number().int(),
   rateLimitedCalls: z.number().int(),
+  cancelledCalls: z.number().int(),
+  interruptedCalls: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),
@@ -111,7 +113,7 @@ export const callViewSchema = z.object({
   level,
   purpose: z.string(),
   model: z.string(),
-  status: z.enum(['succeeded', 'failed', 'cached', 'rate_limited']),
+  status: z.enum(CALL_STATUSES),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   inputHash: z.string(),
@@ -119,6 +121,8 @@ export const callViewSchema = z.object({
   latencyMs: z.number(),
   costUsd: z.number(),
   reportedCostUsd: z.number().nullable(),
+  costEstimated: z.boolean(),
+  errorCode: nullableString,
   errorMessage: nullableString,
   attempts: z.number().int(),
   projectId: nullableString,
@@ -154,5 +158,5 @@ export const callsQuerySchema = z.object({
   before: z.string().optional().describe('the nextCursor of the previous page'),
   level: level.optional(),
   projectId: z.string().optional(),
-  status: z.enum(['succeeded', 'failed', 'cached', 'rate_limited']).optional(),
+  status: z.enum(CALL_STATUSES).optional(),
 });

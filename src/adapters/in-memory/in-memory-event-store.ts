@@ -4,11 +4,17 @@ import {
   type CallCursor,
   matchesQuery,
   type CallRecord,
-  type InferenceEvent,
+  type CallLogEvent,
+  type InferenceStarted,
   type UsageQuery,
   type UsageReport,
 } from '../../domain';
-import { callRecordsProjection, usageProjection, type UsageAggregate } from '../../application';
+import {
+  callRecordsProjection,
+  openIntentsProjection,
+  usageProjection,
+  type UsageAggregate,
+} from '../../application';
 import type {
   CallLog,
   CallRecords,
@@ -28,9 +34,10 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
   private readonly seen = new Set<string>();
   private readonly records = callRecordsProjection.initialState();
   private readonly usageRows = usageProjection.initialState();
+  private readonly intents = openIntentsProjection.initialState();
   private closed = false;
 
-  append(events: readonly InferenceEvent[]): Promise<void> {
+  append(events: readonly CallLogEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the call log is closed'));
     for (const event of events) {
       if (this.seen.has(event.eventId)) continue;
@@ -38,12 +45,18 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
       this.events.push({ position: this.events.length + 1, event });
       callRecordsProjection.evolve(this.records, event);
       usageProjection.evolve(this.usageRows, event);
+      openIntentsProjection.evolve(this.intents, event);
     }
     return Promise.resolve();
   }
 
   read(afterPosition: number, limit: number): Promise<readonly StoredEvent[]> {
     return Promise.resolve(this.events.slice(afterPosition, afterPosition + limit));
+  }
+
+  /** Intents without an outcome yet, oldest first. */
+  openIntents(): readonly InferenceStarted[] {
+    return [...this.intents.open.values()];
   }
 
   health(): LogHealth {

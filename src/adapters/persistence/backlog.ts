@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { InferenceEvent } from '../../domain';
+import type { CallLogEvent } from '../../domain';
 
 /**
  * Events accepted while the database was unreachable, oldest first. With a file, each addition
@@ -9,7 +9,7 @@ import type { InferenceEvent } from '../../domain';
  * already written may linger until then: appends are idempotent, so replaying them is harmless.
  */
 export class Backlog {
-  private events: InferenceEvent[] = [];
+  private events: CallLogEvent[] = [];
   private handle: FileHandle | undefined;
 
   /** `file` null keeps the backlog in memory only: it survives an outage, not a crash. */
@@ -39,7 +39,7 @@ export class Backlog {
   }
 
   /** Adds events at the end; resolves once they are on disk. */
-  async add(events: readonly InferenceEvent[]): Promise<void> {
+  async add(events: readonly CallLogEvent[]): Promise<void> {
     if (this.file !== null) {
       const h = await this.open(this.file);
       await h.appendFile(events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
@@ -49,7 +49,7 @@ export class Backlog {
   }
 
   /** The oldest `n` events, without removing them. */
-  peek(n: number): readonly InferenceEvent[] {
+  peek(n: number): readonly CallLogEvent[] {
     return this.events.slice(0, n);
   }
 
@@ -75,12 +75,12 @@ export class Backlog {
   }
 }
 
-const parseLine = (line: string): InferenceEvent | undefined => {
+const parseLine = (line: string): CallLogEvent | undefined => {
   if (line.trim() === '') return undefined;
   try {
-    const e = JSON.parse(line) as Partial<InferenceEvent>;
+    const e = JSON.parse(line) as Partial<CallLogEvent>;
     return typeof e.eventId === 'string' && typeof e.type === 'string' && e.data
-      ? (e as InferenceEvent)
+      ? (e as CallLogEvent)
       : undefined;
   } catch {
     return undefined;

@@ -1,14 +1,14 @@
-import type { InferenceEvent } from '../../domain';
+import type { CallLogEvent } from '../../domain';
 
 /** One append waiting for its batch. */
 export interface Waiter {
-  readonly events: readonly InferenceEvent[];
+  readonly events: readonly CallLogEvent[];
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
 }
 
 /** The events of some waiters, in order. */
-export const eventsOf = (ws: readonly Waiter[]): InferenceEvent[] => ws.flatMap((w) => w.events);
+export const eventsOf = (ws: readonly Waiter[]): CallLogEvent[] => ws.flatMap((w) => w.events);
 
 /** Appends waiting to be written, counted in events until each is settled. */
 export class BatchQueue {

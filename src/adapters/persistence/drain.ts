@@ -1,9 +1,9 @@
-import type { InferenceEvent } from '../../domain';
+import type { CallLogEvent } from '../../domain';
 import type { Backlog } from './backlog';
 import { describeError, isTransient } from './transient';
 
 /** Writes one batch durably (one transaction), idempotent by event id. */
-export type BatchWriter = (events: readonly InferenceEvent[]) => Promise<void>;
+export type BatchWriter = (events: readonly CallLogEvent[]) => Promise<void>;
 
 /** Where the writer says what failed (a pino logger fits). */
 export interface LogSink {

@@ -1,4 +1,4 @@
-import type { InferenceEvent } from '../../domain';
+import type { CallLogEvent } from '../../domain';
 import type { Clock, LogHealth } from '../../ports';
 import type { Backlog } from './backlog';
 import { BatchQueue, eventsOf, type Waiter } from './batch-queue';
@@ -51,7 +51,7 @@ export class GroupCommit {
   }
 
   /** Resolves once the events are committed, or backlogged while the database is unreachable. */
-  append(events: readonly InferenceEvent[]): Promise<void> {
+  append(events: readonly CallLogEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the call log is closed'));
     if (events.length === 0) return Promise.resolve();
     // New calls stop at maxBacklog (health().full); calls already in flight get headroom.

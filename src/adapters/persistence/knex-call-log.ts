@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { InferenceEvent } from '../../domain';
+import type { CallLogEvent } from '../../domain';
 import type { CallLog, Clock, LogHealth, StoredEvent } from '../../ports';
 import { Backlog } from './backlog';
 import type { LogSink } from './drain';
@@ -66,7 +66,7 @@ export class KnexCallLog implements CallLog {
     return this.writer.start();
   }
 
-  append(events: readonly InferenceEvent[]): Promise<void> {
+  append(events: readonly CallLogEvent[]): Promise<void> {
     return this.writer.append(events);
   }
 

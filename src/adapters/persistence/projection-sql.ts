@@ -1,4 +1,4 @@
-import { callRecordsProjection, usageProjection } from '../../application';
+import { callRecordsProjection, openIntentsProjection, usageProjection } from '../../application';
 import { GRAINS, type Grain } from './usage-ranges';
 
 /** The fields of one element of the JSON parameter (see `projectionRowOf`), but its position. */
@@ -6,11 +6,13 @@ const FIELDS = `
   event_id uuid, type text, occurred_at timestamptz, data jsonb,
   id uuid, created_at timestamptz, level text, purpose text, model text, status text,
   input_tokens int, output_tokens int, input_hash text, result_text text, latency_ms int,
-  cost_nanos bigint, reported_cost_nanos bigint, error_message text, attempts int,
+  cost_nanos bigint, reported_cost_nanos bigint, cost_estimated boolean, error_code text,
+  error_message text, attempts int,
   project_id text, agent_id text, command_id text, turn_id text, upstream_id text,
+  intent_instance text, intent_cost bigint,
   bucket_ms bigint, u_level text, u_model text, u_project text,
   d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
-  d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint`;
+  d_cancelled int, d_interrupted int, d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint`;
 const NAMES = FIELDS.split(',')
   .map((f) => f.trim().split(/\s+/)[0])
   .join(', ');
@@ -21,6 +23,8 @@ const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
   ['failed_calls', 'd_failed'],
   ['cached_calls', 'd_cached'],
   ['rate_limited_calls', 'd_rate_limited'],
+  ['cancelled_calls', 'd_cancelled'],
+  ['interrupted_calls', 'd_interrupted'],
   ['input_tokens', 'd_input_tokens'],
   ['output_tokens', 'd_output_tokens'],
   ['cost_nanos', 'd_cost'],
@@ -30,7 +34,8 @@ const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
 
 const CALL_FIELDS =
   'id, created_at, level, purpose, model, status, input_tokens, output_tokens, input_hash, ' +
-  'result_text, latency_ms, cost_usd, reported_cost_usd, error_message, attempts, project_id, ' +
+  'result_text, latency_ms, cost_usd, reported_cost_usd, cost_estimated, error_code, ' +
+  'error_message, attempts, project_id, ' +
   'agent_id, command_id, turn_id, upstream_id';
 
 /** Adds the fresh events' usage deltas to the rows of one grain, each row upserted once. */
@@ -40,6 +45,7 @@ const usageCte = (g: Grain): string => `
     SELECT to_timestamp(f.bucket_ms / ${g.ms} * ${g.ms / 1000}), f.u_level, f.u_model, f.u_project,
       ${COUNTERS.map(([, d]) => `sum(f.${d})`).join(', ')}
     FROM fresh f
+    WHERE f.bucket_ms IS NOT NULL
     GROUP BY 1, 2, 3, 4
     ON CONFLICT (bucket, level, model, project_id) DO UPDATE SET
       ${COUNTERS.map(([c]) => `${c} = u.${c} + EXCLUDED.${c}`).join(', ')}
@@ -47,19 +53,43 @@ const usageCte = (g: Grain): string => `
   )`;
 
 /**
- * Applies both projections to the events in `fresh` (those not seen before), in the statement
- * that selects them: call records (one per call id, the first wins), usage rows at minute, hour
- * and day grain, and the checkpoints.
+ * Applies the projections to the events in `fresh` (those not seen before), in the statement
+ * that selects them: call records from outcomes (one per call id, the first wins), corrections
+ * from reconciliations, open intents (opened by an intent unless its call already has an
+ * outcome, closed by the outcome), usage rows at every grain, and the checkpoints. Sibling CTEs
+ * do not see each other's writes, so each one also looks at `fresh` itself.
  */
 const PROJECT = `
   records AS (
     INSERT INTO inference_calls (${CALL_FIELDS})
     SELECT id, created_at, level, purpose, model, status, input_tokens, output_tokens,
       input_hash, result_text, latency_ms, cost_nanos * 0.000000001,
-      reported_cost_nanos * 0.000000001, error_message, attempts, project_id, agent_id,
-      command_id, turn_id, upstream_id
-    FROM fresh ORDER BY pos
+      reported_cost_nanos * 0.000000001, cost_estimated, error_code, error_message, attempts,
+      project_id, agent_id, command_id, turn_id, upstream_id
+    FROM fresh WHERE status IS NOT NULL ORDER BY pos
     ON CONFLICT (id) DO NOTHING
+    RETURNING 1
+  ),
+  reconciled AS (
+    UPDATE inference_calls c SET input_tokens = f.input_tokens, output_tokens = f.output_tokens,
+      cost_usd = f.cost_nanos * 0.000000001, reported_cost_usd = f.reported_cost_nanos * 0.000000001,
+      upstream_id = f.upstream_id, cost_estimated = false
+    FROM fresh f WHERE f.type = 'InferenceReconciled' AND c.id = f.id
+    RETURNING 1
+  ),
+  opened AS (
+    INSERT INTO inference_intents (call_id, instance_id, created_at, estimated_cost_nanos, data)
+    SELECT f.id, f.intent_instance, f.created_at, f.intent_cost, f.data
+    FROM fresh f
+    WHERE f.type = 'InferenceStarted'
+      AND NOT EXISTS (SELECT 1 FROM fresh o WHERE o.id = f.id AND o.status IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM inference_calls c WHERE c.id = f.id)
+    ON CONFLICT (call_id) DO NOTHING
+    RETURNING 1
+  ),
+  closed AS (
+    DELETE FROM inference_intents i USING fresh f
+    WHERE f.status IS NOT NULL AND i.call_id = f.id
     RETURNING 1
   ),
   ${GRAINS.map(usageCte).join(',\n')},
@@ -67,7 +97,7 @@ const PROJECT = `
     INSERT INTO projection_checkpoints AS c (name, position, updated_at)
     SELECT p.name, max(f.pos), now()
     FROM fresh f CROSS JOIN (VALUES ('${callRecordsProjection.name}'),
-      ('${usageProjection.name}')) AS p(name)
+      ('${usageProjection.name}'), ('${openIntentsProjection.name}')) AS p(name)
     GROUP BY p.name
     ON CONFLICT (name) DO UPDATE SET
       position = GREATEST(c.position, EXCLUDED.position), updated_at = EXCLUDED.updated_at

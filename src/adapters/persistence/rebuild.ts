@@ -6,6 +6,7 @@ import { projectionPayload, projectionRowJson, storedEventOf, type EventRow } fr
 /** The tables the projections keep: everything a rebuild empties and fills again. */
 export const PROJECTION_TABLES: readonly string[] = [
   'inference_calls',
+  'inference_intents',
   ...GRAINS.map((g) => g.table),
   'projection_checkpoints',
 ];

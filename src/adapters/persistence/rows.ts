@@ -2,26 +2,29 @@ import {
   callRecordOf,
   usageDeltaOf,
   type CallRecord,
-  type InferenceEvent,
+  type CallLogEvent,
   type Level,
   type CallStatus,
 } from '../../domain';
 import type { StoredEvent } from '../../ports';
 
-/**
- * One event as the append statement reads it: the envelope, its call record and its usage delta,
- * all computed by the domain's pure functions so that live appends and rebuilds agree by
- * construction.
- */
-export const projectionRowOf = (e: InferenceEvent, pos?: number) => {
+/** The call-record columns of a projection row; null for an intent. */
+const recordColumns = (e: CallLogEvent) => {
+  if (e.type === 'InferenceStarted') return { id: e.data.callId, created_at: e.occurredAt };
+  if (e.type === 'InferenceReconciled') {
+    // Only the figures a reconciliation replaces; `status` stays null, so no record is inserted.
+    const d = e.data;
+    return {
+      id: d.callId,
+      input_tokens: d.inputTokens,
+      output_tokens: d.outputTokens,
+      cost_nanos: d.costNanos,
+      reported_cost_nanos: d.reportedCostNanos,
+      upstream_id: d.upstreamId,
+    };
+  }
   const r = callRecordOf(e);
-  const { key, delta: d } = usageDeltaOf(e);
   return {
-    pos,
-    event_id: e.eventId,
-    type: e.type,
-    occurred_at: e.occurredAt,
-    data: e.data,
     id: r.id,
     created_at: r.createdAt,
     level: r.level,
@@ -35,6 +38,8 @@ export const projectionRowOf = (e: InferenceEvent, pos?: number) => {
     latency_ms: r.latencyMs,
     cost_nanos: r.costNanos,
     reported_cost_nanos: r.reportedCostNanos,
+    cost_estimated: r.costEstimated,
+    error_code: r.errorCode,
     error_message: r.errorMessage,
     attempts: r.attempts,
     project_id: r.projectId,
@@ -42,6 +47,15 @@ export const projectionRowOf = (e: InferenceEvent, pos?: number) => {
     command_id: r.commandId,
     turn_id: r.turnId,
     upstream_id: r.upstreamId,
+  };
+};
+
+/** The usage columns of a projection row; absent when the event counts nothing. */
+const usageColumns = (e: CallLogEvent) => {
+  const change = usageDeltaOf(e);
+  if (!change) return {};
+  const { key, delta: d } = change;
+  return {
     bucket_ms: key.bucket,
     u_level: key.level,
     u_model: key.model,
@@ -51,6 +65,8 @@ export const projectionRowOf = (e: InferenceEvent, pos?: number) => {
     d_failed: d.failedCalls,
     d_cached: d.cachedCalls,
     d_rate_limited: d.rateLimitedCalls,
+    d_cancelled: d.cancelledCalls,
+    d_interrupted: d.interruptedCalls,
     d_input_tokens: d.inputTokens,
     d_output_tokens: d.outputTokens,
     d_cost: d.costNanos,
@@ -60,10 +76,29 @@ export const projectionRowOf = (e: InferenceEvent, pos?: number) => {
 };
 
 /**
+ * One event as the append statement reads it: the envelope, its call record (or the figures a
+ * reconciliation replaces, or an intent's owner and estimate) and its usage delta, all computed
+ * by the domain's pure functions so that live appends and rebuilds agree by construction.
+ * Columns an event does not have are left out and read as NULL.
+ */
+export const projectionRowOf = (e: CallLogEvent, pos?: number) => ({
+  pos,
+  event_id: e.eventId,
+  type: e.type,
+  occurred_at: e.occurredAt,
+  data: e.data,
+  ...recordColumns(e),
+  ...(e.type === 'InferenceStarted'
+    ? { intent_instance: e.data.instanceId, intent_cost: e.data.estimatedCostNanos }
+    : {}),
+  ...usageColumns(e),
+});
+
+/**
  * One event's row as JSON text. PostgreSQL text and jsonb cannot hold U+0000, so it is stored
  * as U+FFFD; only an escape preceded by an even number of backslashes is a real NUL.
  */
-export const projectionRowJson = (e: InferenceEvent, pos?: number): string => {
+export const projectionRowJson = (e: CallLogEvent, pos?: number): string => {
   const json = JSON.stringify(projectionRowOf(e, pos));
   return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 };
@@ -73,8 +108,8 @@ export const projectionRowJson = (e: InferenceEvent, pos?: number): string => {
  * wins, as a repeat in one batch must not count twice). `rowOf` may return rows made earlier.
  */
 export const projectionPayload = (
-  events: readonly InferenceEvent[],
-  rowOf: (e: InferenceEvent, i: number) => string = (e) => projectionRowJson(e),
+  events: readonly CallLogEvent[],
+  rowOf: (e: CallLogEvent, i: number) => string = (e) => projectionRowJson(e),
 ): string => {
   const seen = new Set<string>();
   const rows: string[] = [];
@@ -94,9 +129,9 @@ export const storedText = (s: string): string =>
 export interface EventRow {
   readonly position: string | number;
   readonly event_id: string;
-  readonly type: InferenceEvent['type'];
+  readonly type: CallLogEvent['type'];
   readonly occurred_at: Date;
-  readonly data: InferenceEvent['data'];
+  readonly data: CallLogEvent['data'];
 }
 
 /** The stored event a log row holds. */
@@ -107,7 +142,7 @@ export const storedEventOf = (row: EventRow): StoredEvent => ({
     eventId: row.event_id,
     occurredAt: row.occurred_at.toISOString(),
     data: row.data,
-  } as InferenceEvent,
+  } as CallLogEvent,
 });
 
 /** The columns read for a call record; money comes back as integer nano-USD. */
@@ -123,6 +158,8 @@ export const CALL_COLUMNS = [
   'input_hash',
   'result_text',
   'latency_ms',
+  'cost_estimated',
+  'error_code',
   'error_message',
   'attempts',
   'project_id',
@@ -151,6 +188,8 @@ export interface CallRow {
   readonly latency_ms: number;
   readonly cost_nanos: string;
   readonly reported_cost_nanos: string | null;
+  readonly cost_estimated: boolean;
+  readonly error_code: string | null;
   readonly error_message: string | null;
   readonly attempts: number;
   readonly project_id: string | null;
@@ -175,6 +214,8 @@ export const callRecordOfRow = (r: CallRow): CallRecord => ({
   latencyMs: r.latency_ms,
   costNanos: Number(r.cost_nanos),
   reportedCostNanos: r.reported_cost_nanos === null ? null : Number(r.reported_cost_nanos),
+  costEstimated: r.cost_estimated,
+  errorCode: r.error_code,
   errorMessage: r.error_message,
   attempts: r.attempts,
   projectId: r.project_id,

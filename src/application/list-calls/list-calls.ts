@@ -1,6 +1,7 @@
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
   associationIdProblem,
+  CALL_STATUSES,
   decodeCursor,
   inferenceError,
   isLevel,
@@ -19,7 +20,7 @@ export interface ListCallsParams {
   readonly status?: string | undefined;
 }
 
-const STATUSES: readonly CallStatus[] = ['succeeded', 'failed', 'cached', 'rate_limited'];
+const STATUSES: readonly CallStatus[] = CALL_STATUSES;
 /** Page size when none is asked for, and the most one page holds. */
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;

@@ -1,4 +1,4 @@
-import type { InferenceEvent, InferenceEventType } from '../../domain';
+import type { CallLogEvent, CallLogEventType } from '../../domain';
 
 /**
  * A projection as plain data (emmett-style): which events it handles and how each one evolves
@@ -7,13 +7,13 @@ import type { InferenceEvent, InferenceEventType } from '../../domain';
  */
 export interface Projection<State> {
   readonly name: string;
-  readonly canHandle: readonly InferenceEventType[];
+  readonly canHandle: readonly CallLogEventType[];
   initialState(): State;
-  evolve(state: State, event: InferenceEvent): State;
+  evolve(state: State, event: CallLogEvent): State;
 }
 
 /** Folds events through a projection from its initial state. */
-export const project = <S>(p: Projection<S>, events: Iterable<InferenceEvent>): S => {
+export const project = <S>(p: Projection<S>, events: Iterable<CallLogEvent>): S => {
   let state = p.initialState();
   for (const e of events) if (p.canHandle.includes(e.type)) state = p.evolve(state, e);
   return state;

@@ -24,10 +24,12 @@ export const usageKeyId = (k: UsageKey): string =>
  */
 export const usageProjection: Projection<Map<string, UsageAggregate>> = {
   name: 'usage',
-  canHandle: EVENT_TYPES,
+  canHandle: [...EVENT_TYPES, 'InferenceReconciled'],
   initialState: () => new Map(),
   evolve: (state, event) => {
-    const { key, delta } = usageDeltaOf(event);
+    const change = usageDeltaOf(event);
+    if (!change) return state;
+    const { key, delta } = change;
     const id = usageKeyId(key);
     let row = state.get(id);
     if (!row) state.set(id, (row = { key, counters: zeroCounters() }));
