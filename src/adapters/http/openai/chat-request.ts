@@ -50,18 +50,19 @@ const responseFormatOf = (rf: unknown): unknown => {
   return rf;
 };
 
-/** Function tools kept to `{ type, function: { name, description?, parameters } }`. */
+/** Function tools kept to `{ type, function: { name, description?, parameters, strict? } }`. */
 const toolsOf = (tools: unknown): unknown =>
   Array.isArray(tools)
     ? tools.map((t: unknown) => {
         if (!isRecord(t) || !isRecord(t.function)) return t;
-        const { name, description, parameters } = t.function;
+        const { name, description, parameters, strict } = t.function;
         return {
           type: t.type,
           function: {
             name,
             ...(present(description) ? { description } : {}),
             parameters: parameters ?? { type: 'object', properties: {} },
+            ...(present(strict) ? { strict } : {}),
           },
         };
       })

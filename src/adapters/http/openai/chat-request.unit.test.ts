@@ -179,7 +179,7 @@ describe('generation parameters', () => {
     });
   });
 
-  it('tools keep name, description and parameters (an empty object schema by default)', () => {
+  it('tools keep name, description, parameters (an empty object schema by default) and strict', () => {
     const { native } = map({
       tools: [
         { type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } },
@@ -187,7 +187,7 @@ describe('generation parameters', () => {
       ],
     });
     expect(native.tools).toEqual([
-      { type: 'function', function: { name: 'f', parameters: { type: 'object' } } },
+      { type: 'function', function: { name: 'f', parameters: { type: 'object' }, strict: true } },
       {
         type: 'function',
         function: { name: 'g', description: 'G', parameters: { type: 'object', properties: {} } },
