@@ -22,7 +22,10 @@ const main = async (): Promise<void> => {
   const ops = Number(process.argv[2] ?? 200_000);
   const entries = 10_000;
   const keys = Array.from({ length: entries }, (_, i) =>
-    cacheKey({ model: 'anthropic/claude-haiku-4.5', input: `question ${i}`, temperature: 0 }),
+    cacheKey({
+      model: 'anthropic/claude-haiku-4.5',
+      request: { level: 'turn', purpose: 'bench', input: `question ${i}`, temperature: 0 },
+    }),
   );
   const clock = new SystemClock();
   const local = new InMemoryCache(clock, { ttlSeconds: 3600, maxEntries: entries });
@@ -31,9 +34,13 @@ const main = async (): Promise<void> => {
   const requests = (chars: number) =>
     Array.from({ length: 1000 }, (_, i) => ({
       model: 'anthropic/claude-haiku-4.5',
-      system: 'Summarise in one line.',
-      input: `${i} `.padEnd(chars, 'x'),
-      maxOutputTokens: 256,
+      request: {
+        level: 'turn' as const,
+        purpose: 'bench',
+        system: 'Summarise in one line.',
+        input: `${i} `.padEnd(chars, 'x'),
+        maxOutputTokens: 256,
+      },
     }));
   const [short, long] = [requests(500), requests(2000)];
   short.forEach((r, i) => local.put(cacheKey(r), answer(i)));

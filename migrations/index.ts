@@ -5,6 +5,7 @@ import * as usageByGrain from './20260101000003_usage_by_grain';
 import * as projectionCheckpoints from './20260101000004_projection_checkpoints';
 import * as usageWeek from './20260101000005_usage_week';
 import * as spendDurability from './20261201120001_spend_durability';
+import * as richerRequests from './20261201130001_richer_requests';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20260101000004_projection_checkpoints', ...projectionCheckpoints },
   { name: '20260101000005_usage_week', ...usageWeek },
   { name: '20261201120001_spend_durability', ...spendDurability },
+  { name: '20261201130001_richer_requests', ...richerRequests },
 ];

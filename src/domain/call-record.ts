@@ -2,6 +2,7 @@ import type { InferenceReconciled } from './call-log-events';
 import type { InferenceEvent } from './events';
 import type { Level } from './levels';
 import type { NanoUsd } from './money';
+import type { FinishReason, ToolCall } from './request-parts';
 
 /** Call record status (CONTRACT §2). */
 export type CallStatus =
@@ -27,8 +28,16 @@ export interface CallRecord {
   readonly status: CallStatus;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Of the output tokens, those spent reasoning. */
+  readonly reasoningTokens: number;
+  /** Of the input tokens, those read from the provider's cache. */
+  readonly cachedInputTokens: number;
   readonly inputHash: string;
   readonly resultText: string | null;
+  /** Tool calls the model made; null when none. */
+  readonly toolCalls: readonly ToolCall[] | null;
+  /** Why the model stopped; null when it never answered. */
+  readonly finishReason: FinishReason | null;
   readonly latencyMs: number;
   readonly costNanos: NanoUsd;
   readonly reportedCostNanos: NanoUsd | null;
@@ -51,7 +60,11 @@ type Outcome = Pick<
   | 'status'
   | 'inputTokens'
   | 'outputTokens'
+  | 'reasoningTokens'
+  | 'cachedInputTokens'
   | 'resultText'
+  | 'toolCalls'
+  | 'finishReason'
   | 'costNanos'
   | 'reportedCostNanos'
   | 'costEstimated'
@@ -69,7 +82,11 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         status: 'succeeded',
         inputTokens: d.inputTokens,
         outputTokens: d.outputTokens,
+        reasoningTokens: d.reasoningTokens ?? 0,
+        cachedInputTokens: d.cachedInputTokens ?? 0,
         resultText: d.text,
+        toolCalls: d.toolCalls ?? null,
+        finishReason: d.finishReason ?? null,
         costNanos: d.costNanos,
         reportedCostNanos: d.reportedCostNanos,
         costEstimated: false,
@@ -79,26 +96,37 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         upstreamId: d.upstreamId,
       };
     }
-    case 'InferenceFailed':
+    case 'InferenceFailed': {
+      // A failure that reached upstream may still have spent (invalid structured output).
+      const d = e.data;
       return {
         status: 'failed',
-        inputTokens: 0,
-        outputTokens: 0,
+        inputTokens: d.inputTokens ?? 0,
+        outputTokens: d.outputTokens ?? 0,
+        reasoningTokens: d.reasoningTokens ?? 0,
+        cachedInputTokens: d.cachedInputTokens ?? 0,
         resultText: null,
-        costNanos: 0,
-        reportedCostNanos: null,
+        toolCalls: null,
+        finishReason: null,
+        costNanos: d.costNanos ?? 0,
+        reportedCostNanos: d.reportedCostNanos ?? null,
         costEstimated: false,
-        errorCode: e.data.errorCode,
-        errorMessage: `${e.data.errorCode}: ${e.data.errorMessage}`,
-        attempts: e.data.attempts,
-        upstreamId: null,
+        errorCode: d.errorCode,
+        errorMessage: `${d.errorCode}: ${d.errorMessage}`,
+        attempts: d.attempts,
+        upstreamId: d.upstreamId ?? null,
       };
+    }
     case 'InferenceServedFromCache':
       return {
         status: 'cached',
         inputTokens: e.data.inputTokens,
         outputTokens: e.data.outputTokens,
+        reasoningTokens: e.data.reasoningTokens ?? 0,
+        cachedInputTokens: e.data.cachedInputTokens ?? 0,
         resultText: e.data.text,
+        toolCalls: e.data.toolCalls ?? null,
+        finishReason: e.data.finishReason ?? null,
         costNanos: 0,
         reportedCostNanos: null,
         costEstimated: false,
@@ -112,7 +140,11 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         status: 'rate_limited',
         inputTokens: 0,
         outputTokens: 0,
+        reasoningTokens: 0,
+        cachedInputTokens: 0,
         resultText: null,
+        toolCalls: null,
+        finishReason: null,
         costNanos: 0,
         reportedCostNanos: null,
         costEstimated: false,
@@ -127,7 +159,11 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         status: 'cancelled',
         inputTokens: d.inputTokens,
         outputTokens: d.outputTokens,
+        reasoningTokens: 0,
+        cachedInputTokens: 0,
         resultText: null,
+        toolCalls: null,
+        finishReason: null,
         costNanos: d.costNanos,
         reportedCostNanos: d.reportedCostNanos,
         costEstimated: d.costEstimated,
@@ -142,7 +178,11 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         status: 'interrupted',
         inputTokens: 0,
         outputTokens: 0,
+        reasoningTokens: 0,
+        cachedInputTokens: 0,
         resultText: null,
+        toolCalls: null,
+        finishReason: null,
         costNanos: e.data.costNanos,
         reportedCostNanos: null,
         costEstimated: e.data.costEstimated,
@@ -170,8 +210,12 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     status: o.status,
     inputTokens: o.inputTokens,
     outputTokens: o.outputTokens,
+    reasoningTokens: o.reasoningTokens,
+    cachedInputTokens: o.cachedInputTokens,
     inputHash: d.inputHash,
     resultText: o.resultText,
+    toolCalls: o.toolCalls,
+    finishReason: o.finishReason,
     latencyMs: d.latencyMs,
     costNanos: o.costNanos,
     reportedCostNanos: o.reportedCostNanos,

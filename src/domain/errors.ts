@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'upstream_error'
+  | 'invalid_output'
   | 'unavailable'
   | 'upstream_timeout';
 
@@ -40,6 +41,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'payload_too_large',
   'rate_limited',
   'upstream_error',
+  'invalid_output',
   'unavailable',
   'upstream_timeout',
 ]);

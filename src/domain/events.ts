@@ -1,6 +1,7 @@
 import type { ErrorCode, LimitName } from './errors';
 import type { Level } from './levels';
 import type { NanoUsd } from './money';
+import type { FinishReason, ToolCall } from './request-parts';
 
 /** An event envelope, emmett-style: a past-tense type, its data, a unique id and a time. */
 export interface Event<Type extends string, Data> {
@@ -26,46 +27,73 @@ export interface CallFacts {
   readonly latencyMs: number;
 }
 
+/**
+ * What an answer says beyond its text. Optional in stored events: events written before these
+ * existed read as no reasoning, no cached input, no tool calls and no finish reason.
+ */
+export interface AnswerFacts {
+  /** Of the output tokens, those spent reasoning (billed as output). */
+  readonly reasoningTokens?: number;
+  /** Of the input tokens, those read from the provider's prompt cache. */
+  readonly cachedInputTokens?: number;
+  readonly toolCalls?: readonly ToolCall[] | null;
+  readonly finishReason?: FinishReason | null;
+}
+
+/** What a failed call that still reached upstream spent (e.g. output that never validated). */
+export interface SpentFacts {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly reasoningTokens?: number;
+  readonly cachedInputTokens?: number;
+  readonly costNanos?: NanoUsd;
+  readonly reportedCostNanos?: NanoUsd | null;
+  readonly upstreamId?: string | null;
+}
+
 /** OpenRouter answered; the text was returned to the caller. */
 export type InferenceSucceeded = Event<
   'InferenceSucceeded',
-  CallFacts & {
-    readonly text: string;
-    readonly inputTokens: number;
-    readonly outputTokens: number;
-    readonly costNanos: NanoUsd;
-    readonly reportedCostNanos: NanoUsd | null;
-    /** No configured or fetched price was known for the model: cost is 0 and flagged. */
-    readonly unpriced: boolean;
-    readonly attempts: number;
-    readonly upstreamId: string | null;
-  }
+  CallFacts &
+    AnswerFacts & {
+      readonly text: string;
+      readonly inputTokens: number;
+      readonly outputTokens: number;
+      readonly costNanos: NanoUsd;
+      readonly reportedCostNanos: NanoUsd | null;
+      /** No configured or fetched price was known for the model: cost is 0 and flagged. */
+      readonly unpriced: boolean;
+      readonly attempts: number;
+      readonly upstreamId: string | null;
+    }
 >;
 
 /** The call failed: upstream refused, retries ran out, timed out, or the service is degraded. */
 export type InferenceFailed = Event<
   'InferenceFailed',
-  CallFacts & {
-    readonly errorCode: ErrorCode;
-    readonly errorMessage: string;
-    readonly attempts: number;
-    readonly upstreamStatus: number | null;
-  }
+  CallFacts &
+    SpentFacts & {
+      readonly errorCode: ErrorCode;
+      readonly errorMessage: string;
+      readonly attempts: number;
+      readonly upstreamStatus: number | null;
+    }
 >;
 
 /** Answered from the cache, or by joining an identical call already in flight (coalesced). */
 export type InferenceServedFromCache = Event<
   'InferenceServedFromCache',
-  CallFacts & {
-    readonly text: string;
-    /** The original call's tokens. */
-    readonly inputTokens: number;
-    readonly outputTokens: number;
-    /** What the original call cost, and so what this answer saved. */
-    readonly savedNanos: NanoUsd;
-    readonly sourceCallId: string;
-    readonly coalesced: boolean;
-  }
+  CallFacts &
+    AnswerFacts & {
+      readonly text: string;
+      /** The original call's tokens. */
+      readonly inputTokens: number;
+      readonly outputTokens: number;
+      /** What the original call cost, and so what this answer saved. */
+      readonly savedNanos: NanoUsd;
+      readonly sourceCallId: string;
+      readonly coalesced: boolean;
+    }
 >;
 
 /** Refused by a rate limit without calling upstream. */

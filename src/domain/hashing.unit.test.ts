@@ -1,32 +1,49 @@
 import { cacheKey, inputHash } from './hashing';
+import type { InferenceRequest } from './request';
+
+const req = (over: Partial<InferenceRequest> = {}): InferenceRequest =>
+  ({ level: 'turn', purpose: 'p', input: 'abc', ...over }) as InferenceRequest;
 
 describe('hashing', () => {
-  it('inputHash is the SHA-256 hex of the input', () => {
-    expect(inputHash('abc')).toBe(
+  it('inputHash of a lone prompt is the SHA-256 hex of its text', () => {
+    expect(inputHash(req())).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
   });
 
-  it('cacheKey changes with every part that changes the answer', () => {
-    const base = { model: 'm', system: 's', input: 'i', maxOutputTokens: 10, temperature: 0.5 };
-    const keys = new Set([
-      cacheKey(base),
-      cacheKey({ ...base, model: 'm2' }),
-      cacheKey({ ...base, system: 's2' }),
-      cacheKey({ ...base, system: undefined }),
-      cacheKey({ ...base, input: 'i2' }),
-      cacheKey({ ...base, maxOutputTokens: 11 }),
-      cacheKey({ ...base, maxOutputTokens: undefined }),
-      cacheKey({ ...base, temperature: 0 }),
-      cacheKey({ ...base, temperature: undefined }),
-    ]);
-    expect(keys.size).toBe(9);
-    expect(cacheKey(base)).toBe(cacheKey({ ...base }));
+  it('inputHash: the same conversation hashes equal, written as a prompt or as messages', () => {
+    const asPrompt = req({ system: 'be brief', input: 'hi' });
+    const asMessages = req({
+      input: undefined,
+      messages: [
+        { content: 'be brief', role: 'system' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
+    expect(inputHash(asPrompt)).toBe(inputHash(asMessages));
+    expect(inputHash(asPrompt)).not.toBe(inputHash(req({ input: 'hi' })));
+    expect(inputHash(asPrompt)).not.toBe(inputHash(req({ system: 'be brief', input: 'hi!' })));
   });
 
-  it('cannot collide by moving text between system and input', () => {
-    expect(cacheKey({ model: 'm', system: 'ab', input: 'c' })).not.toBe(
-      cacheKey({ model: 'm', system: 'a', input: 'bc' }),
+  it('cacheKey: a prompt split differently between system and input is another key', () => {
+    expect(cacheKey({ model: 'm', request: req({ system: 'ab', input: 'c' }) })).not.toBe(
+      cacheKey({ model: 'm', request: req({ system: 'a', input: 'bc' }) }),
     );
+  });
+
+  it('cacheKey: key order inside a field does not matter', () => {
+    const a = req({ responseFormat: { type: 'json_schema', schema: { type: 'object', a: 1 } } });
+    const b = req({ responseFormat: { schema: { a: 1, type: 'object' }, type: 'json_schema' } });
+    expect(cacheKey({ model: 'm', request: a })).toBe(cacheKey({ model: 'm', request: b }));
+  });
+
+  it('cacheKey: model and fallbacks are keyed', () => {
+    const keys = new Set([
+      cacheKey({ model: 'm', request: req() }),
+      cacheKey({ model: 'm2', request: req() }),
+      cacheKey({ model: 'm', fallbacks: ['f'], request: req() }),
+      cacheKey({ model: 'm', fallbacks: ['f', 'g'], request: req() }),
+    ]);
+    expect(keys.size).toBe(4);
   });
 });

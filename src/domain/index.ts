@@ -1,8 +1,10 @@
 /** The domain core: values, events, pricing, hashing and errors. Imports nothing outside itself. */
 export * from './levels';
+export * from './model-choice';
 export * from './errors';
 export * from './money';
 export * from './hashing';
+export * from './canonical-json';
 export * from './request';
 export * from './events';
 export * from './call-record';

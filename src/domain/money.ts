@@ -37,3 +37,28 @@ export const nanosFromUsd = (usd: number): NanoUsd => Math.round(usd * 1e9);
 
 /** USD from nano-USD, for presentation (rounded to 1e-9). */
 export const usdFromNanos = (nanos: NanoUsd): number => Number((nanos / 1e9).toFixed(9));
+
+/** The tokens of one call as priced: cache reads and writes are parts of the input. */
+export interface BilledTokens {
+  readonly inputTokens: number;
+  /** Output tokens, reasoning included (reasoning is billed as output). */
+  readonly outputTokens: number;
+  readonly cachedInputTokens?: number;
+  readonly cacheWriteTokens?: number;
+}
+
+/**
+ * Cost of one call in nano-USD with prompt caching: cache reads at `cacheRead`, cache writes at
+ * `cacheWrite` (each the input price when absent), the rest of the input at the input price.
+ */
+export const billedCostNanos = (price: Price, t: BilledTokens): NanoUsd => {
+  const read = Math.min(t.cachedInputTokens ?? 0, t.inputTokens);
+  const written = Math.min(t.cacheWriteTokens ?? 0, t.inputTokens - read);
+  const plain = t.inputTokens - read - written;
+  const pico =
+    plain * picoPerToken(price.input) +
+    read * picoPerToken(price.cacheRead ?? price.input) +
+    written * picoPerToken(price.cacheWrite ?? price.input) +
+    t.outputTokens * picoPerToken(price.output);
+  return Math.round(pico / PICO_PER_NANO);
+};

@@ -2,6 +2,23 @@ import { z } from 'zod';
 import { err, ok, type Result } from 'neverthrow';
 import { inferenceError, type InferenceError } from './errors';
 import { LEVELS, type Level } from './levels';
+import {
+  chatMessageSchema,
+  messageProblem,
+  reasoningSchema,
+  responseFormatSchema,
+  toolChoiceSchema,
+  toolSchema,
+  type ChatMessage,
+  type FinishReason,
+  type Reasoning,
+  type ResponseFormat,
+  type ToolCall,
+  type ToolChoice,
+  type ToolDefinition,
+} from './request-parts';
+
+export * from './request-parts';
 
 /** An association id (project, agent, command, turn): a plain id from another system. */
 export const associationIdSchema = z
@@ -18,33 +35,93 @@ export const associationIdProblem = (value: string): string | undefined => {
   return r.success ? undefined : r.error.issues[0]?.message;
 };
 
+/** Most stop sequences a request may give (OpenRouter and OpenAI accept four). */
+export const MAX_STOP = 4;
+
 /**
- * The schema of an inference request (CONTRACT §1). One definition validates HTTP bodies and
- * library calls and generates the OpenAPI document. Unknown fields are ignored.
+ * The schema of an inference request. One definition validates HTTP bodies and library calls
+ * and generates the OpenAPI document. Unknown fields are refused, at every depth.
  */
 export const inferenceRequestSchema = (maxInputChars: number) =>
-  z.object({
-    level: z.enum(LEVELS),
-    purpose: z.string().min(1).max(200),
-    input: z.string().min(1).max(maxInputChars),
-    system: z.string().optional(),
-    maxOutputTokens: z.number().int().min(1).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    projectId: association,
-    agentId: association,
-    commandId: association,
-    turnId: association,
-    cache: z.boolean().optional(),
-  });
+  z
+    .strictObject({
+      level: z.enum(LEVELS),
+      purpose: z.string().min(1).max(200),
+      input: z.string().min(1).max(maxInputChars).optional(),
+      messages: z.array(chatMessageSchema).min(1).optional(),
+      system: z.string().optional(),
+      model: z.string().min(1).max(256).optional(),
+      maxOutputTokens: z.number().int().min(1).optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      topP: z.number().gt(0).max(1).optional(),
+      stop: z.array(z.string().min(1)).max(MAX_STOP).optional(),
+      seed: z.number().int().optional(),
+      responseFormat: responseFormatSchema.optional(),
+      tools: z.array(toolSchema).min(1).max(128).optional(),
+      toolChoice: toolChoiceSchema.optional(),
+      reasoning: reasoningSchema.optional(),
+      stream: z.boolean().optional(),
+      projectId: association,
+      agentId: association,
+      commandId: association,
+      turnId: association,
+      cache: z.boolean().optional(),
+    })
+    .superRefine((r, ctx) => {
+      const say = (path: Array<string | number>, message: string) =>
+        ctx.addIssue({ code: 'custom', path, message });
+      if (r.input === undefined && r.messages === undefined) {
+        return say(['input'], 'one of input and messages is required');
+      }
+      if (r.input !== undefined && r.messages !== undefined) {
+        return say(['messages'], 'give either input or messages, not both');
+      }
+      if (r.system !== undefined && r.messages !== undefined) {
+        return say(['system'], 'only with input; in a conversation send a system message');
+      }
+      for (const [i, m] of (r.messages ?? []).entries()) {
+        const p = messageProblem(m);
+        if (p) return say(['messages', i, p[0]], p[1]);
+      }
+      const chars = (r.messages ?? []).reduce((n, m) => n + m.content.length, 0);
+      if (chars > maxInputChars) {
+        return say(['messages'], `content totals ${chars} characters; at most ${maxInputChars}`);
+      }
+      if (r.toolChoice !== undefined && r.tools === undefined) {
+        return say(['toolChoice'], 'needs tools');
+      }
+      const chosen = typeof r.toolChoice === 'object' ? r.toolChoice.function.name : undefined;
+      if (chosen !== undefined && !r.tools?.some((t) => t.function.name === chosen)) {
+        return say(['toolChoice', 'function', 'name'], `no tool is named ${chosen}`);
+      }
+      return undefined;
+    })
+    .meta({
+      description: 'Exactly one of input and messages; system only with input.',
+      oneOf: [{ required: ['input'] }, { required: ['messages'] }],
+    });
 
-/** A validated inference request. */
-export interface InferenceRequest {
+/** What every request may carry besides its prompt or conversation. */
+export interface RequestOptions {
   readonly level: Level;
+  /** What the call is for (1–200 characters); recorded, not sent upstream. */
   readonly purpose: string;
-  readonly input: string;
-  readonly system?: string | undefined;
+  /** A model replacing the level's: a level model, a fallback or an allowed model. */
+  readonly model?: string | undefined;
   readonly maxOutputTokens?: number | undefined;
+  /** 0–2. */
   readonly temperature?: number | undefined;
+  /** (0, 1]. */
+  readonly topP?: number | undefined;
+  /** At most four. */
+  readonly stop?: readonly string[] | undefined;
+  readonly seed?: number | undefined;
+  readonly responseFormat?: ResponseFormat | undefined;
+  readonly tools?: readonly ToolDefinition[] | undefined;
+  readonly toolChoice?: ToolChoice | undefined;
+  readonly reasoning?: Reasoning | undefined;
+  /** Answer as a stream of events. */
+  readonly stream?: boolean | undefined;
   readonly projectId?: string | undefined;
   readonly agentId?: string | undefined;
   readonly commandId?: string | undefined;
@@ -52,6 +129,34 @@ export interface InferenceRequest {
   /** `false` skips the cache read; default true. */
   readonly cache?: boolean | undefined;
 }
+
+/** A request with one prompt, and optionally a system prompt. */
+export interface PromptRequest extends RequestOptions {
+  readonly input: string;
+  readonly system?: string | undefined;
+  readonly messages?: undefined;
+}
+
+/** A request with a conversation. */
+export interface ConversationRequest extends RequestOptions {
+  readonly messages: readonly ChatMessage[];
+  readonly input?: undefined;
+  readonly system?: undefined;
+}
+
+/** A validated inference request: exactly one of `input` and `messages`. */
+export type InferenceRequest = PromptRequest | ConversationRequest;
+
+/** The field path of an issue: an unknown key is named by itself (`messages.0.nmae`). */
+const fieldOf = (issue: z.core.$ZodIssue | undefined): string => {
+  if (!issue) return 'body';
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+  return path.join('.') || 'body';
+};
+
+const messageOfIssue = (issue: z.core.$ZodIssue | undefined): string =>
+  issue?.code === 'unrecognized_keys' ? 'unknown field' : (issue?.message ?? 'invalid');
 
 /** Validates a request with a schema from `inferenceRequestSchema`; the error names the field. */
 export const parseInferenceRequest = (
@@ -62,22 +167,47 @@ export const parseInferenceRequest = (
     return err(inferenceError('invalid_request', 'request body must be a JSON object'));
   }
   const parsed = schema.safeParse(raw);
-  if (parsed.success) return ok(parsed.data);
+  if (parsed.success) {
+    const { input, system, messages, ...options } = parsed.data;
+    return ok(
+      input !== undefined
+        ? { ...options, input, system }
+        : { ...options, messages: messages ?? [] },
+    );
+  }
   const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join('.') || 'body';
-  return err(
-    inferenceError('invalid_request', `${field}: ${issue?.message ?? 'invalid'}`, { field }),
-  );
+  const field = fieldOf(issue);
+  return err(inferenceError('invalid_request', `${field}: ${messageOfIssue(issue)}`, { field }));
 };
 
-/** What a caller gets back (CONTRACT §1, FR6, FR13). */
+/** The conversation a request stands for: a prompt becomes [system?, user]. */
+export const conversationOf = (req: InferenceRequest): readonly ChatMessage[] => {
+  if (req.messages !== undefined) return req.messages;
+  const user: ChatMessage = { role: 'user', content: req.input };
+  return req.system !== undefined && req.system !== ''
+    ? [{ role: 'system', content: req.system }, user]
+    : [user];
+};
+
+/** What a caller gets back. */
 export interface InferenceResult {
   readonly callId: string;
   readonly level: Level;
+  /** The model that answered (a fallback, if one did). */
   readonly model: string;
   readonly text: string;
+  /** The parsed answer, with `responseFormat`. */
+  readonly json?: unknown;
+  /** Calls the model asked for, with `tools`. */
+  readonly toolCalls?: readonly ToolCall[];
+  readonly finishReason: FinishReason | null;
   readonly inputTokens: number;
+  /** Output tokens, reasoning included. */
   readonly outputTokens: number;
+  /** Of the output tokens, those spent reasoning. */
+  readonly reasoningTokens: number;
+  /** Of the input tokens, those read from the provider's cache. */
+  readonly cachedInputTokens: number;
   readonly latencyMs: number;
   readonly costUsd: number;
   readonly cached: boolean;
@@ -90,7 +220,10 @@ export interface InferenceResult {
  */
 export const DEFAULT_OUTPUT_RESERVATION = 1024;
 
+/** Characters of prompt a request sends: every message's content. */
+export const promptChars = (req: InferenceRequest): number =>
+  conversationOf(req).reduce((n, m) => n + m.content.length, 0);
+
 /** The token reservation for a request (see DEFAULT_OUTPUT_RESERVATION). */
 export const estimateTokens = (req: InferenceRequest): number =>
-  Math.ceil(((req.system?.length ?? 0) + req.input.length) / 4) +
-  (req.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVATION);
+  Math.ceil(promptChars(req) / 4) + (req.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVATION);

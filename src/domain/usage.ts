@@ -33,6 +33,8 @@ export interface UsageCounters {
   interruptedCalls: number;
   inputTokens: number;
   outputTokens: number;
+  /** Of the output tokens, those spent reasoning. */
+  reasoningTokens: number;
   costNanos: NanoUsd;
   reportedCostNanos: NanoUsd;
   savedNanos: NanoUsd;
@@ -49,6 +51,7 @@ export const zeroCounters = (): UsageCounters => ({
   interruptedCalls: 0,
   inputTokens: 0,
   outputTokens: 0,
+  reasoningTokens: 0,
   costNanos: 0,
   reportedCostNanos: 0,
   savedNanos: 0,
@@ -65,6 +68,7 @@ export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters =
   a.interruptedCalls += b.interruptedCalls;
   a.inputTokens += b.inputTokens;
   a.outputTokens += b.outputTokens;
+  a.reasoningTokens += b.reasoningTokens;
   a.costNanos += b.costNanos;
   a.reportedCostNanos += b.reportedCostNanos;
   a.savedNanos += b.savedNanos;
@@ -113,11 +117,18 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
       delta.succeededCalls = 1;
       delta.inputTokens = e.data.inputTokens;
       delta.outputTokens = e.data.outputTokens;
+      delta.reasoningTokens = e.data.reasoningTokens ?? 0;
       delta.costNanos = e.data.costNanos;
       delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
       break;
     case 'InferenceFailed':
+      // Billed even so when it reached upstream (invalid structured output).
       delta.failedCalls = 1;
+      delta.inputTokens = e.data.inputTokens ?? 0;
+      delta.outputTokens = e.data.outputTokens ?? 0;
+      delta.reasoningTokens = e.data.reasoningTokens ?? 0;
+      delta.costNanos = e.data.costNanos ?? 0;
+      delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
       break;
     case 'InferenceServedFromCache':
       delta.cachedCalls = 1;
@@ -171,6 +182,7 @@ export interface UsageReport {
   readonly interruptedCalls: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly reasoningTokens: number;
   readonly costUsd: number;
   readonly reportedCostUsd: number;
   readonly savedByCacheUsd: number;
@@ -222,6 +234,7 @@ export const usageReport = (rows: Iterable<UsageRow>, query: UsageQuery): UsageR
     interruptedCalls: total.interruptedCalls,
     inputTokens: total.inputTokens,
     outputTokens: total.outputTokens,
+    reasoningTokens: total.reasoningTokens,
     costUsd: usdFromNanos(total.costNanos),
     reportedCostUsd: usdFromNanos(total.reportedCostNanos),
     savedByCacheUsd: usdFromNanos(total.savedNanos),

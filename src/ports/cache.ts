@@ -1,4 +1,4 @@
-import type { NanoUsd } from '../domain';
+import type { FinishReason, NanoUsd, ToolCall } from '../domain';
 
 /** A cached answer: what a hit returns and records. */
 export interface CachedAnswer {
@@ -6,6 +6,11 @@ export interface CachedAnswer {
   readonly model: string;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Optional: entries cached before these were kept read as none. */
+  readonly reasoningTokens?: number;
+  readonly cachedInputTokens?: number;
+  readonly toolCalls?: readonly ToolCall[] | null;
+  readonly finishReason?: FinishReason | null;
   /** What the original call cost: a hit saves this much. */
   readonly costNanos: NanoUsd;
   readonly sourceCallId: string;

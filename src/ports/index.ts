@@ -7,3 +7,4 @@ export type * from './rate-limiter';
 export type * from './read-models';
 export type * from './event-publisher';
 export type * from './shared-store';
+export type * from './schema-validator';

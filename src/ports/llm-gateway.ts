@@ -1,21 +1,52 @@
 import type { ResultAsync } from 'neverthrow';
-import type { InferenceError, PriceTable } from '../domain';
+import type {
+  ChatMessage,
+  FinishReason,
+  InferenceError,
+  PriceTable,
+  Reasoning,
+  ResponseFormat,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../domain';
 
 /** What goes upstream for one call. */
 export interface CompletionRequest {
   readonly model: string;
-  readonly system?: string | undefined;
-  readonly input: string;
+  /** Models OpenRouter may fall back to, in order, after `model`. */
+  readonly fallbacks?: readonly string[] | undefined;
+  /** The conversation, system prompt first when there is one. */
+  readonly messages: readonly ChatMessage[];
   readonly maxOutputTokens?: number | undefined;
   readonly temperature?: number | undefined;
+  readonly topP?: number | undefined;
+  readonly stop?: readonly string[] | undefined;
+  readonly seed?: number | undefined;
+  readonly responseFormat?: ResponseFormat | undefined;
+  readonly tools?: readonly ToolDefinition[] | undefined;
+  readonly toolChoice?: ToolChoice | undefined;
+  readonly reasoning?: Reasoning | undefined;
 }
 
 /** What came back (FR3). */
 export interface Completion {
   readonly text: string;
+  /** Tool calls the model made, or null. */
+  readonly toolCalls: readonly ToolCall[] | null;
+  /** Why the model stopped, as upstream said; null when it did not say. */
+  readonly finishReason: FinishReason | null;
+  /** Prompt tokens, cached ones included. */
   readonly inputTokens: number;
+  /** Completion tokens, reasoning included. */
   readonly outputTokens: number;
-  /** The model upstream says it used. */
+  /** Of the output tokens, those spent reasoning. */
+  readonly reasoningTokens: number;
+  /** Of the input tokens, those read from the provider's prompt cache. */
+  readonly cachedInputTokens: number;
+  /** Of the input tokens, those written to the provider's prompt cache. */
+  readonly cacheWriteTokens: number;
+  /** The model that answered (a fallback, if one did). */
   readonly model: string;
   /** OpenRouter's generation id. */
   readonly upstreamId: string | null;

@@ -1,3 +1,4 @@
+import { prompt } from '../support/prompt';
 import { answerTo } from '../../src/adapters/in-memory/in-memory-gateway';
 import type { CompletionRequest, LlmGateway } from '../../src/ports';
 
@@ -11,8 +12,7 @@ export interface GatewayHarness {
 
 const req: CompletionRequest = {
   model: 'anthropic/claude-haiku-4.5',
-  system: 'Answer in one line.',
-  input: 'Summarise: the agent fixed the flaky test and pushed.',
+  messages: prompt('Summarise: the agent fixed the flaky test and pushed.', 'Answer in one line.'),
 };
 
 /**
@@ -43,7 +43,9 @@ export const llmGatewayContract = (name: string, make: () => Promise<GatewayHarn
     it('is deterministic and agrees with answerTo', async () => {
       const a = (await h.gateway.complete(req))._unsafeUnwrap();
       const b = (await h.gateway.complete(req))._unsafeUnwrap();
-      const other = (await h.gateway.complete({ ...req, input: 'something else' }))._unsafeUnwrap();
+      const other = (
+        await h.gateway.complete({ ...req, messages: prompt('something else') })
+      )._unsafeUnwrap();
       expect(b.text).toBe(a.text);
       expect(other.text).not.toBe(a.text);
       const expected = answerTo(req);

@@ -1,3 +1,4 @@
+import { prompt } from './prompt';
 import { answerTo } from '../../src/adapters/in-memory/in-memory-gateway';
 import { FAKE_API_KEY, FakeOpenRouter } from './fake-openrouter';
 
@@ -19,7 +20,7 @@ describe('the fake OpenRouter itself', () => {
 
   it('answers in OpenRouter’s shape, as answerTo does, priced from its model list', async () => {
     const res = await chat(hello);
-    const a = answerTo({ model: 'openai/gpt-4o-mini', input: 'hello' });
+    const a = answerTo({ model: 'openai/gpt-4o-mini', messages: prompt('hello') });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       id: a.upstreamId,

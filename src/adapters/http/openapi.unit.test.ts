@@ -49,7 +49,9 @@ describe('OpenAPI document', () => {
     expect(openApi.openapi).toBe('3.1.0');
     const schemas = (openApi.components as { schemas: Record<string, any> }).schemas;
     const req = schemas.InferenceRequest;
-    expect(req.required).toEqual(['level', 'purpose', 'input']);
+    expect(req.required).toEqual(['level', 'purpose']);
+    expect(req.oneOf).toEqual([{ required: ['input'] }, { required: ['messages'] }]);
+    expect(req.additionalProperties).toBe(false);
     expect(req.properties.input.maxLength).toBe(1234);
     expect(req.properties.level.enum).toEqual(['turn', 'task', 'project', 'objective']);
     expect(req.properties.temperature).toMatchObject({ minimum: 0, maximum: 2 });

@@ -16,6 +16,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   rate_limited: { status: 429, title: 'Rate limited' },
   internal_error: { status: 500, title: 'Internal error' },
   upstream_error: { status: 502, title: 'Upstream error' },
+  invalid_output: { status: 502, title: 'Invalid structured output' },
   unavailable: { status: 503, title: 'Service unavailable' },
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
 };

@@ -9,6 +9,7 @@ const CONTRACT: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   upstream_error: 502,
+  invalid_output: 502,
   unavailable: 503,
   upstream_timeout: 504,
 };

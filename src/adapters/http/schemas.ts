@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_PAGE, MAX_PAGE } from '../../application';
-import { CALL_STATUSES, LEVELS } from '../../domain';
+import { CALL_STATUSES, LEVELS, toolCallSchema } from '../../domain';
 
 /**
  * Response and query schemas of CONTRACT §1, for the OpenAPI document and for tests that check
@@ -13,10 +13,15 @@ const nullableString = z.string().nullable();
 export const inferenceResultSchema = z.object({
   callId: z.string(),
   level,
-  model: z.string(),
+  model: z.string().describe('the model that answered (a fallback, if one did)'),
   text: z.string(),
+  json: z.unknown().optional().describe('the parsed answer, with responseFormat'),
+  toolCalls: z.array(toolCallSchema).optional().describe('calls the model asked for, with tools'),
+  finishReason: z.string().nullable(),
   inputTokens: z.number().int().min(0),
-  outputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0).describe('reasoning tokens included'),
+  reasoningTokens: z.number().int().min(0),
+  cachedInputTokens: z.number().int().min(0),
   latencyMs: z.number().min(0),
   costUsd: z.number().min(0),
   cached: z.boolean(),
@@ -48,6 +53,7 @@ export const statusSchema = z.object({
   }),
   circuitBreaker: z.enum(['closed', 'open', 'half-open']),
   models: z.object(Object.fromEntries(LEVELS.map((l) => [l, z.string()]))),
+  fallbacks: z.object(Object.fromEntries(LEVELS.map((l) => [l, z.array(z.string())]))),
   rateLimits: z.object({
     callsPerMinute: z.number().int(),
     tokensPerMinute: z.number().int(),
@@ -99,6 +105,7 @@ export const usageSchema = z.object({
   interruptedCalls: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
   costUsd: z.number(),
   reportedCostUsd: z.number(),
   savedByCacheUsd: z.number(),
@@ -116,8 +123,12 @@ export const callViewSchema = z.object({
   status: z.enum(CALL_STATUSES),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  cachedInputTokens: z.number().int(),
   inputHash: z.string(),
   resultText: nullableString,
+  toolCalls: z.array(toolCallSchema).nullable(),
+  finishReason: nullableString,
   latencyMs: z.number(),
   costUsd: z.number(),
   reportedCostUsd: z.number().nullable(),

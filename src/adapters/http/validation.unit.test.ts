@@ -9,7 +9,7 @@ const check = (body: unknown) => {
 };
 
 describe('request validation over HTTP (CONTRACT §1 field table)', () => {
-  it('accepts a minimal and a full request, ignoring unknown fields', () => {
+  it('accepts a minimal and a full request', () => {
     expect(check(valid)).toBeUndefined();
     expect(
       check({
@@ -22,9 +22,12 @@ describe('request validation over HTTP (CONTRACT §1 field table)', () => {
         commandId: 'c',
         turnId: 't',
         cache: false,
-        somethingElse: { nested: true },
       }),
     ).toBeUndefined();
+  });
+
+  it('refuses an unknown field, naming it', () => {
+    expect(check({ ...valid, temprature: 0.2 })?.body.detail).toBe('temprature: unknown field');
   });
 
   it.each([

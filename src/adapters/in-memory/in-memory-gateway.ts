@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
-import type { InferenceError, PriceTable } from '../../domain';
+import type { InferenceError, PriceTable, ToolCall } from '../../domain';
 import type {
   CircuitState,
   Completion,
@@ -8,6 +8,7 @@ import type {
   HealthReport,
   LlmGateway,
 } from '../../ports';
+import { sampleOf } from './json-sample';
 
 /** A scripted outcome for the next call: an error, or a completion override. */
 export type ScriptedOutcome = InferenceError | Partial<Completion>;
@@ -77,17 +78,47 @@ export class InMemoryGateway implements LlmGateway {
   }
 }
 
-/** The deterministic answer to a request (shared with the fake OpenRouter server). */
+/** A conversation as one system text and one input text (system messages, then the rest). */
+export const promptOf = (req: CompletionRequest): { system: string; input: string } => {
+  const text = (keep: (role: string) => boolean) =>
+    req.messages
+      .filter((m) => keep(m.role))
+      .map((m) => m.content)
+      .join('\n');
+  return { system: text((r) => r === 'system'), input: text((r) => r !== 'system') };
+};
+
+/**
+ * The deterministic answer to a request (shared with the fake OpenRouter server): an echo of
+ * the prompt; with a response format, JSON (a sample of the schema); with `toolChoice` naming a
+ * function, a call to it. Reasoning, when asked for, is a quarter of the output.
+ */
 export const answerTo = (req: CompletionRequest): Completion => {
+  const { system, input } = promptOf(req);
   const digest = createHash('sha256')
-    .update(`${req.model}\n${req.system ?? ''}\n${req.input}`)
+    .update(`${req.model}\n${system}\n${input}`)
     .digest('hex')
     .slice(0, 12);
-  const text = `echo(${digest}): ${req.input.slice(0, 64)}`;
+  const format = req.responseFormat;
+  const text =
+    format === undefined
+      ? `echo(${digest}): ${input.slice(0, 64)}`
+      : JSON.stringify(format.type === 'json' ? { echo: digest } : sampleOf(format.schema));
+  const chosen = typeof req.toolChoice === 'object' ? req.toolChoice.function.name : undefined;
+  const toolCalls: ToolCall[] | null =
+    chosen === undefined
+      ? null
+      : [{ id: `call_${digest}`, type: 'function', function: { name: chosen, arguments: '{}' } }];
+  const outputTokens = Math.min(Math.ceil(text.length / 4), req.maxOutputTokens ?? Infinity);
   return {
-    text,
-    inputTokens: Math.ceil(((req.system?.length ?? 0) + req.input.length) / 4),
-    outputTokens: Math.min(Math.ceil(text.length / 4), req.maxOutputTokens ?? Infinity),
+    text: toolCalls ? '' : text,
+    toolCalls,
+    finishReason: toolCalls ? 'tool_calls' : 'stop',
+    inputTokens: Math.ceil((system.length + input.length) / 4),
+    outputTokens,
+    reasoningTokens: req.reasoning === undefined ? 0 : Math.floor(outputTokens / 4),
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
     model: req.model,
     upstreamId: `gen-${digest}`,
     reportedCostUsd: null,

@@ -1,3 +1,4 @@
+import { prompt } from '../../../test/support/prompt';
 import type { CompletionRequest } from '../../ports';
 import {
   gatewayOver,
@@ -5,7 +6,10 @@ import {
   useFakeOpenRouterWithFakeTime,
 } from '../../../test/support/openrouter-harness';
 
-const req: CompletionRequest = { model: 'anthropic/claude-haiku-4.5', input: 'plan the task' };
+const req: CompletionRequest = {
+  model: 'anthropic/claude-haiku-4.5',
+  messages: prompt('plan the task'),
+};
 const breaker = { consecutiveFailures: 2, halfOpenAfterMs: 30_000 };
 const oneAttempt = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 

@@ -1,3 +1,4 @@
+import { prompt } from '../../../test/support/prompt';
 import type { CompletionRequest } from '../../ports';
 import {
   gatewayOver,
@@ -7,7 +8,7 @@ import {
 
 const req: CompletionRequest = {
   model: 'anthropic/claude-haiku-4.5',
-  input: 'summarise this turn',
+  messages: prompt('summarise this turn'),
 };
 
 describe('OpenRouterGateway timeouts and broken replies (fake timers, fake OpenRouter on loopback)', () => {

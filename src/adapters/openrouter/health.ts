@@ -1,5 +1,5 @@
 import type { TimeoutPolicy } from 'cockatiel';
-import type { PriceTable } from '../../domain';
+import type { Price, PriceTable } from '../../domain';
 import type { HealthReport } from '../../ports';
 import { networkReason } from './failure';
 import type { HttpFetch } from './node-http-fetch';
@@ -113,15 +113,27 @@ export const perMillion = (perToken: unknown): number | undefined => {
 export const pricesFrom = (text: string): PriceTable => {
   const data = (parseJson(text) as { data?: unknown } | null | undefined)?.data;
   if (!Array.isArray(data)) return {};
-  const table: Record<string, { input: number; output: number }> = {};
+  const table: Record<string, Price> = {};
   for (const m of data as Array<{
     id?: unknown;
-    pricing?: { prompt?: unknown; completion?: unknown };
+    pricing?: {
+      prompt?: unknown;
+      completion?: unknown;
+      input_cache_read?: unknown;
+      input_cache_write?: unknown;
+    };
   }>) {
     const input = perMillion(m?.pricing?.prompt);
     const output = perMillion(m?.pricing?.completion);
     if (typeof m?.id === 'string' && input !== undefined && output !== undefined) {
-      table[m.id] = { input, output };
+      const cacheRead = perMillion(m.pricing?.input_cache_read);
+      const cacheWrite = perMillion(m.pricing?.input_cache_write);
+      table[m.id] = {
+        input,
+        output,
+        ...(cacheRead === undefined ? {} : { cacheRead }),
+        ...(cacheWrite === undefined ? {} : { cacheWrite }),
+      };
     }
   }
   return table;

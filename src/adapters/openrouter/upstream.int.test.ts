@@ -1,3 +1,4 @@
+import { prompt } from '../../../test/support/prompt';
 import { createServer } from 'node:net';
 import { answerTo } from '../in-memory/in-memory-gateway';
 import { FAKE_API_KEY, FakeOpenRouter } from '../../../test/support/fake-openrouter';
@@ -25,8 +26,7 @@ describe('OpenRouterGateway over the fake OpenRouter: what goes up and what come
     const { gateway } = gatewayOver(fake);
     await gateway.complete({
       model: 'anthropic/claude-sonnet-4.5',
-      system: 'Be brief.',
-      input: 'What changed?',
+      messages: prompt('What changed?', 'Be brief.'),
       maxOutputTokens: 128,
       temperature: 0.2,
     });
@@ -52,7 +52,7 @@ describe('OpenRouterGateway over the fake OpenRouter: what goes up and what come
 
   it('leaves out what was not given: no system message, no max_tokens, no temperature', async () => {
     const { gateway } = gatewayOver(fake);
-    await gateway.complete({ model: 'm/x', input: 'hello' });
+    await gateway.complete({ model: 'm/x', messages: prompt('hello') });
     expect(fake.completions()[0]?.body).toStrictEqual({
       model: 'm/x',
       messages: [{ role: 'user', content: 'hello' }],
@@ -61,7 +61,10 @@ describe('OpenRouterGateway over the fake OpenRouter: what goes up and what come
 
   it('returns text, tokens, model, generation id and the reported cost', async () => {
     const { gateway } = gatewayOver(fake);
-    const req = { model: 'anthropic/claude-haiku-4.5', system: 's', input: 'turn summary please' };
+    const req = {
+      model: 'anthropic/claude-haiku-4.5',
+      messages: prompt('turn summary please', 's'),
+    };
     const c = (await gateway.complete(req))._unsafeUnwrap();
     const expected = answerTo(req);
     expect(c).toMatchObject({
@@ -80,7 +83,7 @@ describe('OpenRouterGateway over the fake OpenRouter: what goes up and what come
 
   it('without a key: unavailable at once, nothing sent', async () => {
     const { gateway } = gatewayOver(fake, { apiKey: '' });
-    const e = (await gateway.complete({ model: 'm/x', input: 'hi' }))._unsafeUnwrapErr();
+    const e = (await gateway.complete({ model: 'm/x', messages: prompt('hi') }))._unsafeUnwrapErr();
     expect(e).toMatchObject({ code: 'unavailable', attempts: 0 });
     expect(fake.received).toHaveLength(0);
   });

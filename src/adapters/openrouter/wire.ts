@@ -1,3 +1,4 @@
+import type { ChatMessage, ResponseFormat, ToolCall } from '../../domain';
 import type { Completion, CompletionRequest } from '../../ports';
 import { isRetryableStatus, UpstreamFailure } from './failure';
 
@@ -25,18 +26,52 @@ export const upstreamHeaders = (id: UpstreamIdentity): Record<string, string> =>
   return h;
 };
 
-/** The chat completion body: `{ model, messages, max_tokens?, temperature? }`, system first. */
+/**
+ * The chat completion body, every field as OpenRouter names it: `messages` (tool calls and ids
+ * in OpenAI's snake case), `models` for fallbacks, `top_p`, `stop`, `seed`, `reasoning`,
+ * `tools`, `tool_choice`, and `response_format` with `provider.require_parameters` so that
+ * OpenRouter routes only to providers that honour the format.
+ */
 export const chatBody = (req: CompletionRequest): string => {
-  const messages: Array<{ role: 'system' | 'user'; content: string }> = [];
-  if (req.system !== undefined && req.system !== '') {
-    messages.push({ role: 'system', content: req.system });
+  const body: Record<string, unknown> = { model: req.model };
+  if (req.fallbacks !== undefined && req.fallbacks.length > 0) {
+    body.models = [req.model, ...req.fallbacks];
   }
-  messages.push({ role: 'user', content: req.input });
-  const body: Record<string, unknown> = { model: req.model, messages };
+  body.messages = req.messages.map(upstreamMessage);
   if (req.maxOutputTokens !== undefined) body.max_tokens = req.maxOutputTokens;
   if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (req.topP !== undefined) body.top_p = req.topP;
+  if (req.stop !== undefined) body.stop = req.stop;
+  if (req.seed !== undefined) body.seed = req.seed;
+  if (req.responseFormat !== undefined) {
+    body.response_format = upstreamFormat(req.responseFormat);
+    body.provider = { require_parameters: true };
+  }
+  if (req.tools !== undefined) body.tools = req.tools;
+  if (req.toolChoice !== undefined) body.tool_choice = req.toolChoice;
+  if (req.reasoning !== undefined) {
+    body.reasoning =
+      'effort' in req.reasoning
+        ? { effort: req.reasoning.effort }
+        : { max_tokens: req.reasoning.maxTokens };
+  }
   return JSON.stringify(body);
 };
+
+const upstreamMessage = (m: ChatMessage): Record<string, unknown> => {
+  const out: Record<string, unknown> = { role: m.role, content: m.content };
+  if (m.toolCallId !== undefined) out.tool_call_id = m.toolCallId;
+  if (m.toolCalls !== undefined) out.tool_calls = m.toolCalls;
+  return out;
+};
+
+const upstreamFormat = (f: ResponseFormat): Record<string, unknown> =>
+  f.type === 'json'
+    ? { type: 'json_object' }
+    : {
+        type: 'json_schema',
+        json_schema: { name: f.name ?? 'response', schema: f.schema, strict: f.strict ?? false },
+      };
 
 const MAX_MESSAGE = 500;
 
@@ -109,17 +144,46 @@ export const completionOf = (
   const first = Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
   const message = isObject(first) && isObject(first.message) ? first.message : undefined;
   const content = message?.content;
-  if (!message || (typeof content !== 'string' && content !== null)) {
+  if (!message || (typeof content !== 'string' && content !== null && content !== undefined)) {
     throw new UpstreamFailure('no-choices', 'OpenRouter sent a reply without choices', true);
   }
   const usage = isObject(body.usage) ? body.usage : {};
+  const prompt = isObject(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
+  const completion = isObject(usage.completion_tokens_details)
+    ? usage.completion_tokens_details
+    : {};
+  const finish = isObject(first) ? first.finish_reason : undefined;
   return {
     text: content ?? '',
+    toolCalls: toolCallsOf(message.tool_calls),
+    finishReason: typeof finish === 'string' ? finish : null,
     inputTokens: count(usage.prompt_tokens),
     outputTokens: count(usage.completion_tokens),
+    reasoningTokens: count(completion.reasoning_tokens),
+    cachedInputTokens: count(prompt.cached_tokens),
+    cacheWriteTokens: count(prompt.cache_write_tokens),
     model: typeof body.model === 'string' && body.model !== '' ? body.model : call.model,
     upstreamId: typeof body.id === 'string' ? body.id : null,
     reportedCostUsd: typeof usage.cost === 'number' && usage.cost >= 0 ? usage.cost : null,
     attempts,
   };
+};
+
+/** Tool calls in OpenAI's shape; malformed entries are dropped, none is null. */
+export const toolCallsOf = (v: unknown): ToolCall[] | null => {
+  if (!Array.isArray(v)) return null;
+  const calls: ToolCall[] = [];
+  for (const c of v as unknown[]) {
+    if (!isObject(c) || !isObject(c.function) || typeof c.function.name !== 'string') continue;
+    const args = c.function.arguments;
+    calls.push({
+      id: typeof c.id === 'string' ? c.id : `call_${calls.length}`,
+      type: 'function',
+      function: {
+        name: c.function.name,
+        arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+      },
+    });
+  }
+  return calls.length > 0 ? calls : null;
 };

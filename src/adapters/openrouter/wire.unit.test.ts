@@ -1,3 +1,4 @@
+import { prompt } from '../../../test/support/prompt';
 import { isUpstreamFailure, type UpstreamFailure } from './failure';
 import { chatBody, completionOf, httpFailure, scrub, upstreamHeaders } from './wire';
 
@@ -35,8 +36,8 @@ describe('the wire format', () => {
     });
   });
 
-  it('body: an empty system prompt sends no system message', () => {
-    expect(JSON.parse(chatBody({ model: 'm', system: '', input: 'i' }))).toStrictEqual({
+  it('body: a lone user message, nothing else given', () => {
+    expect(JSON.parse(chatBody({ model: 'm', messages: prompt('i') }))).toStrictEqual({
       model: 'm',
       messages: [{ role: 'user', content: 'i' }],
     });
@@ -49,8 +50,13 @@ describe('the wire format', () => {
     );
     expect(c).toEqual({
       text: 'hi',
+      toolCalls: null,
+      finishReason: null,
       inputTokens: 0,
       outputTokens: 0,
+      reasoningTokens: 0,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
       model: 'm/requested',
       upstreamId: 'gen-1',
       reportedCostUsd: null,

@@ -24,6 +24,7 @@ const SUMS = [
   'cost_nanos',
   'reported_cost_nanos',
   'saved_nanos',
+  'reasoning_tokens',
 ] as const;
 
 /** A parameterised SQL statement. */
@@ -88,6 +89,7 @@ const usageRowOf = (r: SumRow): UsageRow => ({
     interruptedCalls: Number(r.interrupted_calls),
     inputTokens: Number(r.input_tokens),
     outputTokens: Number(r.output_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
     costNanos: Number(r.cost_nanos),
     reportedCostNanos: Number(r.reported_cost_nanos),
     savedNanos: Number(r.saved_nanos),

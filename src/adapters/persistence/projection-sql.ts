@@ -12,7 +12,10 @@ const FIELDS = `
   intent_instance text, intent_cost bigint,
   bucket_ms bigint, u_level text, u_model text, u_project text,
   d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
-  d_cancelled int, d_interrupted int, d_input_tokens bigint, d_output_tokens bigint, d_cost bigint, d_reported bigint, d_saved bigint`;
+  d_cancelled int, d_interrupted int, d_input_tokens bigint, d_output_tokens bigint, d_cost bigint,
+  d_reported bigint, d_saved bigint,
+  reasoning_tokens int, cached_input_tokens int, tool_calls jsonb, finish_reason text,
+  d_reasoning_tokens bigint`;
 const NAMES = FIELDS.split(',')
   .map((f) => f.trim().split(/\s+/)[0])
   .join(', ');
@@ -30,13 +33,14 @@ const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
   ['cost_nanos', 'd_cost'],
   ['reported_cost_nanos', 'd_reported'],
   ['saved_nanos', 'd_saved'],
+  ['reasoning_tokens', 'd_reasoning_tokens'],
 ];
 
 const CALL_FIELDS =
   'id, created_at, level, purpose, model, status, input_tokens, output_tokens, input_hash, ' +
   'result_text, latency_ms, cost_usd, reported_cost_usd, cost_estimated, error_code, ' +
-  'error_message, attempts, project_id, ' +
-  'agent_id, command_id, turn_id, upstream_id';
+  'error_message, attempts, project_id, agent_id, command_id, turn_id, upstream_id, ' +
+  'reasoning_tokens, cached_input_tokens, tool_calls, finish_reason';
 
 /** Adds the fresh events' usage deltas to the rows of one grain, each row upserted once. */
 const usageCte = (g: Grain): string => `
@@ -65,7 +69,8 @@ const PROJECT = `
     SELECT id, created_at, level, purpose, model, status, input_tokens, output_tokens,
       input_hash, result_text, latency_ms, cost_nanos * 0.000000001,
       reported_cost_nanos * 0.000000001, cost_estimated, error_code, error_message, attempts,
-      project_id, agent_id, command_id, turn_id, upstream_id
+      project_id, agent_id, command_id, turn_id, upstream_id, coalesce(reasoning_tokens, 0),
+      coalesce(cached_input_tokens, 0), tool_calls, finish_reason
     FROM fresh WHERE status IS NOT NULL ORDER BY pos
     ON CONFLICT (id) DO NOTHING
     RETURNING 1

@@ -5,6 +5,7 @@ import {
   type CallLogEvent,
   type Level,
   type CallStatus,
+  type ToolCall,
 } from '../../domain';
 import type { StoredEvent } from '../../ports';
 
@@ -33,8 +34,12 @@ const recordColumns = (e: CallLogEvent) => {
     status: r.status,
     input_tokens: r.inputTokens,
     output_tokens: r.outputTokens,
+    reasoning_tokens: r.reasoningTokens,
+    cached_input_tokens: r.cachedInputTokens,
     input_hash: r.inputHash,
     result_text: r.resultText,
+    tool_calls: r.toolCalls,
+    finish_reason: r.finishReason,
     latency_ms: r.latencyMs,
     cost_nanos: r.costNanos,
     reported_cost_nanos: r.reportedCostNanos,
@@ -69,6 +74,7 @@ const usageColumns = (e: CallLogEvent) => {
     d_interrupted: d.interruptedCalls,
     d_input_tokens: d.inputTokens,
     d_output_tokens: d.outputTokens,
+    d_reasoning_tokens: d.reasoningTokens,
     d_cost: d.costNanos,
     d_reported: d.reportedCostNanos,
     d_saved: d.savedNanos,
@@ -155,8 +161,12 @@ export const CALL_COLUMNS = [
   'status',
   'input_tokens',
   'output_tokens',
+  'reasoning_tokens',
+  'cached_input_tokens',
   'input_hash',
   'result_text',
+  'tool_calls',
+  'finish_reason',
   'latency_ms',
   'cost_estimated',
   'error_code',
@@ -183,8 +193,12 @@ export interface CallRow {
   readonly status: CallStatus;
   readonly input_tokens: number;
   readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  readonly cached_input_tokens: number;
   readonly input_hash: string;
   readonly result_text: string | null;
+  readonly tool_calls: readonly ToolCall[] | null;
+  readonly finish_reason: string | null;
   readonly latency_ms: number;
   readonly cost_nanos: string;
   readonly reported_cost_nanos: string | null;
@@ -209,8 +223,12 @@ export const callRecordOfRow = (r: CallRow): CallRecord => ({
   status: r.status,
   inputTokens: r.input_tokens,
   outputTokens: r.output_tokens,
+  reasoningTokens: r.reasoning_tokens,
+  cachedInputTokens: r.cached_input_tokens,
   inputHash: r.input_hash,
   resultText: r.result_text,
+  toolCalls: r.tool_calls,
+  finishReason: r.finish_reason,
   latencyMs: r.latency_ms,
   costNanos: Number(r.cost_nanos),
   reportedCostNanos: r.reported_cost_nanos === null ? null : Number(r.reported_cost_nanos),

@@ -1,5 +1,11 @@
 import { okAsync, type ResultAsync } from 'neverthrow';
-import type { InferenceError, ModelMap } from '../../domain';
+import {
+  LEVELS,
+  type Fallbacks,
+  type InferenceError,
+  type Level,
+  type ModelMap,
+} from '../../domain';
 import type {
   Cache,
   CallLog,
@@ -17,6 +23,8 @@ export interface StatusSettings {
   readonly baseUrl: string;
   readonly apiKeyConfigured: boolean;
   readonly models: ModelMap;
+  /** Fallback models per level; absent means none. */
+  readonly fallbacks?: Fallbacks;
   readonly rateLimits: { callsPerMinute: number; tokensPerMinute: number; maxWaitMs: number };
   readonly cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
   readonly retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
@@ -37,6 +45,8 @@ export interface StatusReport {
   };
   readonly circuitBreaker: CircuitState;
   readonly models: ModelMap;
+  /** Models OpenRouter may fall back to, per level, in order. */
+  readonly fallbacks: Readonly<Record<Level, readonly string[]>>;
   readonly rateLimits: StatusSettings['rateLimits'] & {
     callsInWindow: number;
     tokensInWindow: number;
@@ -93,6 +103,9 @@ export const makeGetStatus = (d: StatusDeps) => (): ResultAsync<StatusReport, In
     },
     circuitBreaker: circuit,
     models: d.settings.models,
+    fallbacks: Object.fromEntries(
+      LEVELS.map((l) => [l, d.settings.fallbacks?.[l] ?? []]),
+    ) as Record<Level, readonly string[]>,
     rateLimits: { ...d.settings.rateLimits, ...d.limiter.snapshot() },
     cache: { ...d.settings.cache, ...d.cache.stats() },
     retry: d.settings.retry,

@@ -10,11 +10,24 @@ export class PriceBook {
 
   constructor(private readonly configured: PriceTable) {}
 
-  /** The price of `model`, or undefined when none is known (and remembers it for status). */
+  /**
+   * The price of `model`, or undefined when none is known (and remembers it for status). Cache
+   * read and write prices come from config, else from the provider, else are the input price.
+   */
   priceOf(model: string): Price | undefined {
-    const price = this.configured[model] ?? this.fetched[model];
-    if (!price) this.unpriced.add(model);
-    return price;
+    const own = this.configured[model];
+    const published = this.fetched[model];
+    const price = own ?? published;
+    if (!price) {
+      this.unpriced.add(model);
+      return undefined;
+    }
+    return {
+      input: price.input,
+      output: price.output,
+      cacheRead: own?.cacheRead ?? published?.cacheRead ?? price.input,
+      cacheWrite: own?.cacheWrite ?? published?.cacheWrite ?? price.input,
+    };
   }
 
   /** Replaces the provider's published prices. */

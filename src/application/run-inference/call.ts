@@ -5,10 +5,16 @@ import {
   type InferenceRequest,
   type InferenceResult,
 } from '../../domain';
+import type { CompletionRequest } from '../../ports';
+import type { OutputCheck } from './checked-completion';
 
 /** One call in progress: the validated request, its facts and when it began. */
 export interface Call {
   readonly req: InferenceRequest;
+  /** What is sent upstream. */
+  readonly upstream: CompletionRequest;
+  /** The structured-output check of each answer, with `responseFormat`. */
+  readonly check: OutputCheck | undefined;
   readonly facts: CallFacts;
   readonly startedAt: number;
   /** The cache key, or null when caching is disabled in config. */
@@ -38,19 +44,37 @@ export const eventFactory =
     } as unknown as Extract<InferenceEvent, { type: T }>;
   };
 
-/** The caller's view of an outcome event that carries text. */
-export const resultOf = (e: InferenceEvent): InferenceResult => {
+/**
+ * The caller's view of an outcome event that carries text. With `structured`, the text was
+ * validated as JSON before it was recorded, so `json` is its parsed value.
+ */
+export const resultOf = (e: InferenceEvent, structured = false): InferenceResult => {
   const d = e.data;
   const answered = e.type === 'InferenceSucceeded' || e.type === 'InferenceServedFromCache';
+  const text = answered ? e.data.text : '';
+  const toolCalls = answered ? e.data.toolCalls : undefined;
   return {
     callId: d.callId,
     level: d.level,
     model: d.model,
-    text: answered ? e.data.text : '',
+    text,
+    ...(structured && answered && !toolCalls ? { json: parseJson(text) } : {}),
+    ...(toolCalls ? { toolCalls } : {}),
+    finishReason: answered ? (e.data.finishReason ?? null) : null,
     inputTokens: answered ? e.data.inputTokens : 0,
     outputTokens: answered ? e.data.outputTokens : 0,
+    reasoningTokens: answered ? (e.data.reasoningTokens ?? 0) : 0,
+    cachedInputTokens: answered ? (e.data.cachedInputTokens ?? 0) : 0,
     latencyMs: d.latencyMs,
     costUsd: e.type === 'InferenceSucceeded' ? usdFromNanos(e.data.costNanos) : 0,
     cached: e.type === 'InferenceServedFromCache',
   };
+};
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 };

@@ -1,18 +1,21 @@
 import { errAsync, ResultAsync } from 'neverthrow';
 import {
+  allowedModels,
+  billedCostNanos,
   cacheKey,
-  costNanos,
+  chooseModel,
+  conversationOf,
   estimateTokens,
   inferenceError,
   inferenceRequestSchema,
   inputHash,
-  nanosFromUsd,
   parseInferenceRequest,
-  selectModel,
+  type Fallbacks,
   type InferenceError,
   type InferenceEvent,
   type InferenceRequest,
   type InferenceResult,
+  type ModelChoice,
   type ModelMap,
 } from '../../domain';
 import type {
@@ -20,13 +23,17 @@ import type {
   CachedAnswer,
   CallLog,
   Clock,
+  CompletionRequest,
   EventPublisher,
   LlmGateway,
   RateLimiter,
+  SchemaValidator,
 } from '../../ports';
 import type { PriceBook } from '../pricing/price-book';
 import { eventFactory, resultOf, type Call } from './call';
+import { checkedCompletion, NOTHING_SPENT, type Spent } from './checked-completion';
 import { Coalescer, type SharedOutcome } from './coalescer';
+import { checkSchemas } from './request-schemas';
 
 /** What runInference needs. */
 export interface RunInferenceDeps {
@@ -37,9 +44,15 @@ export interface RunInferenceDeps {
   readonly clock: Clock;
   readonly publisher: EventPublisher;
   readonly prices: PriceBook;
+  readonly schemas: SchemaValidator;
   readonly newId: () => string;
   readonly settings: {
     readonly models: ModelMap;
+    readonly fallbacks: Fallbacks;
+    /** Further models a request may name in `model`. */
+    readonly allowedModels: readonly string[];
+    /** Repairs of invalid structured output before `invalid_output`. */
+    readonly repairAttempts: number;
     readonly maxInputChars: number;
     readonly cacheEnabled: boolean;
     /** false: degraded, every call answers `unavailable` (NFR4). */
@@ -58,6 +71,12 @@ export type RunInference = (raw: unknown) => ResultAsync<InferenceResult, Infere
 export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const { clock, settings } = deps;
   const schema = inferenceRequestSchema(settings.maxInputChars);
+  const policy = {
+    models: settings.models,
+    fallbacks: settings.fallbacks,
+    allowedModels: settings.allowedModels,
+  };
+  const allowed = allowedModels(policy);
   const coalescer = new Coalescer();
   const event = eventFactory(() => clock.now(), deps.newId);
 
@@ -70,9 +89,15 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       return e;
     });
 
-  const answer = (e: InferenceEvent) => record(e).map(resultOf);
+  const answer = (call: Call, e: InferenceEvent) =>
+    record(e).map((r) => resultOf(r, call.req.responseFormat !== undefined));
 
-  const refuse = (call: Call, error: InferenceError): ResultAsync<never, InferenceError> => {
+  const refuse = (
+    call: Call,
+    error: InferenceError,
+    spent: Spent = NOTHING_SPENT,
+  ): ResultAsync<never, InferenceError> => {
+    const paid = spent.attempts > 0 && spent.inputTokens + spent.outputTokens > 0;
     const e =
       error.code === 'rate_limited' && error.limit && error.retryAfterMs !== undefined
         ? event(call, 'InferenceRateLimited', {
@@ -84,16 +109,31 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
             errorMessage: error.detail,
             attempts: error.attempts ?? 0,
             upstreamStatus: error.upstreamStatus ?? null,
+            ...(paid
+              ? {
+                  inputTokens: spent.inputTokens,
+                  outputTokens: spent.outputTokens,
+                  reasoningTokens: spent.reasoningTokens,
+                  cachedInputTokens: spent.cachedInputTokens,
+                  costNanos: spent.costNanos,
+                  reportedCostNanos: spent.reportedCostNanos,
+                }
+              : {}),
           });
     return record(e).andThen(() => errAsync(error));
   };
 
   const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) =>
     answer(
-      event(call, 'InferenceServedFromCache', {
+      call,
+      event(withModel(call, hit.model), 'InferenceServedFromCache', {
         text: hit.text,
         inputTokens: hit.inputTokens,
         outputTokens: hit.outputTokens,
+        reasoningTokens: hit.reasoningTokens ?? 0,
+        cachedInputTokens: hit.cachedInputTokens ?? 0,
+        toolCalls: hit.toolCalls ?? null,
+        finishReason: hit.finishReason ?? null,
         savedNanos: hit.costNanos,
         sourceCallId: hit.sourceCallId,
         coalesced,
@@ -121,44 +161,47 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         return refuse(call, error);
       }
       const permit = admitted.value;
-      const { req, facts } = call;
-      return deps.gateway
-        .complete({
-          model: facts.model,
-          system: req.system,
-          input: req.input,
-          maxOutputTokens: req.maxOutputTokens,
-          temperature: req.temperature,
-        })
-        .orElse((error) => {
-          permit.settle(0);
+      return checkedCompletion(
+        { gateway: deps.gateway, costOf, repairAttempts: settings.repairAttempts },
+        call.upstream,
+        call.check,
+      )
+        .orElse(({ error, spent, model }) => {
+          permit.settle(spent.inputTokens + spent.outputTokens);
           share?.({ ok: false, error });
-          return refuse(call, error);
+          return refuse(model === undefined ? call : withModel(call, model), error, spent);
         })
-        .andThen((c) => {
-          permit.settle(c.inputTokens + c.outputTokens);
-          const price = deps.prices.priceOf(facts.model);
-          const cost = price ? costNanos(price, c.inputTokens, c.outputTokens) : 0;
+        .andThen(({ completion: c, spent }) => {
+          permit.settle(spent.inputTokens + spent.outputTokens);
+          const answered = withModel(call, c.model);
+          const facts = {
+            reasoningTokens: spent.reasoningTokens,
+            cachedInputTokens: spent.cachedInputTokens,
+            toolCalls: c.toolCalls,
+            finishReason: c.finishReason,
+          };
           const cached: CachedAnswer = {
             text: c.text,
-            model: facts.model,
-            inputTokens: c.inputTokens,
-            outputTokens: c.outputTokens,
-            costNanos: cost,
-            sourceCallId: facts.callId,
+            model: c.model,
+            inputTokens: spent.inputTokens,
+            outputTokens: spent.outputTokens,
+            ...facts,
+            costNanos: spent.costNanos,
+            sourceCallId: call.facts.callId,
           };
           if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
           share?.({ ok: true, answer: cached });
           return answer(
-            event(call, 'InferenceSucceeded', {
+            call,
+            event(answered, 'InferenceSucceeded', {
               text: c.text,
-              inputTokens: c.inputTokens,
-              outputTokens: c.outputTokens,
-              costNanos: cost,
-              reportedCostNanos:
-                c.reportedCostUsd === null ? null : nanosFromUsd(c.reportedCostUsd),
-              unpriced: price === undefined,
-              attempts: c.attempts,
+              inputTokens: spent.inputTokens,
+              outputTokens: spent.outputTokens,
+              ...facts,
+              costNanos: spent.costNanos,
+              reportedCostNanos: spent.reportedCostNanos,
+              unpriced: spent.unpriced,
+              attempts: spent.attempts,
               upstreamId: c.upstreamId,
             }),
           );
@@ -177,26 +220,39 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 
-  const begin = (req: InferenceRequest, startedAt: number): Call => {
-    const model = selectModel(settings.models, req.level);
+  const costOf = (c: { model: string } & Parameters<typeof billedCostNanos>[1]) => {
+    const price = deps.prices.priceOf(c.model);
+    return price ? billedCostNanos(price, c) : undefined;
+  };
+
+  const begin = (req: InferenceRequest, choice: ModelChoice, startedAt: number): Call => {
+    const { model, fallbacks } = choice;
+    const upstream: CompletionRequest = {
+      model,
+      fallbacks: fallbacks.length > 0 ? fallbacks : undefined,
+      messages: conversationOf(req),
+      maxOutputTokens: req.maxOutputTokens,
+      temperature: req.temperature,
+      topP: req.topP,
+      stop: req.stop,
+      seed: req.seed,
+      responseFormat: req.responseFormat,
+      tools: req.tools,
+      toolChoice: req.toolChoice,
+      reasoning: req.reasoning,
+    };
     return {
       req,
       startedAt,
-      key: settings.cacheEnabled
-        ? cacheKey({
-            model,
-            system: req.system,
-            input: req.input,
-            maxOutputTokens: req.maxOutputTokens,
-            temperature: req.temperature,
-          })
-        : null,
+      upstream,
+      check: undefined,
+      key: settings.cacheEnabled ? cacheKey({ model, fallbacks, request: req }) : null,
       facts: {
         callId: deps.newId(),
         level: req.level,
         purpose: req.purpose,
         model,
-        inputHash: inputHash(req.input),
+        inputHash: inputHash(req),
         projectId: req.projectId ?? null,
         agentId: req.agentId ?? null,
         commandId: req.commandId ?? null,
@@ -210,13 +266,17 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     const startedAt = clock.now();
     const parsed = parseInferenceRequest(schema, raw);
     if (parsed.isErr()) return errAsync(parsed.error);
+    const choice = chooseModel(policy, parsed.value.level, parsed.value.model, allowed);
+    if (choice.isErr()) return errAsync(choice.error);
+    const check = checkSchemas(deps.schemas, parsed.value);
+    if (check.isErr()) return errAsync(check.error);
     if (deps.log.health().full) {
       // Serving a call we cannot record would break "every call has a record": refuse instead.
       return errAsync(
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = begin(parsed.value, startedAt);
+    const call = { ...begin(parsed.value, choice.value, startedAt), check: check.value };
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
     }
@@ -232,5 +292,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 };
+
+/** The call as answered by `model` (a fallback, or the model of a cached answer). */
+const withModel = (call: Call, model: string): Call =>
+  model === call.facts.model ? call : { ...call, facts: { ...call.facts, model } };
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

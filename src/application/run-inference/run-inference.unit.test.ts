@@ -1,3 +1,4 @@
+import { AjvSchemaValidator } from '../../adapters/json-schema';
 import { PriceBook } from '../pricing/price-book';
 import { makeRunInference, type RunInferenceDeps } from './run-inference';
 import {
@@ -44,9 +45,13 @@ const setup = (
       'm/light': { input: 1, output: 5 },
       'm/heavy': { input: 3, output: 15 },
     }),
+    schemas: new AjvSchemaValidator(),
     newId: () => `id-${++n}`,
     settings: {
       models: MODELS,
+      fallbacks: {},
+      allowedModels: [],
+      repairAttempts: 1,
       maxInputChars: 1000,
       cacheEnabled: true,
       apiKeyConfigured: true,

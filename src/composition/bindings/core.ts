@@ -9,6 +9,7 @@ import {
   PriceBook,
 } from '../../application';
 import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
+import { AjvSchemaValidator } from '../../adapters/json-schema';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type {
   Cache,
@@ -62,9 +63,13 @@ export const bindCore = (c: Container): void => {
         clock: ctx.get<Clock>(TOKENS.Clock),
         publisher: ctx.get<EventEmitterPublisher>(TOKENS.Publisher),
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
+        schemas: new AjvSchemaValidator(),
         newId: ctx.get<() => string>(TOKENS.NewId),
         settings: {
           models: or.models,
+          fallbacks: or.fallbacks,
+          allowedModels: or.allowedModels,
+          repairAttempts: or.structuredOutput.repairAttempts,
           maxInputChars: or.maxInputChars,
           cacheEnabled: or.cache.enabled,
           apiKeyConfigured: or.apiKey !== '',
@@ -81,6 +86,7 @@ export const bindCore = (c: Container): void => {
           baseUrl: or.baseUrl,
           apiKeyConfigured: or.apiKey !== '',
           models: or.models,
+          fallbacks: or.fallbacks,
           rateLimits: {
             callsPerMinute: or.rateLimits.callsPerMinute,
             tokensPerMinute: or.rateLimits.tokensPerMinute,

@@ -1,0 +1,2 @@
+/** JSON Schema validation (Ajv). */
+export { AjvSchemaValidator } from './ajv-schema-validator';
