@@ -19,7 +19,29 @@ export interface CallView {
   readonly agentId: string | null;
   readonly commandId: string | null;
   readonly turnId: string | null;
+  readonly inputHash: string;
+  readonly resultText: string | null;
+  readonly toolCalls: ReadonlyArray<{
+    id: string;
+    function: { name: string; arguments: string };
+  }> | null;
+  readonly finishReason: string | null;
 }
+
+/** A tool the suites offer the model. */
+export const WEATHER_PARAMETERS = {
+  type: 'object',
+  properties: { city: { type: 'string' } },
+  additionalProperties: false,
+} as const;
+
+/** A JSON Schema the suites ask structured output for, and the value the fake answers with. */
+export const PERSON_SCHEMA = {
+  type: 'object',
+  properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 1 } },
+  required: ['name', 'age'],
+  additionalProperties: false,
+} as const;
 
 /** The service behind a token, over the real OpenRouter gateway against the fake OpenRouter. */
 export interface CompatFixture {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { TOKEN, useCompatService } from './fixture';
+import { PERSON_SCHEMA, TOKEN, WEATHER_PARAMETERS, useCompatService } from './fixture';
 
 // The official `openai` package against POST /v1/chat/completions and GET /v1/models.
 describe('openai SDK against /v1', () => {
@@ -174,5 +174,65 @@ describe('openai SDK against /v1', () => {
       level: 'task',
       model: 'openai/gpt-4o-mini',
     });
+  });
+
+  it('a tool call round trip: the call, then the answer to its result', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: { name: 'get_weather', description: 'weather', parameters: WEATHER_PARAMETERS },
+      },
+    ];
+    const question: OpenAI.ChatCompletionMessageParam = {
+      role: 'user',
+      content: 'weather in Oslo?',
+    };
+    const first = await client().chat.completions.create({
+      model: 'turn',
+      messages: [question],
+      tools,
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    });
+    const choice = first.choices[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    expect(choice.message.content).toBeNull();
+    const call = choice.message.tool_calls?.[0];
+    expect(call).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+    expect(
+      JSON.parse((call as OpenAI.ChatCompletionMessageFunctionToolCall).function.arguments),
+    ).toEqual({});
+    const record = await svc.current.call(first.id);
+    expect(record).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ id: call!.id }] });
+
+    const second = await client().chat.completions.create({
+      model: 'turn',
+      messages: [
+        question,
+        choice.message as OpenAI.ChatCompletionAssistantMessageParam,
+        { role: 'tool', tool_call_id: call!.id, content: '{"celsius":4}' },
+      ],
+      tools,
+    });
+    expect(second.choices[0]).toMatchObject({ finish_reason: 'stop' });
+    expect(second.choices[0]?.message.content).toMatch(/^echo\(\w+\): /);
+    expect((await svc.current.call(second.id)).status).toBe('succeeded');
+  });
+
+  it('structured output: a json_schema answer that validates, and json_object', async () => {
+    const r = await client().chat.completions.create({
+      model: 'task',
+      messages: [{ role: 'user', content: 'a person, please' }],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'person', schema: PERSON_SCHEMA, strict: true },
+      },
+    });
+    expect(JSON.parse(r.choices[0]?.message.content ?? '')).toEqual({ name: 'x', age: 1 });
+    const o = await client().chat.completions.create({
+      model: 'task',
+      messages: [{ role: 'user', content: 'any json' }],
+      response_format: { type: 'json_object' },
+    });
+    expect(typeof JSON.parse(o.choices[0]?.message.content ?? '')).toBe('object');
   });
 });
