@@ -1,12 +1,18 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { APICallError, generateText, RetryError } from 'ai';
+import { APICallError, generateObject, generateText, RetryError, stepCountIs, tool } from 'ai';
+import { z } from 'zod';
 import { TOKEN, useCompatService } from './fixture';
 
 // The Vercel AI SDK (`ai` + `@ai-sdk/openai-compatible`) against /v1.
 describe('AI SDK against /v1', () => {
   const svc = useCompatService();
   const provider = (apiKey = TOKEN) =>
-    createOpenAICompatible({ name: 'headspace', apiKey, baseURL: svc.current.baseURL });
+    createOpenAICompatible({
+      name: 'headspace',
+      apiKey,
+      baseURL: svc.current.baseURL,
+      supportsStructuredOutputs: true,
+    });
 
   it('generateText: the answer, and usage and cost as the fake reported them', async () => {
     const r = await generateText({
@@ -66,5 +72,57 @@ describe('AI SDK against /v1', () => {
     expect(e).toMatchObject({ statusCode: 401, isRetryable: false });
     expect((e as APICallError).message).toMatch(/bearer token/);
     expect(svc.current.fake.completions().length).toBe(upstream);
+  });
+
+  it('a tool call round trip: the SDK runs the tool and sends its result back', async () => {
+    const seen: unknown[] = [];
+    const r = await generateText({
+      model: provider()('turn'),
+      prompt: 'weather in Oslo?',
+      maxRetries: 0,
+      tools: {
+        get_weather: tool({
+          description: 'weather',
+          inputSchema: z.object({ city: z.string().optional() }),
+          execute: (input) => {
+            seen.push(input);
+            return Promise.resolve({ celsius: 4 });
+          },
+        }),
+      },
+      // Call the tool first, then answer in words.
+      prepareStep: ({ stepNumber }) =>
+        stepNumber === 0
+          ? { toolChoice: { type: 'tool', toolName: 'get_weather' } }
+          : { toolChoice: 'none' },
+      stopWhen: stepCountIs(3),
+    });
+    expect(seen).toEqual([{}]);
+    expect(r.steps).toHaveLength(2);
+    expect(r.steps[0]?.finishReason).toBe('tool-calls');
+    expect(r.steps[0]?.toolCalls[0]?.toolName).toBe('get_weather');
+    expect(r.text).toMatch(/^echo\(\w+\): /);
+    const ids = r.steps.map((s) => (s.response.body as { id: string }).id);
+    const [first, second] = await Promise.all(ids.map((id) => svc.current.call(id)));
+    expect(first).toMatchObject({ finishReason: 'tool_calls', status: 'succeeded' });
+    expect(second).toMatchObject({ finishReason: 'stop', status: 'succeeded' });
+  });
+
+  it('generateObject with a zod schema: json_schema upstream, the object validated', async () => {
+    const r = await generateObject({
+      model: provider()('task'),
+      schema: z.object({ name: z.string(), age: z.number().int().min(1) }),
+      schemaName: 'person',
+      prompt: 'a person, please',
+      maxRetries: 0,
+    });
+    expect(r.object).toEqual({ name: 'x', age: 1 });
+    const sent = svc.current.fake.completions().at(-1)?.body as {
+      response_format: { type: string; json_schema: { name: string } };
+    };
+    expect(sent.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'person' },
+    });
   });
 });

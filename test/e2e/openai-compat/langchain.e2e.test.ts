@@ -1,6 +1,7 @@
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
+import { z } from 'zod';
 import { ChatOpenAI } from '@langchain/openai';
-import { TOKEN, useCompatService } from './fixture';
+import { TOKEN, WEATHER_PARAMETERS, useCompatService } from './fixture';
 
 // LangChain's ChatOpenAI against /v1.
 describe('LangChain ChatOpenAI against /v1', () => {
@@ -59,5 +60,34 @@ describe('LangChain ChatOpenAI against /v1', () => {
     expect(e).toMatchObject({ status: 401, lc_error_code: 'MODEL_AUTHENTICATION' });
     expect(svc.current.fake.completions().length).toBe(upstream);
     expect((await svc.current.calls()).length).toBe(before);
+  });
+
+  it('a tool call round trip with bindTools and a ToolMessage', async () => {
+    const weather = {
+      type: 'function' as const,
+      function: { name: 'get_weather', description: 'weather', parameters: WEATHER_PARAMETERS },
+    };
+    const question = new HumanMessage('weather in Oslo?');
+    const ai = await chat().bindTools([weather], { tool_choice: 'get_weather' }).invoke([question]);
+    const call = ai.tool_calls?.[0];
+    expect(call).toMatchObject({ name: 'get_weather', args: {} });
+    expect((await svc.current.call(ai.id ?? '')).finishReason).toBe('tool_calls');
+    const answer = await chat()
+      .bindTools([weather])
+      .invoke([
+        question,
+        ai,
+        new ToolMessage({ tool_call_id: call!.id!, content: '{"celsius":4}' }),
+      ]);
+    expect(answer.content).toMatch(/^echo\(\w+\): /);
+    expect((await svc.current.call(answer.id ?? '')).status).toBe('succeeded');
+  });
+
+  it('withStructuredOutput over json_schema: the parsed object', async () => {
+    const person = z.object({ name: z.string(), age: z.number().int().min(1) });
+    const r = await chat({ model: 'task' })
+      .withStructuredOutput(person, { name: 'person', method: 'jsonSchema' })
+      .invoke('a person, please');
+    expect(r).toEqual({ name: 'x', age: 1 });
   });
 });

@@ -38,6 +38,17 @@ const pick = (
   return undefined;
 };
 
+/**
+ * A JSON Schema without its top-level `$schema`. OpenAI reads every schema as its own dialect
+ * whatever `$schema` says, and clients send one (the AI SDK's zod conversion names draft-07),
+ * so `/v1` does the same rather than refuse a dialect the native validator does not load.
+ */
+const withoutDialect = (schema: unknown): unknown => {
+  if (!isRecord(schema) || !('$schema' in schema)) return schema;
+  const { $schema: _dialect, ...rest } = schema;
+  return rest;
+};
+
 /** `response_format` in the native shape; `text` (the default) is no format at all. */
 const responseFormatOf = (rf: unknown): unknown => {
   if (!isRecord(rf)) return rf;
@@ -45,7 +56,8 @@ const responseFormatOf = (rf: unknown): unknown => {
   if (rf.type === 'json_object') return { type: 'json' };
   if (rf.type === 'json_schema' && isRecord(rf.json_schema)) {
     const { name, schema, strict } = rf.json_schema;
-    return { type: 'json_schema', name, schema, ...(present(strict) ? { strict } : {}) };
+    const format = { type: 'json_schema', name, schema: withoutDialect(schema) };
+    return present(strict) ? { ...format, strict } : format;
   }
   return rf;
 };
@@ -61,7 +73,7 @@ const toolsOf = (tools: unknown): unknown =>
           function: {
             name,
             ...(present(description) ? { description } : {}),
-            parameters: parameters ?? { type: 'object', properties: {} },
+            parameters: withoutDialect(parameters ?? { type: 'object', properties: {} }),
             ...(present(strict) ? { strict } : {}),
           },
         };

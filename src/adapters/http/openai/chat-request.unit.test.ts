@@ -164,13 +164,14 @@ describe('generation parameters', () => {
     expect(map({ max_tokens: 10 }).params.maxOutputTokens).toBe('max_tokens');
   });
 
-  it('response_format: text is none, json_object is json, json_schema is flattened', () => {
+  it('response_format: text is none, json_object is json, json_schema flattened without $schema', () => {
     expect(map({ response_format: { type: 'text' } }).native).not.toHaveProperty('responseFormat');
     expect(map({ response_format: { type: 'json_object' } }).native.responseFormat).toEqual({
       type: 'json',
     });
     const schema = { type: 'object' };
-    const rf = { type: 'json_schema', json_schema: { name: 'n', schema, strict: true } };
+    const dialect = { $schema: 'http://json-schema.org/draft-07/schema#', ...schema };
+    const rf = { type: 'json_schema', json_schema: { name: 'n', schema: dialect, strict: true } };
     expect(map({ response_format: rf }).native.responseFormat).toEqual({
       type: 'json_schema',
       name: 'n',
@@ -182,7 +183,14 @@ describe('generation parameters', () => {
   it('tools keep name, description, parameters (an empty object schema by default) and strict', () => {
     const { native } = map({
       tools: [
-        { type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } },
+        {
+          type: 'function',
+          function: {
+            name: 'f',
+            strict: true,
+            parameters: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' },
+          },
+        },
         { type: 'function', function: { name: 'g', description: 'G' } },
       ],
     });
