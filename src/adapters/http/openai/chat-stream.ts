@@ -42,7 +42,12 @@ export const KEEP_ALIVE_MS = 15_000;
 export const answerStream = async (
   ctx: HttpContext,
   call: StreamedCall,
-  o: { readonly includeUsage: boolean; readonly params: Readonly<Record<string, string>> },
+  o: {
+    readonly includeUsage: boolean;
+    readonly params: Readonly<Record<string, string>>;
+    /** Silence before a keep-alive comment (default KEEP_ALIVE_MS). */
+    readonly keepAliveMs?: number | undefined;
+  },
 ): Promise<void> => {
   const pieces = call[Symbol.asyncIterator]();
   const first = await pieces.next();
@@ -66,7 +71,10 @@ export const answerStream = async (
   ctx.res.once('close', () => {
     if (!finished) call.cancel();
   });
-  const keepAlive = setInterval(() => out.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  const keepAlive = setInterval(
+    () => out.write(': keep-alive\n\n'),
+    o.keepAliveMs ?? KEEP_ALIVE_MS,
+  );
   keepAlive.unref();
 
   const write = (p: StreamPiece): void => {
