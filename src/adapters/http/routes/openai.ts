@@ -5,7 +5,13 @@ import { modelList, type ModelCatalog } from '../openai/catalog';
 import { mapChatRequest } from '../openai/chat-request';
 import { answerHeaders, chatCompletionOf } from '../openai/chat-response';
 import { invalidParam, openAiErrorOf, openAiErrorOfInference } from '../openai/errors';
+import { answerStream, type StreamedCall } from '../openai/chat-stream';
 import { sendOpenAiError } from '../openai/frame';
+
+/** The streamed form of the use case, where the service offers it. */
+export interface StreamingApi {
+  readonly stream?: (raw: unknown) => StreamedCall;
+}
 
 const unixSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -16,9 +22,10 @@ const unixSeconds = (): number => Math.floor(Date.now() / 1000);
  */
 export const openAiRoutes = (
   router: Router<HttpState>,
-  api: HttpApi,
+  api: HttpApi & StreamingApi,
   catalog: ModelCatalog,
   maxBodyBytes: number,
+  keepAliveMs?: number,
 ): void => {
   const started = unixSeconds();
 
@@ -33,9 +40,11 @@ export const openAiRoutes = (
     if (mapped.isErr()) {
       return sendOpenAiError(ctx, invalidParam(mapped.error.param, mapped.error.message));
     }
-    const { native, params } = mapped.value;
-    if (mapped.value.stream) {
-      return sendOpenAiError(ctx, invalidParam('stream', 'streaming is not served yet'));
+    const { native, params, stream, includeUsage } = mapped.value;
+    if (stream) {
+      if (!api.stream) return sendOpenAiError(ctx, invalidParam('stream', 'not served here'));
+      const call = api.stream({ ...native, stream: true });
+      return answerStream(ctx, call, { includeUsage, params, keepAliveMs });
     }
     const result = await api.infer(native);
     if (result.isErr()) {
