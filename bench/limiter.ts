@@ -2,10 +2,12 @@ import { InMemoryRateLimiter, type RateLimits } from '../src/adapters/in-memory'
 import { RedisRateLimiter } from '../src/adapters/redis';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import type { Permit, RateLimiter } from '../src/ports';
+import { benchBudgets } from './budgets';
 import { connectBenchRedis, measure, table } from './op-latency';
 
 /**
- * Rate limiter decision latency, in process and through Redis (one Lua script per decision).
+ * Rate limiter decision latency, in process and through Redis (one Lua script per decision),
+ * then the budget check's (see ./budgets.ts).
  * Usage: `npm run bench:limiter -- [ops]`.
  */
 const OPEN: RateLimits = {
@@ -39,6 +41,7 @@ const main = async (): Promise<void> => {
   console.log(table(`In process: InMemoryRateLimiter (${ops} ops each)`, rows));
 
   const link = await connectBenchRedis(clock);
+  await benchBudgets(ops, clock, link);
   if (!link) return;
   const n = Math.min(ops, 20_000);
   const prefix = `bench:${process.pid}:`;

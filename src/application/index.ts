@@ -10,3 +10,6 @@ export * from './projections/call-records';
 export * from './projections/usage';
 export * from './projections/open-intents';
 export * from './list-calls/list-calls';
+export * from './run-inference/budget-gate';
+export * from './get-status/budget-status';
+export * from './budgets/recorded-spend';

@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
 import type { Config } from './config';
+import { bindBudgets } from './bindings/budgets';
 import { bindCore } from './bindings/core';
 import { bindGateway } from './bindings/gateway';
 import { bindLimits } from './bindings/limits';
@@ -24,5 +25,6 @@ export const buildContainer = (
   bindGateway(c);
   bindPersistence(c);
   bindLimits(c);
+  bindBudgets(c);
   return c;
 };

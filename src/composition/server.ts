@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bindingRefusal, createHttpApp, modelCatalog } from '../adapters/http';
+import { bindingRefusal, createHttpApp, modelCatalog, onClientError } from '../adapters/http';
 import { EVENT_TYPES, type InferenceEvent } from '../domain';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import type { Logger } from './logger';
 import type { ServiceOptions } from './options';
 import { createInferenceService, type InferenceService } from './service';
@@ -65,6 +65,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       maxInputChars: openrouter.maxInputChars,
       version: packageVersion(),
       models: modelCatalog(openrouter.models, openrouter.fallbacks, openrouter.allowedModels),
+      metricsPublic: s.metricsPublic,
     },
     logger: o.logger,
     draining: () => draining,
@@ -75,7 +76,9 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       o.logger.info({ requestId: http.currentRequestId(), ...callLine(e) }, 'call recorded');
     });
   }
-  const server = createServer(http.app.callback());
+  const server = createServer(serverTimeouts(s), http.app.callback());
+  server.keepAliveTimeout = s.keepAliveTimeoutMs;
+  server.on('clientError', onClientError(o.logger));
   let inFlight = 0;
   server.on('request', (_req, res) => {
     inFlight++;
@@ -110,6 +113,22 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       })()),
   };
 };
+
+/**
+ * Node's own limits on slow or idle clients: all headers within `headersTimeoutMs`, the whole
+ * request within `requestTimeoutMs` (a body trickled a byte at a time is cut off and answered
+ * 408), an idle keep-alive connection closed after `keepAliveTimeoutMs`. Node checks the first
+ * two on an interval; it must be shorter than the timeouts or they would fire late.
+ */
+const serverTimeouts = (s: Config['server']) => ({
+  headersTimeout: Math.min(s.headersTimeoutMs, s.requestTimeoutMs),
+  requestTimeout: s.requestTimeoutMs,
+  keepAliveTimeout: s.keepAliveTimeoutMs,
+  connectionsCheckingInterval: Math.max(
+    10,
+    Math.min(1000, Math.floor(Math.min(s.headersTimeoutMs, s.requestTimeoutMs) / 4)),
+  ),
+});
 
 /** Stops accepting; waits for in-flight requests up to `timeoutMs`, then cuts what is left. */
 const drain = async (server: Server, inFlight: () => number, timeoutMs: number) => {

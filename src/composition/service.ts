@@ -96,10 +96,8 @@ const readiness = (isReady: () => Promise<boolean>): Promise<Readiness> =>
       ready,
       detail: ready ? null : 'database: does not answer, or migrations are pending',
     }),
-    (e: unknown) => ({
-      ready: false,
-      detail: `database: ${e instanceof Error ? e.message : String(e)}`,
-    }),
+    // A driver message may quote SQL or connection details: answer a sentence instead.
+    () => ({ ready: false, detail: 'database: the readiness check failed' }),
   );
 
 /** Health checks and price refreshes: one now, then every interval; never blocking start-up. */

@@ -14,6 +14,7 @@ export const TOKENS = {
   Readiness: Symbol('Readiness'),
   Cache: Symbol('Cache'),
   RateLimiter: Symbol('RateLimiter'),
+  BudgetLedger: Symbol('BudgetLedger'),
   SharedStore: Symbol('SharedStore'),
   Publisher: Symbol('EventPublisher'),
   PriceBook: Symbol('PriceBook'),

@@ -148,8 +148,12 @@ const outcomeOf = (e: InferenceEvent): Outcome => {
         costNanos: 0,
         reportedCostNanos: null,
         costEstimated: false,
-        errorCode: 'rate_limited',
-        errorMessage: `rate_limited: ${e.data.limit}, retry after ${e.data.retryAfterMs} ms`,
+        // A budget refusal is rate limited by spend: its own error code names it.
+        errorCode: e.data.budget === undefined ? 'rate_limited' : 'budget_exceeded',
+        errorMessage:
+          e.data.budget === undefined
+            ? `rate_limited: ${e.data.limit}, retry after ${e.data.retryAfterMs} ms`
+            : `budget_exceeded: budget ${e.data.budget}, retry after ${e.data.retryAfterMs} ms`,
         attempts: 0,
         upstreamId: null,
       };

@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'budget_exceeded'
   | 'upstream_error'
   | 'invalid_output'
   | 'unavailable'
@@ -22,6 +23,8 @@ export interface InferenceError {
   /** When a retry can succeed (rate limited, circuit open). */
   readonly retryAfterMs?: number;
   readonly limit?: LimitName;
+  /** The budget that refused the call, for `budget_exceeded`. */
+  readonly budget?: string;
   /** Upstream attempts made before this failure. */
   readonly attempts?: number;
   /** Upstream HTTP status, when there was one. */
@@ -40,6 +43,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'unauthorized',
   'payload_too_large',
   'rate_limited',
+  'budget_exceeded',
   'upstream_error',
   'invalid_output',
   'unavailable',

@@ -96,12 +96,15 @@ export type InferenceServedFromCache = Event<
     }
 >;
 
-/** Refused by a rate limit without calling upstream. */
+/** Refused by a rate limit, or by a budget its worst-case cost did not fit, without calling upstream. */
 export type InferenceRateLimited = Event<
   'InferenceRateLimited',
   CallFacts & {
-    readonly limit: LimitName;
+    /** `budget` when a budget refused it (error code `budget_exceeded`). */
+    readonly limit: LimitName | 'budget';
     readonly retryAfterMs: number;
+    /** The budget that refused it. */
+    readonly budget?: string;
   }
 >;
 

@@ -13,6 +13,8 @@ export interface Price {
   readonly cacheRead?: number | null;
   /** Input tokens written to the provider's cache; the input price when absent. */
   readonly cacheWrite?: number | null;
+  /** The most output tokens the model returns, as its provider publishes it. */
+  readonly maxCompletionTokens?: number | null;
 }
 
 /** Prices per model. */

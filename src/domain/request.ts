@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from 'neverthrow';
 import { inferenceError, type InferenceError } from './errors';
 import { LEVELS, type Level } from './levels';
+import { illFormedPath } from './well-formed';
 import {
   chatMessageSchema,
   messageProblem,
@@ -165,6 +166,13 @@ export const parseInferenceRequest = (
 ): Result<InferenceRequest, InferenceError> => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return err(inferenceError('invalid_request', 'request body must be a JSON object'));
+  }
+  // Before the schema: a lone surrogate would pass it, go upstream, and then fail to store.
+  const illFormed = illFormedPath(raw);
+  if (illFormed !== undefined) {
+    const field = illFormed || 'body';
+    const detail = `${field}: not well-formed Unicode (a lone surrogate)`;
+    return err(inferenceError('invalid_request', detail, { field }));
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) {

@@ -8,3 +8,4 @@ export type * from './read-models';
 export type * from './event-publisher';
 export type * from './shared-store';
 export type * from './schema-validator';
+export type * from './budget-ledger';

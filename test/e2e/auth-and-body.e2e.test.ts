@@ -47,13 +47,15 @@ describe('auth (server.auth_token set)', () => {
     expect((await server.infer(request(), headers)).status).toBe(401);
   });
 
-  it('passes the right token, and leaves /healthz, /readyz and /metrics open', async () => {
+  it('passes the right token, leaves /healthz and /readyz open, and guards /metrics', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
     expect((await server.fetch('/api/inference/status', { headers: auth })).status).toBe(200);
     expect((await server.infer(request('authorised'), auth)).status).toBe(200);
-    for (const path of ['/healthz', '/readyz', '/metrics']) {
+    for (const path of ['/healthz', '/readyz']) {
       expect((await server.fetch(path)).status).toBe(200);
     }
+    expect((await server.fetch('/metrics')).status).toBe(401);
+    expect((await server.fetch('/metrics', { headers: auth })).status).toBe(200);
   });
 
   it('an unauthenticated request leaves no call record', async () => {

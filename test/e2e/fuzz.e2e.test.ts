@@ -1,118 +1,101 @@
 import fc from 'fast-check';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
-import { request, startTestServer, type TestServer } from './harness';
+import { EVENT_TYPES } from '../../src/domain';
+import {
+  contentType,
+  hostileBody,
+  method,
+  pathSpelling,
+  queryString,
+  ROUTES,
+} from '../support/hostile-arbitraries';
+import { capturingLogger } from '../support/raw-http';
+import { startTestServer, type TestServer } from './harness';
 
-const LEVELS = ['turn', 'task', 'project', 'objective'];
-const FIELDS = [
-  'level',
-  'purpose',
-  'input',
-  'system',
-  'maxOutputTokens',
-  'temperature',
-  'projectId',
-  'agentId',
-  'commandId',
-  'turnId',
-  'cache',
-  '__proto__',
-  'constructor',
-];
+const TOKEN = 'e2e-fuzz-token-4b9d2f';
+const KEY = 'sk-or-e2e-fuzz-8a6c4e2f0d1b';
+const auth = { authorization: `Bearer ${TOKEN}` };
 
-/** Any JSON value, with the awkward numbers and strings JSON allows. */
-const anyValue = fc.oneof(
-  fc.jsonValue(),
-  fc.constantFrom(...LEVELS),
-  fc.double(),
-  fc.integer(),
-  fc.constantFrom(1e308, -0, 2.0000001, 9007199254740993, 0.5),
-  fc.string({ unit: 'binary', maxLength: 300 }),
-  fc.boolean(),
-  fc.integer({ min: 1, max: 4096 }),
-);
+// Hundreds of real HTTP round trips into PostgreSQL: well past the usual minute when loaded.
+jest.setTimeout(300_000);
 
-/** Near-valid requests: a valid one with up to three fields replaced or added. */
-const nearValid = fc
-  .dictionary(fc.constantFrom(...FIELDS), anyValue, { maxKeys: 3 })
-  .map((fields) => JSON.stringify({ ...request('fuzz'), ...fields }));
-
-/** Bodies that are not JSON objects at all, or not JSON, or not UTF-8. */
-const bodies = fc.oneof(
-  { weight: 4, arbitrary: nearValid },
-  { weight: 2, arbitrary: fc.json() },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)) },
-  {
-    weight: 1,
-    arbitrary: fc.nat({ max: 20_000 }).map((d) => '['.repeat(d) + ']'.repeat(d)),
-  },
-);
-
-const contentTypes = fc.constantFrom(
-  'application/json',
-  'application/json; charset=utf-8',
-  'application/vnd.api+json',
-  'text/plain',
-  'multipart/form-data; boundary=x',
-  undefined,
-);
-
-// Thousands of real HTTP round trips: well past jest's default 5 s on a shared machine.
-jest.setTimeout(180_000);
-
-describe('fuzz: no request produces a 5xx', () => {
+/**
+ * The smaller fuzz against the started service over PostgreSQL (the bigger one runs in memory:
+ * test/security/fuzz-in-memory.int.test.ts): no 5xx, a record for every accepted call and none
+ * for a refusal, and neither the token nor the key in any response or log line.
+ */
+describe('fuzz (started service, PostgreSQL)', () => {
+  const { logger, lines } = capturingLogger();
+  const responses: string[] = [];
   let server: TestServer;
+  let recorded = 0;
   beforeAll(async () => {
     server = await startTestServer(
-      { openrouter: { api_key: 'sk-or-e2e-key' }, server: { max_body_bytes: 65_536 } },
-      { gateway: new InMemoryGateway() },
+      {
+        openrouter: { api_key: KEY },
+        server: { auth_token: TOKEN, max_body_bytes: 65_536 },
+      },
+      { gateway: new InMemoryGateway(), logger },
     );
+    for (const type of EVENT_TYPES) server.service.events.on(type, () => recorded++);
   });
   afterAll(() => server.shutdown());
 
-  it('POST /api/inference: 3000 random bodies and content types, zero 5xx', async () => {
+  const send = async (path: string, init: RequestInit) => {
+    const res = await server.fetch(path, init);
+    const body = await res.text();
+    responses.push(`${res.status} ${JSON.stringify([...res.headers])} ${body}`);
+    expect(res.status).toBeLessThan(500);
+    return res.status;
+  };
+
+  it('POST /api/inference: 600 hostile bodies, zero 5xx, one record per accepted call', async () => {
     const seen = new Map<number, number>();
+    let accepted = 0;
     await fc.assert(
-      fc.asyncProperty(bodies, contentTypes, async (body, type) => {
-        const res = await server.fetch('/api/inference', {
+      fc.asyncProperty(hostileBody, contentType, async (body, type) => {
+        const status = await send('/api/inference', {
           method: 'POST',
-          headers: type === undefined ? {} : { 'content-type': type },
+          headers: { ...auth, ...(type === undefined ? {} : { 'content-type': type }) },
           body,
         });
-        await res.arrayBuffer();
-        seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+        seen.set(status, (seen.get(status) ?? 0) + 1);
         // 429: a huge maxOutputTokens reserves the whole token budget; that is an answer too.
-        expect([200, 400, 413, 429]).toContain(res.status);
+        expect([200, 400, 413, 429]).toContain(status);
+        if (status === 200 || status === 429) accepted++;
       }),
-      { numRuns: 3000 },
+      { numRuns: 600 },
     );
-    // The fuzz reached both sides of validation.
     expect(seen.get(200)).toBeGreaterThan(0);
     expect(seen.get(400)).toBeGreaterThan(0);
+    expect(recorded).toBe(accepted);
+    const listed = await server.service.usage();
+    expect(listed._unsafeUnwrap().totalCalls).toBe(accepted);
   });
 
-  it('GET usage and calls: 1000 random query strings, zero 5xx', async () => {
-    const param = fc.constantFrom(
-      'since',
-      'until',
-      'level',
-      'projectId',
-      'limit',
-      'before',
-      'status',
-    );
-    const query = fc.array(fc.tuple(param, fc.string({ unit: 'binary', maxLength: 40 })), {
-      maxLength: 4,
-    });
+  it('300 path spellings without the token and 300 query strings with it: zero 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), query, async (usage, pairs) => {
-        const qs = new URLSearchParams(pairs).toString();
-        const path = usage ? '/api/inference/usage' : '/api/inference/calls';
-        const res = await server.fetch(`${path}?${qs}`);
-        await res.arrayBuffer();
-        expect([200, 400]).toContain(res.status);
+      fc.asyncProperty(pathSpelling, method, async (path, m) => {
+        const status = await send(path, { method: m });
+        expect([200, 401, 405]).toContain(status);
       }),
-      { numRuns: 1000 },
+      { numRuns: 300 },
     );
+    const gets = ROUTES.filter(([m]) => m === 'GET').map(([, p]) => p);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...gets), queryString, async (path, qs) => {
+        await send(`${path}?${qs}`, { headers: auth });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('still answers; the token and the key are in no response and no log line', async () => {
+    expect((await server.fetch('/readyz')).status).toBe(200);
+    expect(lines.length).toBeGreaterThan(100);
+    for (const text of [...responses, ...lines]) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(KEY);
+    }
   });
 });

@@ -60,7 +60,7 @@ export const startTestServer = async (
     memory: options.memory ?? false,
     config: merge(merge(BASE_CONFIG, database), config),
     env: {},
-    logger: pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),
   }).catch(async (e: unknown) => {
     await db?.drop();
     throw e;

@@ -1,4 +1,8 @@
-import { describeError, isTransient } from '../../src/adapters/persistence/transient';
+import {
+  describeError,
+  isTransient,
+  publicDescription,
+} from '../../src/adapters/persistence/transient';
 
 const pg = (code: string, message = 'boom') =>
   Object.assign(new Error(message), { code, severity: 'ERROR' });
@@ -30,5 +34,21 @@ describe('describeError', () => {
       code: 'ECONNREFUSED',
     });
     expect(describeError(new AggregateError([inner], ''))).toBe('connect ECONNREFUSED ::1:5432');
+  });
+});
+
+describe('publicDescription (status.logging.lastError)', () => {
+  it('names the kind and code, never the driver message or the SQL it quotes', () => {
+    const sql = 'insert into "inference_events" values ($1) - invalid input syntax for type json';
+    expect(publicDescription(pg('22P02', sql))).toBe(
+      'the database refused the write (SQLSTATE 22P02)',
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(publicDescription(new AggregateError([refused], ''))).toBe(
+      'the database could not be reached (ECONNREFUSED)',
+    );
+    expect(publicDescription(new Error(sql))).toBe('the database write failed');
   });
 });

@@ -2,14 +2,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import { authFailure } from './auth';
-import { sendProblem, type HttpApi, type HttpState } from './context';
+import { OPEN_ROUTES } from './auth';
+import { authGate } from './auth-gate';
+import type { HttpApi, HttpState } from './context';
 import { frame } from './frame';
+import { safeError } from './log-safe';
 import { HttpMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import type { ModelCatalog } from './openai/catalog';
 import { openAiErrors } from './openai/frame';
-import { problem } from './problem';
 import { inferenceRoutes } from './routes/inference';
 import { openAiRoutes } from './routes/openai';
 import { opsRoutes } from './routes/ops';
@@ -24,6 +25,10 @@ export interface HttpSettings {
   readonly version: string;
   /** The models `/v1` resolves and lists; without it the OpenAI-compatible routes are not served. */
   readonly models?: ModelCatalog;
+  /** `/metrics` answers without the token (`server.metrics_public`). Default false. */
+  readonly metricsPublic?: boolean;
+  /** Route patterns open without the token; default OPEN_ROUTES. `/metrics` is added when public. */
+  readonly openRoutes?: readonly string[];
 }
 
 /** Everything the app is built from: the use cases, not the container. */
@@ -54,24 +59,19 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   const app = new Koa<HttpState>({ proxy: false });
   // Errors are answered and logged by `frame`; Koa's own stderr printing would duplicate them.
   app.silent = true;
-  app.on('error', (e: unknown) => d.logger.error({ err: e }, 'koa error'));
-  const router = new Router<HttpState>();
+  // Node's parser errors reach here carrying the raw request bytes (`rawPacket`): log a safe copy.
+  app.on('error', (e: unknown) => d.logger.error({ err: safeError(e) }, 'koa error'));
+  // Case-sensitive and strict: one spelling per route, so `/API/…` is no route at all.
+  const router = new Router<HttpState>({ sensitive: true, strict: true });
   inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
   readRoutes(router, d.api);
   if (d.settings.models) openAiRoutes(router, d.api, d.settings.models, d.settings.maxBodyBytes);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
   app.use(openAiErrors());
-  app.use(async (ctx, next) => {
-    const refused = authFailure(
-      ctx.path,
-      ctx.get('Authorization') || undefined,
-      d.settings.authToken,
-    );
-    if (refused === null) return next();
-    ctx.set('WWW-Authenticate', 'Bearer');
-    sendProblem(ctx, problem('unauthorized', refused));
-  });
+  const open = d.settings.openRoutes ?? OPEN_ROUTES;
+  const openRoutes = d.settings.metricsPublic ? [...open, '/metrics'] : open;
+  app.use(authGate({ router, authToken: d.settings.authToken, openRoutes }));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return { app, router, metrics, openApi, currentRequestId: () => requestIds.getStore() };

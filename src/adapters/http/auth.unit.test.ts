@@ -1,35 +1,50 @@
-import { authFailure, bearerToken, isProtectedPath, secretsEqual } from './auth';
+import { authFailure, bearerToken, isOpenRoute, OPEN_ROUTES, secretsEqual } from './auth';
 
 describe('bearer auth', () => {
   const token = 's3cret-token';
 
   it('lets everything through when no token is configured', () => {
-    expect(authFailure('/api/inference', undefined, '')).toBeNull();
+    expect(authFailure(false, undefined, '')).toBeNull();
   });
 
-  it('protects /api/* and /v1/*, not /healthz, /readyz or /metrics', () => {
-    for (const p of ['/api', '/api/inference', '/api/openapi.json', '/v1', '/v1/chat']) {
-      expect(isProtectedPath(p)).toBe(true);
-      expect(authFailure(p, undefined, token)).toMatch(/required/);
+  it('opens only the listed route patterns; everything else needs the token', () => {
+    for (const p of [
+      '/healthz',
+      '/readyz',
+      '/dashboard',
+      '/dashboard/{*path}',
+      '/dashboard/app.js',
+    ]) {
+      expect(isOpenRoute(p)).toBe(true);
     }
-    for (const p of ['/healthz', '/readyz', '/metrics', '/apix', '/v10']) {
-      expect(isProtectedPath(p)).toBe(false);
-      expect(authFailure(p, undefined, token)).toBeNull();
+    for (const p of [
+      '/metrics',
+      '/api/inference',
+      '/healthz/',
+      '/HEALTHZ',
+      '/dashboard/',
+      '/dashboards',
+      '/x/healthz',
+    ]) {
+      expect(isOpenRoute(p)).toBe(false);
     }
+    expect(isOpenRoute('/metrics', [...OPEN_ROUTES, '/metrics'])).toBe(true);
+    expect(authFailure(true, undefined, token)).toBeNull();
+    expect(authFailure(false, undefined, token)).toMatch(/required/);
   });
 
   it('accepts the right token and refuses a wrong, a prefix, a longer one and other schemes', () => {
-    expect(authFailure('/api/x', `Bearer ${token}`, token)).toBeNull();
-    expect(authFailure('/api/x', `bearer ${token}`, token)).toBeNull();
-    expect(authFailure('/api/x', 'Bearer wrong', token)).toMatch(/not valid/);
-    expect(authFailure('/api/x', `Bearer ${token.slice(0, -1)}`, token)).toMatch(/not valid/);
-    expect(authFailure('/api/x', `Bearer ${token}x`, token)).toMatch(/not valid/);
-    expect(authFailure('/api/x', `Basic ${token}`, token)).toMatch(/required/);
-    expect(authFailure('/api/x', 'Bearer ', token)).toMatch(/required/);
+    expect(authFailure(false, `Bearer ${token}`, token)).toBeNull();
+    expect(authFailure(false, `bearer ${token}`, token)).toBeNull();
+    expect(authFailure(false, 'Bearer wrong', token)).toMatch(/not valid/);
+    expect(authFailure(false, `Bearer ${token.slice(0, -1)}`, token)).toMatch(/not valid/);
+    expect(authFailure(false, `Bearer ${token}x`, token)).toMatch(/not valid/);
+    expect(authFailure(false, `Basic ${token}`, token)).toMatch(/required/);
+    expect(authFailure(false, 'Bearer ', token)).toMatch(/required/);
   });
 
   it('never puts either token in the refusal', () => {
-    const why = authFailure('/api/x', 'Bearer guess-123', token) ?? '';
+    const why = authFailure(false, 'Bearer guess-123', token) ?? '';
     expect(why).not.toContain('guess-123');
     expect(why).not.toContain(token);
   });

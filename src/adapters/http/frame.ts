@@ -2,6 +2,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { sendProblem, type HttpContext, type HttpState } from './context';
+import { safeError } from './log-safe';
 import type { HttpMetrics } from './metrics';
 import { problem } from './problem';
 import { requestIdOf } from './request-id';
@@ -49,7 +50,7 @@ export const frame =
       await d.requestIds.run(requestId, next);
       routingProblem(ctx);
     } catch (e) {
-      ctx.state.log.error({ err: e }, 'unhandled error');
+      ctx.state.log.error({ err: safeError(e) }, 'unhandled error');
       sendProblem(ctx, problem('internal_error', `unexpected error; request id ${requestId}`));
     }
     if (d.draining()) ctx.set('Connection', 'close');

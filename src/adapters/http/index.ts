@@ -4,5 +4,8 @@ export * from './context';
 export * from './problem';
 export * from './metrics';
 export * from './host';
+export { OPEN_ROUTES, isOpenRoute } from './auth';
+export { onClientError } from './client-error';
+export { safeError } from './log-safe';
 export { openApiDocument } from './openapi';
 export { modelCatalog, type ModelCatalog } from './openai/catalog';

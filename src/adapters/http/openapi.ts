@@ -22,16 +22,23 @@ const schema = (s: z.ZodType): Json => {
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string): Json => ({ 'application/json': { schema: ref(name) } });
 
-const problems = (...codes: ProblemCode[]): Json =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(PROBLEMS[c].status),
+/** Problem responses by status; codes that share a status share its description. */
+const problems = (...codes: ProblemCode[]): Json => {
+  const byStatus = new Map<string, string[]>();
+  for (const c of codes) {
+    const status = String(PROBLEMS[c].status);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), `${PROBLEMS[c].title} (\`${c}\`)`]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, titles]) => [
+      status,
       {
-        description: `${PROBLEMS[c].title} (\`${c}\`)`,
+        description: titles.join('; or '),
         content: { 'application/problem+json': { schema: ref('Problem') } },
       },
     ]),
   );
+};
 
 /** Query parameters from a zod object: one entry per key, with its JSON schema. */
 const parameters = (s: z.ZodObject): Json[] => {
@@ -76,7 +83,13 @@ export const openApiDocument = (o: {
           requestBody: { required: true, content: json('InferenceRequest') },
           responses: {
             ...ok('The answer; `cached` is true on a cache hit', json('InferenceResult')),
-            ...problems('invalid_request', 'unauthorized', 'payload_too_large', 'rate_limited'),
+            ...problems(
+              'invalid_request',
+              'unauthorized',
+              'payload_too_large',
+              'rate_limited',
+              'budget_exceeded',
+            ),
             ...problems('upstream_error', 'unavailable', 'upstream_timeout'),
           },
         },
@@ -124,7 +137,8 @@ export const openApiDocument = (o: {
       },
       '/metrics': {
         get: {
-          summary: 'Prometheus metrics',
+          summary: 'Prometheus metrics (open when server.metrics_public is true)',
+          ...secured,
           responses: ok('Exposition format', { 'text/plain': { schema: { type: 'string' } } }),
         },
       },

@@ -1,7 +1,8 @@
 import type { ErrorCode, InferenceError } from '../../domain';
 
 /** Codes the HTTP layer adds to the domain's: routing and the last-resort guard. */
-export type HttpOnlyCode = 'not_found' | 'method_not_allowed' | 'internal_error';
+export type HttpOnlyCode =
+  'not_found' | 'method_not_allowed' | 'request_timeout' | 'headers_too_large' | 'internal_error';
 
 /** Every `code` a problem body can carry. */
 export type ProblemCode = ErrorCode | HttpOnlyCode;
@@ -12,8 +13,11 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   unauthorized: { status: 401, title: 'Unauthorized' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  request_timeout: { status: 408, title: 'Request timeout' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  headers_too_large: { status: 431, title: 'Request header fields too large' },
   rate_limited: { status: 429, title: 'Rate limited' },
+  budget_exceeded: { status: 429, title: 'Budget exceeded' },
   internal_error: { status: 500, title: 'Internal error' },
   upstream_error: { status: 502, title: 'Upstream error' },
   invalid_output: { status: 502, title: 'Invalid structured output' },
@@ -30,6 +34,8 @@ export interface Problem {
   readonly detail: string;
   readonly retryAfterMs?: number;
   readonly limit?: string;
+  /** The budget that refused the call, for `budget_exceeded`. */
+  readonly budget?: string;
 }
 
 /** A problem ready to send: status, body and headers. */
@@ -45,11 +51,21 @@ export const problemType = (code: ProblemCode): string => `urn:headspace-inferen
 /** `Retry-After` in whole seconds, at least 1 (CONTRACT §1). */
 export const retryAfterSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
+const RETRY_AFTER_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'rate_limited',
+  'budget_exceeded',
+  'unavailable',
+]);
+
 /** Builds the response for a problem code and detail. */
 export const problem = (
   code: ProblemCode,
   detail: string,
-  extra: { retryAfterMs?: number | undefined; limit?: string | undefined } = {},
+  extra: {
+    retryAfterMs?: number | undefined;
+    limit?: string | undefined;
+    budget?: string | undefined;
+  } = {},
 ): ProblemResponse => {
   const { status, title } = PROBLEMS[code];
   const body: Problem = {
@@ -60,10 +76,12 @@ export const problem = (
     detail,
     ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
     ...(extra.limit === undefined ? {} : { limit: extra.limit }),
+    ...(extra.budget === undefined ? {} : { budget: extra.budget }),
   };
-  // Retry-After only where a retry can succeed later: a rate limit or an open circuit.
+  // Retry-After only where a retry can succeed later: a rate limit, a budget's next period, or
+  // an open circuit.
   const headers: Record<string, string> =
-    extra.retryAfterMs !== undefined && (code === 'rate_limited' || code === 'unavailable')
+    extra.retryAfterMs !== undefined && RETRY_AFTER_CODES.has(code)
       ? { 'Retry-After': String(retryAfterSeconds(extra.retryAfterMs)) }
       : {};
   return { status, body, headers };
@@ -71,4 +89,4 @@ export const problem = (
 
 /** The response for a domain error. */
 export const problemOf = (e: InferenceError): ProblemResponse =>
-  problem(e.code, e.detail, { retryAfterMs: e.retryAfterMs, limit: e.limit });
+  problem(e.code, e.detail, { retryAfterMs: e.retryAfterMs, limit: e.limit, budget: e.budget });

@@ -8,6 +8,7 @@ const CONTRACT: Record<ErrorCode, number> = {
   unauthorized: 401,
   payload_too_large: 413,
   rate_limited: 429,
+  budget_exceeded: 429,
   upstream_error: 502,
   invalid_output: 502,
   unavailable: 503,
@@ -23,10 +24,15 @@ describe('error table', () => {
     expect(p.body.title).toBe(PROBLEMS[code as ErrorCode].title);
   });
 
-  it('has exactly the contract codes plus the three HTTP-only ones', () => {
-    expect(Object.keys(PROBLEMS).sort()).toEqual(
-      [...Object.keys(CONTRACT), 'not_found', 'method_not_allowed', 'internal_error'].sort(),
-    );
+  it('has exactly the contract codes plus the HTTP-only ones', () => {
+    const httpOnly = [
+      'not_found',
+      'method_not_allowed',
+      'request_timeout',
+      'headers_too_large',
+      'internal_error',
+    ];
+    expect(Object.keys(PROBLEMS).sort()).toEqual([...Object.keys(CONTRACT), ...httpOnly].sort());
   });
 });
 
@@ -49,6 +55,23 @@ describe('Retry-After', () => {
     );
     expect(p.headers).toEqual({ 'Retry-After': '3' });
     expect(p.body).toMatchObject({ retryAfterMs: 2500, limit: 'calls_per_minute' });
+  });
+
+  it('is set on 429 budget_exceeded until the period resets, the budget named in the body', () => {
+    const p = problemOf(
+      inferenceError('budget_exceeded', 'budget daily is spent', {
+        retryAfterMs: 3_600_001,
+        budget: 'daily',
+      }),
+    );
+    expect(p.status).toBe(429);
+    expect(p.headers).toEqual({ 'Retry-After': '3601' });
+    expect(p.body).toMatchObject({
+      code: 'budget_exceeded',
+      retryAfterMs: 3_600_001,
+      budget: 'daily',
+    });
+    expect(p.body).not.toHaveProperty('limit');
   });
 
   it('is set on 503 from an open circuit, not on 503 from a missing key', () => {

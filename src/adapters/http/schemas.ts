@@ -36,6 +36,21 @@ export const problemSchema = z.object({
   detail: z.string(),
   retryAfterMs: z.number().int().min(1).optional(),
   limit: z.enum(['calls_per_minute', 'tokens_per_minute']).optional(),
+  /** The budget that refused the call (`budget_exceeded`). */
+  budget: z.string().optional(),
+});
+
+/** One budget in its current period (status and usage). */
+export const budgetReportSchema = z.object({
+  name: z.string(),
+  period: z.enum(['day', 'week', 'month']),
+  level: level.nullable(),
+  projectId: nullableString,
+  limitUsd: z.number().min(0),
+  spentUsd: z.number().min(0),
+  reservedUsd: z.number().min(0),
+  remainingUsd: z.number().min(0),
+  resetsAt: z.string().describe('When the period ends, ISO-8601 UTC'),
 });
 
 /** GET /api/inference/status. */
@@ -75,6 +90,7 @@ export const statusSchema = z.object({
     baseDelayMs: z.number().int(),
     maxDelayMs: z.number().int(),
   }),
+  budgets: z.array(budgetReportSchema),
   logging: z.object({ backlog: z.number().int(), lastError: nullableString }),
   redis: z.object({
     configured: z.boolean(),
@@ -111,6 +127,8 @@ export const usageSchema = z.object({
   savedByCacheUsd: z.number(),
   byLevel: z.record(z.string(), breakdown),
   byModel: z.record(z.string(), breakdown),
+  /** Spend against each configured budget in its current period (whatever the window). */
+  budgets: z.array(budgetReportSchema).optional(),
 });
 
 /** One call record as the listing shows it (CONTRACT §2, money in USD). */

@@ -122,17 +122,23 @@ export const pricesFrom = (text: string): PriceTable => {
       input_cache_read?: unknown;
       input_cache_write?: unknown;
     };
+    top_provider?: { max_completion_tokens?: unknown };
   }>) {
     const input = perMillion(m?.pricing?.prompt);
     const output = perMillion(m?.pricing?.completion);
     if (typeof m?.id === 'string' && input !== undefined && output !== undefined) {
       const cacheRead = perMillion(m.pricing?.input_cache_read);
       const cacheWrite = perMillion(m.pricing?.input_cache_write);
+      const max = m.top_provider?.max_completion_tokens;
       table[m.id] = {
         input,
         output,
         ...(cacheRead === undefined ? {} : { cacheRead }),
         ...(cacheWrite === undefined ? {} : { cacheWrite }),
+        // Budgets reserve up to this many output tokens when a request sets no maximum.
+        ...(Number.isInteger(max) && (max as number) > 0
+          ? { maxCompletionTokens: max as number }
+          : {}),
       };
     }
   }

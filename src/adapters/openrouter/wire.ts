@@ -1,3 +1,4 @@
+import { mapStringsDeep, scrubSecret, toWellFormed } from '../../domain';
 import type { ChatMessage, ResponseFormat, ToolCall } from '../../domain';
 import type { Completion, CompletionRequest } from '../../ports';
 import { isRetryableStatus, UpstreamFailure } from './failure';
@@ -75,9 +76,20 @@ const upstreamFormat = (f: ResponseFormat): Record<string, unknown> =>
 
 const MAX_MESSAGE = 500;
 
-/** Removes the key from upstream text (an echo must not leak it) and bounds its length. */
+/**
+ * Upstream text made safe to keep or show: the key scrubbed (in any case, and any run of 12 or
+ * more of its characters: an echo must not leak it) and lone surrogates repaired.
+ */
+export const cleanUpstream = (text: string, apiKey: string): string =>
+  toWellFormed(scrubSecret(text, apiKey));
+
+/** Tool calls with every string in them made safe (see cleanUpstream). */
+const cleanToolCalls = <T>(calls: T, apiKey: string): T =>
+  mapStringsDeep(calls, (s) => cleanUpstream(s, apiKey));
+
+/** An upstream message made safe (see cleanUpstream) and bounded in length. */
 export const scrub = (text: string, apiKey: string): string => {
-  const clean = apiKey === '' ? text : text.split(apiKey).join('[redacted]');
+  const clean = cleanUpstream(text, apiKey);
   return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
 };
 
@@ -154,16 +166,19 @@ export const completionOf = (
     : {};
   const finish = isObject(first) ? first.finish_reason : undefined;
   return {
-    text: content ?? '',
-    toolCalls: toolCallsOf(message.tool_calls),
+    text: cleanUpstream(content ?? '', apiKey),
+    toolCalls: cleanToolCalls(toolCallsOf(message.tool_calls), apiKey),
     finishReason: typeof finish === 'string' ? finish : null,
     inputTokens: count(usage.prompt_tokens),
     outputTokens: count(usage.completion_tokens),
     reasoningTokens: count(completion.reasoning_tokens),
     cachedInputTokens: count(prompt.cached_tokens),
     cacheWriteTokens: count(prompt.cache_write_tokens),
-    model: typeof body.model === 'string' && body.model !== '' ? body.model : call.model,
-    upstreamId: typeof body.id === 'string' ? body.id : null,
+    model:
+      typeof body.model === 'string' && body.model !== ''
+        ? cleanUpstream(body.model, apiKey)
+        : call.model,
+    upstreamId: typeof body.id === 'string' ? cleanUpstream(body.id, apiKey) : null,
     reportedCostUsd: typeof usage.cost === 'number' && usage.cost >= 0 ? usage.cost : null,
     attempts,
   };

@@ -96,3 +96,41 @@ describe('the wire format', () => {
     expect(scrub('x'.repeat(2000), KEY).length).toBeLessThanOrEqual(501);
   });
 });
+
+describe('upstream text is scrubbed and well-formed before anyone keeps it', () => {
+  const LONG_KEY = 'sk-or-v1-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+  const longCall = { ...call, apiKey: LONG_KEY };
+
+  it('an error echoing the key upper-cased, or a 24-character prefix of it, loses it', () => {
+    for (const echo of [LONG_KEY.toUpperCase(), LONG_KEY.slice(0, 24)]) {
+      const f = httpFailure(
+        401,
+        JSON.stringify({ error: { message: `bad key ${echo}` } }),
+        undefined,
+        LONG_KEY,
+      );
+      expect(f.message).not.toContain(echo);
+      expect(f.message).toContain('[redacted]');
+    }
+  });
+
+  it('an answer echoing the key keeps the answer without the key', () => {
+    const body = {
+      id: `gen_${LONG_KEY.slice(9, 30)}`,
+      choices: [{ message: { content: `your key is ${LONG_KEY.toLowerCase()}.` } }],
+    };
+    const c = completionOf(JSON.stringify(body), longCall);
+    expect(c.text).toBe('your key is [redacted].');
+    expect(c.upstreamId).toBe('gen_[redacted]');
+  });
+
+  it('lone surrogates in text, model, id and error messages become U+FFFD', () => {
+    const c = completionOf(
+      '{"id":"g\\ud800","model":"m\\udc00","choices":[{"message":{"content":"a\\ud800b"}}]}',
+      call,
+    );
+    expect([c.text, c.model, c.upstreamId]).toEqual(['a\ufffdb', 'm\ufffd', 'g\ufffd']);
+    const f = httpFailure(500, '{"error":{"message":"x\\ud800"}}', undefined, KEY);
+    expect(f.message).toBe('OpenRouter answered 500: x\ufffd');
+  });
+});

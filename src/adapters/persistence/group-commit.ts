@@ -4,7 +4,7 @@ import type { Backlog } from './backlog';
 import { BatchQueue, eventsOf, type Waiter } from './batch-queue';
 import type { BatchWriter, LogSink } from './drain';
 import { Recovery } from './recovery';
-import { describeError, isTransient } from './transient';
+import { describeError, isTransient, publicDescription } from './transient';
 
 /** Batching and backlog settings. */
 export interface GroupCommitOptions {
@@ -144,8 +144,8 @@ export class GroupCommit {
         for (const w of batch)
           await (r.backlog.size > 0 ? r.keep([w], this.queue) : this.commit([w]));
       } else {
-        r.lastError = describeError(e);
-        this.log.error({ err: r.lastError }, 'call log: the database refused an event');
+        r.lastError = publicDescription(e);
+        this.log.error({ err: describeError(e) }, 'call log: the database refused an event');
         this.queue.settle(batch, e instanceof Error ? e : new Error(r.lastError));
       }
     }

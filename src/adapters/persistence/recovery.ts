@@ -3,7 +3,7 @@ import { Backoff } from './backoff';
 import type { Backlog } from './backlog';
 import { eventsOf, type BatchQueue, type Waiter } from './batch-queue';
 import { drainStep, type BatchWriter, type LogSink } from './drain';
-import { describeError } from './transient';
+import { describeError, publicDescription } from './transient';
 
 /**
  * The outage side of the call log: batches that could not reach the database go to the backlog
@@ -63,9 +63,9 @@ export class Recovery {
   /** Records a failure, says so once per outage, and schedules a retry unless `final`. */
   failed(e: unknown, pending: number, final: boolean): void {
     const first = this.lastError === null;
-    this.lastError = describeError(e);
+    this.lastError = publicDescription(e);
     this.log.warn(
-      { err: this.lastError, backlog: pending, file: this.backlog.file },
+      { err: describeError(e), backlog: pending, file: this.backlog.file },
       first
         ? 'call log: database unreachable; events wait in the backlog'
         : 'call log: database still unreachable',

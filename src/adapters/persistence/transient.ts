@@ -25,3 +25,24 @@ export const describeError = (e: unknown): string => {
   const text = e.message || (e as AggregateError).errors?.map(describeError).join('; ') || e.name;
   return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
 };
+
+/**
+ * What `status.logging.lastError` shows of a failure: its kind and code without the driver's
+ * message, which may quote the SQL statement and the data in it (that goes to the log only).
+ */
+export const publicDescription = (e: unknown): string => {
+  if (typeof e !== 'object' || e === null) return 'the database write failed';
+  const { code, severity } = e as { code?: unknown; severity?: unknown };
+  if (typeof severity === 'string' && typeof code === 'string') {
+    return `the database refused the write (SQLSTATE ${code})`;
+  }
+  if (typeof code === 'string' && /^[A-Z_]{3,40}$/.test(code)) {
+    return `the database could not be reached (${code})`;
+  }
+  const errors = (e as { errors?: unknown }).errors;
+  if (Array.isArray(errors) && errors.length > 0) return publicDescription(errors[0]);
+  const name = (e as { name?: unknown }).name;
+  return name === 'KnexTimeoutError'
+    ? 'the database did not answer in time'
+    : 'the database write failed';
+};

@@ -2,3 +2,4 @@
 export * from './redis-link';
 export * from './redis-rate-limiter';
 export * from './redis-cache';
+export * from './redis-budget-ledger';

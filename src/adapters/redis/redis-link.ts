@@ -79,7 +79,7 @@ export class RedisLink implements SharedStore {
       warning: connected
         ? null
         : `Redis unreachable since ${new Date(this.since).toISOString()} (${this.lastError}): ` +
-          'rate limits and cache hold per instance, not across instances, until it answers',
+          'rate limits, budgets and cache hold per instance, not across instances, until it answers',
     };
   }
 

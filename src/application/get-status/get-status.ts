@@ -7,6 +7,7 @@ import {
   type ModelMap,
 } from '../../domain';
 import type {
+  BudgetLedger,
   Cache,
   CallLog,
   CircuitState,
@@ -17,6 +18,7 @@ import type {
 } from '../../ports';
 import type { HealthMonitor } from '../check-health/health-monitor';
 import type { PriceBook } from '../pricing/price-book';
+import { budgetReport, type BudgetReport } from './budget-status';
 
 /** Settings status shows (never the key itself). */
 export interface StatusSettings {
@@ -54,6 +56,8 @@ export interface StatusReport {
   };
   readonly cache: StatusSettings['cache'] & { entries: number; hits: number; misses: number };
   readonly retry: StatusSettings['retry'];
+  /** Every configured budget in its current period. */
+  readonly budgets: readonly BudgetReport[];
   readonly logging: { backlog: number; lastError: string | null };
   /** The store shared across instances; a warning while limits and cache fell back to local. */
   readonly redis: SharedStoreStatus;
@@ -71,6 +75,8 @@ export interface StatusDeps {
   readonly prices: PriceBook;
   /** Absent when no shared store is configured. */
   readonly sharedStore?: SharedStore;
+  /** Absent when no budgets are configured. */
+  readonly budgets?: BudgetLedger;
 }
 
 const NO_SHARED_STORE: SharedStoreStatus = { configured: false, connected: null, warning: null };
@@ -109,6 +115,7 @@ export const makeGetStatus = (d: StatusDeps) => (): ResultAsync<StatusReport, In
     rateLimits: { ...d.settings.rateLimits, ...d.limiter.snapshot() },
     cache: { ...d.settings.cache, ...d.cache.stats() },
     retry: d.settings.retry,
+    budgets: (d.budgets?.snapshot() ?? []).map(budgetReport),
     logging: { backlog: logHealth.backlog, lastError: logHealth.lastError },
     redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
     pricing: { fetchedModels: d.prices.fetchedCount(), unpricedModels: d.prices.unpricedModels() },

@@ -7,7 +7,8 @@ import {
   type UsageQuery,
   type UsageReport,
 } from '../../domain';
-import type { UsageReadModel } from '../../ports';
+import type { BudgetLedger, UsageReadModel } from '../../ports';
+import { budgetReport, type BudgetReport } from '../get-status/budget-status';
 
 /** Raw usage query parameters, as strings from a query string or a library caller. */
 export interface UsageParams {
@@ -77,8 +78,8 @@ export const parseUsageParams = (
 
 /** The usage use case (FR15, FR22): validated query, answered from aggregates. */
 export const makeGetUsage =
-  (usage: UsageReadModel) =>
-  (params: UsageParams): ResultAsync<UsageReport, InferenceError> => {
+  (usage: UsageReadModel, budgets?: BudgetLedger) =>
+  (params: UsageParams): ResultAsync<UsageWithBudgets, InferenceError> => {
     const parsed = parseUsageParams(params);
     if (!parsed.ok) return errAsync(parsed.error);
     return ResultAsync.fromPromise(usage.usage(parsed.query), (e) =>
@@ -87,8 +88,14 @@ export const makeGetUsage =
         // The cause stays out of the answer: it may quote SQL. Adapters log it.
         `usage could not be read: the database did not answer (${errorName(e)})`,
       ),
-    );
+    ).map((report) => {
+      const states = budgets?.snapshot() ?? [];
+      return states.length === 0 ? report : { ...report, budgets: states.map(budgetReport) };
+    });
   };
+
+/** A usage report, with spend against each configured budget in its current period. */
+export type UsageWithBudgets = UsageReport & { readonly budgets?: readonly BudgetReport[] };
 
 /** A short, safe name for a failure: its class or code, never its text. */
 export const errorName = (e: unknown): string =>

@@ -2,6 +2,7 @@ import { errAsync, ResultAsync } from 'neverthrow';
 import {
   associationIdProblem,
   CALL_STATUSES,
+  decimalInteger,
   decodeCursor,
   inferenceError,
   isLevel,
@@ -30,8 +31,13 @@ const invalid = (field: string, detail: string): InferenceError =>
 
 /** Validates listing parameters; the error names the parameter. */
 export const parseListCallsParams = (p: ListCallsParams): CallsQuery | InferenceError => {
-  const limit = p.limit === undefined || p.limit === '' ? DEFAULT_PAGE : Number(p.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+  const limit =
+    p.limit === undefined || p.limit === ''
+      ? DEFAULT_PAGE
+      : typeof p.limit === 'number'
+        ? p.limit
+        : decimalInteger(p.limit);
+  if (limit === undefined || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     return invalid('limit', `must be an integer from 1 to ${MAX_PAGE}, got "${p.limit}"`);
   }
   const before = p.before ? decodeCursor(p.before) : undefined;

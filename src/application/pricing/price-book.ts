@@ -30,6 +30,15 @@ export class PriceBook {
     };
   }
 
+  /** The model's published maximum completion tokens, when the provider said. */
+  maxCompletionTokensOf(model: string): number | undefined {
+    return (
+      this.fetched[model]?.maxCompletionTokens ??
+      this.configured[model]?.maxCompletionTokens ??
+      undefined
+    );
+  }
+
   /** Replaces the provider's published prices. */
   setFetched(prices: PriceTable): void {
     this.fetched = prices;

@@ -1,5 +1,6 @@
 import {
   usdFromNanos,
+  wellFormedDeep,
   type CallFacts,
   type InferenceEvent,
   type InferenceRequest,
@@ -35,12 +36,14 @@ export const eventFactory =
     data: DataOf<T>,
   ): Extract<InferenceEvent, { type: T }> => {
     const at = now();
+    // Upstream text (answers, error messages, ids) may hold lone surrogates, which PostgreSQL
+    // refuses: repair them here, so every event can be stored, and stored as it was answered.
     // TypeScript cannot correlate `type` with `data` across a generic union; the signature does.
     return {
       type,
       eventId: newId(),
       occurredAt: new Date(at).toISOString(),
-      data: { ...call.facts, latencyMs: at - call.startedAt, ...data },
+      data: wellFormedDeep({ ...call.facts, latencyMs: at - call.startedAt, ...data }),
     } as unknown as Extract<InferenceEvent, { type: T }>;
   };
 

@@ -1,4 +1,4 @@
-import { errAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, ResultAsync } from 'neverthrow';
 import {
   allowedModels,
   billedCostNanos,
@@ -30,6 +30,7 @@ import type {
   SchemaValidator,
 } from '../../ports';
 import type { PriceBook } from '../pricing/price-book';
+import type { BudgetGate } from './budget-gate';
 import { eventFactory, resultOf, type Call } from './call';
 import { checkedCompletion, NOTHING_SPENT, type Spent } from './checked-completion';
 import { Coalescer, type SharedOutcome } from './coalescer';
@@ -46,6 +47,8 @@ export interface RunInferenceDeps {
   readonly prices: PriceBook;
   readonly schemas: SchemaValidator;
   readonly newId: () => string;
+  /** Spend caps; none when absent. */
+  readonly budgets?: BudgetGate;
   readonly settings: {
     readonly models: ModelMap;
     readonly fallbacks: Fallbacks;
@@ -81,13 +84,17 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const event = eventFactory(() => clock.now(), deps.newId);
 
   /** Appends, then publishes; the value is returned only once the event is recorded. */
-  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> =>
-    ResultAsync.fromPromise(deps.log.append([e]), (cause) =>
-      inferenceError('unavailable', `the call could not be recorded: ${messageOf(cause)}`),
+  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> => {
+    // Every outcome settles its call's budget reservation to the cost it records.
+    deps.budgets?.settle(e);
+    // The cause (a driver message, maybe with SQL) is the call log's to log; callers get a sentence.
+    return ResultAsync.fromPromise(deps.log.append([e]), () =>
+      inferenceError('unavailable', 'the call could not be recorded; the service log has why'),
     ).map(() => {
       deps.publisher.publish(e);
       return e;
     });
+  };
 
   const answer = (call: Call, e: InferenceEvent) =>
     record(e).map((r) => resultOf(r, call.req.responseFormat !== undefined));
@@ -97,6 +104,15 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     error: InferenceError,
     spent: Spent = NOTHING_SPENT,
   ): ResultAsync<never, InferenceError> => {
+    if (error.code === 'budget_exceeded' && error.budget && error.retryAfterMs !== undefined) {
+      const { budget, retryAfterMs } = error;
+      const refused = event(call, 'InferenceRateLimited', {
+        limit: 'budget',
+        retryAfterMs,
+        budget,
+      });
+      return record(refused).andThen(() => errAsync(error));
+    }
     const paid = spent.attempts > 0 && spent.inputTokens + spent.outputTokens > 0;
     const e =
       error.code === 'rate_limited' && error.limit && error.retryAfterMs !== undefined
@@ -143,20 +159,30 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
 
+  /** Budgets first (a refusal there takes no rate-limit capacity), then the rate limits. */
+  const budgetThenLimit = async (call: Call, tokens: number) => {
+    const budgeted = deps.budgets ? await deps.budgets.reserve(call) : ok(undefined);
+    if (budgeted.isErr()) return err(budgeted.error);
+    return deps.limiter.acquire(tokens);
+  };
+
   const callUpstream = (
     call: Call,
     lead: boolean,
   ): ResultAsync<InferenceResult, InferenceError> => {
     const share = lead && call.key !== null ? coalescer.lead(call.key) : undefined;
     const outcome = ResultAsync.fromSafePromise(
-      deps.limiter.acquire(estimateTokens(call.req)),
+      budgetThenLimit(call, estimateTokens(call.req)),
     ).andThen((admitted): ResultAsync<InferenceResult, InferenceError> => {
       if (admitted.isErr()) {
         const { limit, retryAfterMs } = admitted.error;
-        const error = inferenceError('rate_limited', `rate limit ${limit} reached`, {
-          limit,
-          retryAfterMs,
-        });
+        const error =
+          'code' in admitted.error
+            ? admitted.error
+            : inferenceError('rate_limited', `rate limit ${limit} reached`, {
+                limit,
+                retryAfterMs,
+              });
         share?.({ ok: false, error });
         return refuse(call, error);
       }
@@ -213,7 +239,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       Promise.resolve(outcome).catch((e: unknown) => {
         share({
           ok: false,
-          error: inferenceError('unavailable', `internal error: ${messageOf(e)}`),
+          error: inferenceError('unavailable', 'internal error in the call this one joined'),
         });
         throw e;
       }),
@@ -296,5 +322,3 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
 /** The call as answered by `model` (a fallback, or the model of a cached answer). */
 const withModel = (call: Call, model: string): Call =>
   model === call.facts.model ? call : { ...call, facts: { ...call.facts, model } };
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from 'inversify';
 import {
+  BudgetGate,
   HealthMonitor,
   makeGetStatus,
   makeGetUsage,
@@ -12,6 +13,7 @@ import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publi
 import { AjvSchemaValidator } from '../../adapters/json-schema';
 import { SystemClock } from '../../adapters/system/system-clock';
 import type {
+  BudgetLedger,
   Cache,
   CallLog,
   CallRecords,
@@ -65,6 +67,15 @@ export const bindCore = (c: Container): void => {
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
         schemas: new AjvSchemaValidator(),
         newId: ctx.get<() => string>(TOKENS.NewId),
+        ...(config.budgets.length > 0
+          ? {
+              budgets: new BudgetGate(
+                await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
+                ctx.get<PriceBook>(TOKENS.PriceBook),
+                or.structuredOutput.repairAttempts,
+              ),
+            }
+          : {}),
         settings: {
           models: or.models,
           fallbacks: or.fallbacks,
@@ -102,13 +113,17 @@ export const bindCore = (c: Container): void => {
         log: await ctx.getAsync<CallLog>(TOKENS.CallLog),
         prices: ctx.get<PriceBook>(TOKENS.PriceBook),
         sharedStore: await ctx.getAsync<SharedStore>(TOKENS.SharedStore),
+        budgets: await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
       });
     })
     .inSingletonScope();
 
   c.bind(TOKENS.GetUsage)
     .toDynamicValue(async (ctx) =>
-      makeGetUsage(await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel)),
+      makeGetUsage(
+        await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel),
+        await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
+      ),
     )
     .inSingletonScope();
   c.bind(TOKENS.ListCalls)

@@ -9,10 +9,11 @@ import type { Logger } from '../logger';
 import { TOKENS } from '../tokens';
 
 /** The Redis connection when `redis.url` is set. */
-interface Shared {
+export interface Shared {
   readonly link?: RedisLink;
 }
-const SHARED = Symbol('RedisLink');
+/** Token of the Redis connection shared by the limiter, the cache and the budgets. */
+export const SHARED = Symbol('RedisLink');
 const NONE: SharedStore = { status: () => ({ configured: false, connected: null, warning: null }) };
 
 /**
@@ -26,8 +27,9 @@ export const bindLimits = (c: Container): void => {
       if (url === '') return {};
       const logger = ctx.get<Logger>(TOKENS.Logger);
       const link = new RedisLink(createRedisClient(url), ctx.get<Clock>(TOKENS.Clock), (s) => {
-        if (s.warning) logger.warn({ redis: s }, 'Redis unreachable: limits and cache are local');
-        else logger.info('Redis connected: limits and cache are shared across instances');
+        if (s.warning)
+          logger.warn({ redis: s }, 'Redis unreachable: limits, budgets and cache are local');
+        else logger.info('Redis connected: limits, budgets and cache are shared across instances');
       });
       ctx.get<Lifecycle>(TOKENS.Lifecycle).onClose('redis', () => link.close());
       await link.connect();

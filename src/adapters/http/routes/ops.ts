@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import { sendProblem, type HttpApi, type HttpState } from '../context';
 import type { HttpMetrics } from '../metrics';
+import { safeError } from '../log-safe';
 import { problem } from '../problem';
 
 /** Liveness, readiness, the OpenAPI document and Prometheus metrics. */
@@ -15,10 +16,10 @@ export const opsRoutes = (
   });
 
   router.get('/readyz', async (ctx) => {
-    const r = await api.ready().catch((e: unknown): { ready: false; detail: string } => ({
-      ready: false,
-      detail: e instanceof Error ? e.message : 'readiness check failed',
-    }));
+    const r = await api.ready().catch((e: unknown): { ready: false; detail: string } => {
+      ctx.state.log.warn({ err: safeError(e) }, 'readiness check failed');
+      return { ready: false, detail: 'database: the readiness check failed' };
+    });
     if (r.ready) ctx.body = { status: 'ready' };
     else sendProblem(ctx, problem('unavailable', r.detail ?? 'database: not ready'));
   });
