@@ -42,7 +42,7 @@ export const openAiErrorOf = (p: Problem, param: string | null = null): OpenAiEr
     headers['retry-after'] = String(retryAfterSeconds(p.retryAfterMs));
     headers['retry-after-ms'] = String(Math.max(1, Math.ceil(p.retryAfterMs)));
   }
-  if (FINAL.has(p.status) || (p.code as string) === 'budget_exceeded') {
+  if (FINAL.has(p.status) || p.code === 'budget_exceeded') {
     headers['x-should-retry'] = 'false';
   }
   return {

@@ -28,8 +28,9 @@ describe('errors in OpenAI shape', () => {
   });
 
   it('budget_exceeded is final: insufficient_quota, x-should-retry false, with its wait', () => {
-    const body = { ...problem('rate_limited', 'budget daily').body, code: 'budget_exceeded' };
-    const e = openAiErrorOf({ ...body, retryAfterMs: 5000 } as never);
+    const e = openAiErrorOf(
+      problem('budget_exceeded', 'budget daily', { retryAfterMs: 5000, budget: 'daily' }).body,
+    );
     expect(e.body.error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded' });
     expect(e.headers).toEqual({
       'retry-after': '5',
