@@ -1,4 +1,4 @@
-import { costNanos, nanosFromUsd, picoPerToken, usdFromNanos } from './money';
+import { billedCostNanos, costNanos, nanosFromUsd, picoPerToken, usdFromNanos } from './money';
 
 describe('cost arithmetic (FR14)', () => {
   it('matches hand-computed costs', () => {
@@ -39,5 +39,28 @@ describe('cost arithmetic (FR14)', () => {
   it('converts reported USD to nanos and back', () => {
     expect(nanosFromUsd(0.000123456789)).toBe(123_457);
     expect(usdFromNanos(123_457)).toBe(0.000123457);
+  });
+});
+
+describe('billedCostNanos', () => {
+  const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
+  it('prices cache reads and writes apart from the rest of the input', () => {
+    // 600 plain × $3 + 300 read × $0.3 + 100 written × $3.75 + 50 out × $15, per million: nano-USD
+    expect(
+      billedCostNanos(price, {
+        inputTokens: 1000,
+        outputTokens: 50,
+        cachedInputTokens: 300,
+        cacheWriteTokens: 100,
+      }),
+    ).toBe((1800 + 90 + 375 + 750) * 1000);
+  });
+  it('without cache prices, or cache tokens, is the plain cost', () => {
+    expect(
+      billedCostNanos(
+        { input: 3, output: 15 },
+        { inputTokens: 1000, outputTokens: 50, cachedInputTokens: 300 },
+      ),
+    ).toBe(costNanos({ input: 3, output: 15 }, 1000, 50));
   });
 });

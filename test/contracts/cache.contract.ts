@@ -18,6 +18,10 @@ export const answer = (text: string, costNanos = 1500): CachedAnswer => ({
   model: 'anthropic/claude-haiku-4.5',
   inputTokens: 12,
   outputTokens: 34,
+  reasoningTokens: 5,
+  cachedInputTokens: 3,
+  toolCalls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+  finishReason: 'tool_calls',
   costNanos,
   sourceCallId: `call-${text}`,
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, type CallRecord } from '../../src/domain';
+import { decodeCursor, type CallRecord, type InferenceEvent } from '../../src/domain';
 import type { CallsQuery } from '../../src/ports';
 import {
   cached,
@@ -81,6 +81,55 @@ export const callRecordsContract = (name: string, make: SubjectFactory): void =>
       await s.log.append([e, succeeded({ projectId: 'p' })]);
       const page = await s.records.list({ limit: 10, projectId: 'p\u0000x' });
       expect(page.calls.map((r) => r.id)).toEqual([e.data.callId]);
+    });
+
+    it('keeps what an answer says beyond its text: tool calls, finish reason, token kinds', async () => {
+      const toolCalls = [
+        { id: 'c1', type: 'function' as const, function: { name: 'f', arguments: '{"a":1}' } },
+      ];
+      const rich = succeeded();
+      const e = {
+        ...rich,
+        data: {
+          ...rich.data,
+          reasoningTokens: 7,
+          cachedInputTokens: 40,
+          toolCalls,
+          finishReason: 'tool_calls',
+        },
+      } as InferenceEvent;
+      const paid = failed();
+      const f = {
+        ...paid,
+        data: {
+          ...paid.data,
+          errorCode: 'invalid_output',
+          inputTokens: 9,
+          outputTokens: 3,
+          costNanos: 55,
+        },
+      } as InferenceEvent;
+      const old = succeeded();
+      await s.log.append([e, f, old]);
+      expect(await s.records.get(e.data.callId)).toMatchObject({
+        reasoningTokens: 7,
+        cachedInputTokens: 40,
+        toolCalls,
+        finishReason: 'tool_calls',
+      });
+      expect(await s.records.get(f.data.callId)).toMatchObject({
+        status: 'failed',
+        inputTokens: 9,
+        outputTokens: 3,
+        costNanos: 55,
+        toolCalls: null,
+      });
+      expect(await s.records.get(old.data.callId)).toMatchObject({
+        reasoningTokens: 0,
+        cachedInputTokens: 0,
+        toolCalls: null,
+        finishReason: null,
+      });
     });
 
     it('gets a record by id, and nothing for an unknown id', async () => {

@@ -95,6 +95,29 @@ export const usageReadModelContract = (name: string, make: SubjectFactory): void
       expect((await s.usage.usage({ since: T0 + DAY, until: T0 + DAY })).totalCalls).toBe(0);
     });
 
+    it('sums reasoning tokens, and what a failed call that reached upstream spent', async () => {
+      const ok = succeeded({ outputTokens: 20 });
+      const bad = failed({ at: T0 + DAY + HOUR });
+      await s.log.append([
+        { ...ok, data: { ...ok.data, reasoningTokens: 7 } } as InferenceEvent,
+        {
+          ...bad,
+          data: {
+            ...bad.data,
+            inputTokens: 9,
+            outputTokens: 4,
+            reasoningTokens: 2,
+            costNanos: 500,
+          },
+        } as InferenceEvent,
+        succeeded({ at: T0 + 3 * DAY }),
+      ]);
+      const u = await s.usage.usage({ since: T0 - DAY, until: T0 + 10 * DAY });
+      expect(u).toMatchObject({ reasoningTokens: 9, failedCalls: 1 });
+      expect(u.inputTokens).toBe(100 + 9 + 100);
+      expect(u.costUsd).toBeCloseTo((200_000 + 500 + 200_000) / 1e9, 9);
+    });
+
     it('filters by a project id holding a NUL character', async () => {
       await s.log.append([succeeded({ projectId: 'p\u0000x' }), succeeded({ projectId: 'p' })]);
       expect((await s.usage.usage({ projectId: 'p\u0000x' })).totalCalls).toBe(1);

@@ -71,6 +71,46 @@ describe('migrations', () => {
     await knex.raw('TRUNCATE usage_day, usage_week');
   });
 
+  it('add the richer answer columns, old rows reading as zero tokens and no tool calls', async () => {
+    const knex = database().knex;
+    const cols = await knex.raw(`SELECT table_name, column_name, data_type, column_default
+      FROM information_schema.columns WHERE column_name IN
+      ('reasoning_tokens', 'cached_input_tokens', 'tool_calls', 'finish_reason')
+      ORDER BY table_name, column_name`);
+    expect(cols.rows).toEqual([
+      {
+        table_name: 'inference_calls',
+        column_name: 'cached_input_tokens',
+        data_type: 'integer',
+        column_default: '0',
+      },
+      {
+        table_name: 'inference_calls',
+        column_name: 'finish_reason',
+        data_type: 'text',
+        column_default: null,
+      },
+      {
+        table_name: 'inference_calls',
+        column_name: 'reasoning_tokens',
+        data_type: 'integer',
+        column_default: '0',
+      },
+      {
+        table_name: 'inference_calls',
+        column_name: 'tool_calls',
+        data_type: 'jsonb',
+        column_default: null,
+      },
+      ...['usage_day', 'usage_hour', 'usage_minute', 'usage_week'].map((t) => ({
+        table_name: t,
+        column_name: 'reasoning_tokens',
+        data_type: 'bigint',
+        column_default: '0',
+      })),
+    ]);
+  });
+
   it('keep the event log append-only', async () => {
     await database().knex.raw(
       "INSERT INTO inference_events (event_id, type, occurred_at, data) VALUES (gen_random_uuid(), 'InferenceFailed', now(), '{}')",

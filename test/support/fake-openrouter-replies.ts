@@ -12,6 +12,9 @@ import type { CompletionRequest } from '../../src/ports';
 export interface FakePricing {
   readonly prompt: string;
   readonly completion: string;
+  /** Published prompt-cache prices, when the model has them. */
+  readonly input_cache_read?: string;
+  readonly input_cache_write?: string;
 }
 
 /** The models the fake lists by default, priced as in the default config.yaml. */

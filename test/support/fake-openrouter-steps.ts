@@ -5,6 +5,7 @@ import {
   messageFor,
   modelsReply,
   requestOf,
+  type FakeCompletion,
   type FakePricing,
 } from './fake-openrouter-replies';
 
@@ -25,7 +26,8 @@ export interface FakeReply {
 /**
  * What the fake does with one scripted request: a status (200 answers normally), `reset` (drops
  * the connection), `malformed` (200 with a body that is not JSON), `no-choices` (200 without
- * `choices`), `hang` (never answers), a FakeReply, or a 200 whose body is an error object.
+ * `choices`), `hang` (never answers), a FakeReply, a 200 whose body is an error object, or a
+ * 200 answer changed by `reply` (other content, tool calls, reasoning or cached tokens…).
  */
 export type FakeStep =
   | number
@@ -34,7 +36,8 @@ export type FakeStep =
   | 'no-choices'
   | 'hang'
   | FakeReply
-  | { readonly errorIn200: { readonly code?: number | string; readonly message: string } };
+  | { readonly errorIn200: { readonly code?: number | string; readonly message: string } }
+  | { readonly reply: FakeCompletion };
 
 /** What the server does: nothing (hang), drop the connection, or send a reply. */
 export type FakeAction =
@@ -57,17 +60,25 @@ const send = (status: number, body: object | string, delayMs = 0, headers?: stri
     ...(headers ? { headers } : {}),
   }) as const;
 
-/** The normal answer of a route; a chat body without model or messages is a 400. */
+/**
+ * The normal answer of a route; a chat body without model or messages is a 400. Models in
+ * `failing` do not answer: the first of `[model, ...models]` that does answers (as OpenRouter
+ * falls back), and when none does the reply is OpenRouter's 503.
+ */
 export const normalReply = (
   route: FakeRoute,
   text: string | undefined,
   models: Readonly<Record<string, FakePricing>>,
+  failing: ReadonlySet<string> = new Set(),
+  over: FakeCompletion = {},
 ): FakeAction => {
   if (route === 'GET /key') return send(200, keyReply());
   if (route === 'GET /models') return send(200, modelsReply(models));
   const req = requestOf(parse(text));
   if (!req) return send(400, errorReply(400, 'model and messages required'));
-  return send(200, completionReply(req, models));
+  const answering = [req.model, ...(req.fallbacks ?? [])].find((m) => !failing.has(m));
+  if (answering === undefined) return send(503, errorReply(503, messageFor(503)));
+  return send(200, completionReply(req, models, { model: answering, ...over }));
 };
 
 /** What a step does (pure: the server carries it out). */
@@ -76,8 +87,12 @@ export const actionOf = (
   route: FakeRoute,
   text: string | undefined,
   models: Readonly<Record<string, FakePricing>>,
+  failing: ReadonlySet<string> = new Set(),
 ): FakeAction => {
   if (step === 'hang' || step === 'reset') return { kind: step };
+  if (typeof step === 'object' && 'reply' in step) {
+    return normalReply(route, text, models, failing, step.reply);
+  }
   if (step === 'malformed') return send(200, '{"id":"gen-');
   if (step === 'no-choices')
     return send(200, { id: 'gen-none', model: 'x', choices: [], usage: {} });
@@ -86,7 +101,7 @@ export const actionOf = (
   }
   const r: FakeReply = typeof step === 'number' ? { status: step } : step;
   if (r.status === 200) {
-    const normal = normalReply(route, text, models);
+    const normal = normalReply(route, text, models, failing);
     return normal.kind === 'send' ? { ...normal, delayMs: r.delayMs ?? 0 } : normal;
   }
   const headers = r.retryAfter === undefined ? undefined : ['retry-after', String(r.retryAfter)];

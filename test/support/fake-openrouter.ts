@@ -17,6 +17,7 @@ import {
 import { ReceivedLog, type Received } from './fake-openrouter-received';
 
 export type { FakeReply, FakeRoute, FakeStep } from './fake-openrouter-steps';
+export type { FakeCompletion } from './fake-openrouter-replies';
 export type { Received } from './fake-openrouter-received';
 
 /** How to start the fake. */
@@ -57,6 +58,7 @@ export class FakeOpenRouter {
   private readonly models: Readonly<Record<string, FakePricing>>;
   private readonly server: Server;
   private readonly answers = new Map<string, FakeAction>();
+  private readonly failing = new Set<string>();
 
   private constructor(options: FakeOpenRouterOptions) {
     this.auth = `Bearer ${options.apiKey ?? FAKE_API_KEY}`;
@@ -108,10 +110,22 @@ export class FakeOpenRouter {
     return this;
   }
 
-  /** Forgets scripts, the default step and what was received. */
+  /**
+   * Models that fail from now on: a request whose `models` list names another answers from the
+   * first that does not fail (OpenRouter's fallback); one with none left gets a 503.
+   */
+  failModels(...models: string[]): this {
+    for (const m of models) this.failing.add(m);
+    this.answers.clear();
+    return this;
+  }
+
+  /** Forgets scripts, the default step, failing models and what was received. */
   clear(): void {
     this.scripts.clear();
     this.fallback = undefined;
+    this.failing.clear();
+    this.answers.clear();
     this.log.clear();
   }
 
@@ -179,8 +193,8 @@ export class FakeOpenRouter {
     if (step === undefined && route === 'POST /chat/completions') return this.answer(res, text);
     const action =
       step === undefined
-        ? normalReply(route, text, this.models)
-        : actionOf(step, route, text, this.models);
+        ? normalReply(route, text, this.models, this.failing)
+        : actionOf(step, route, text, this.models, this.failing);
     this.act(action, res);
   }
 
@@ -188,7 +202,7 @@ export class FakeOpenRouter {
   private answer(res: ServerResponse, text: string | undefined): void {
     const known = this.answers.get(text ?? '');
     if (known !== undefined) return this.act(known, res);
-    const action = normalReply('POST /chat/completions', text, this.models);
+    const action = normalReply('POST /chat/completions', text, this.models, this.failing);
     if (this.answers.size >= 1024) this.answers.clear();
     this.answers.set(text ?? '', action);
     this.act(action, res);

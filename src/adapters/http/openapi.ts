@@ -90,7 +90,7 @@ export const openApiDocument = (o: {
               'rate_limited',
               'budget_exceeded',
             ),
-            ...problems('upstream_error', 'unavailable', 'upstream_timeout'),
+            ...problems('upstream_error', 'invalid_output', 'unavailable', 'upstream_timeout'),
           },
         },
       },

@@ -1,6 +1,6 @@
 import { errAsync } from 'neverthrow';
 import pino from 'pino';
-import { inferenceError } from '../../domain';
+import { inferenceError, inferenceRequestSchema } from '../../domain';
 import { createHttpApp } from './app';
 import type { HttpApi } from './context';
 import { HttpMetrics } from './metrics';
@@ -55,6 +55,40 @@ describe('OpenAPI document', () => {
     expect(req.properties.input.maxLength).toBe(1234);
     expect(req.properties.level.enum).toEqual(['turn', 'task', 'project', 'objective']);
     expect(req.properties.temperature).toMatchObject({ minimum: 0, maximum: 2 });
+  });
+
+  it('documents every request field, nested shapes included, from the validating schema', () => {
+    const schemas = (openApi.components as { schemas: Record<string, any> }).schemas;
+    const props = schemas.InferenceRequest.properties;
+    expect(Object.keys(props).sort()).toEqual(
+      Object.keys(inferenceRequestSchema(1234).shape).sort(),
+    );
+    expect(props.messages.items.properties.role.enum).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+    ]);
+    expect(props.stop.maxItems).toBe(4);
+    expect(props.topP).toMatchObject({ exclusiveMinimum: 0, maximum: 1 });
+    expect(JSON.stringify(props.responseFormat)).toContain('json_schema');
+    expect(JSON.stringify(props.toolChoice)).toContain('required');
+    expect(JSON.stringify(props.reasoning)).toContain('maxTokens');
+  });
+
+  it('documents both 502s (upstream_error and invalid_output) and the v2 result fields', () => {
+    const post = paths['/api/inference']!.post as { responses: Record<string, any> };
+    expect(post.responses['502'].description).toMatch(/upstream_error.*invalid_output/);
+    const result = (openApi.components as { schemas: Record<string, any> }).schemas.InferenceResult;
+    expect(Object.keys(result.properties)).toEqual(
+      expect.arrayContaining([
+        'json',
+        'toolCalls',
+        'finishReason',
+        'reasoningTokens',
+        'cachedInputTokens',
+      ]),
+    );
   });
 
   it('lists every contract status of POST /api/inference', () => {

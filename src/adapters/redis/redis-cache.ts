@@ -128,6 +128,11 @@ const decode = (text: string): CachedAnswer | undefined => {
     model: a.model,
     inputTokens: a.inputTokens,
     outputTokens: a.outputTokens,
+    // Entries written before these existed read as none.
+    reasoningTokens: count(a.reasoningTokens) ? a.reasoningTokens : 0,
+    cachedInputTokens: count(a.cachedInputTokens) ? a.cachedInputTokens : 0,
+    toolCalls: Array.isArray(a.toolCalls) ? (a.toolCalls as CachedAnswer['toolCalls']) : null,
+    finishReason: typeof a.finishReason === 'string' ? a.finishReason : null,
     costNanos: a.costNanos,
     sourceCallId: a.sourceCallId,
   };
