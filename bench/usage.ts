@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { KnexCallLog, KnexUsageReadModel } from '../src/adapters/persistence';
 import { SystemClock } from '../src/adapters/system/system-clock';
-import type { UsageQuery } from '../src/domain';
+import { seriesReport, seriesWindow, type SeriesQuery, type UsageQuery } from '../src/domain';
+import { dashboardFirstRender, renderSummary } from './dashboard-render';
 import { groupBy } from './usage-group-by';
 import {
   closedLoop,
@@ -89,8 +90,36 @@ const main = async (): Promise<void> => {
       `| ${name} | ${ms(f50)} (${ms(quantile(fast, 0.95))}) | ${ms(s50)} (${ms(quantile(slow, 0.95))}) | ${Math.round(s50 / f50)} | ${same ? 'yes' : 'NO'} (${a.totalCalls.toLocaleString('en-US')} calls) |`,
     );
   }
+  await seriesBench(model, db.url);
   if (!process.argv.includes('--keep')) await db.drop();
   else await Promise.all([db.knex.destroy(), db.serviceKnex.destroy()]);
+};
+
+/** The usage series over the last 30 days by hour, and the dashboard's first render over them. */
+const seriesBench = async (model: KnexUsageReadModel, url: string): Promise<void> => {
+  const q: SeriesQuery = { ...seriesWindow(END - 30 * DAY, END, 'hour'), grain: 'hour' };
+  const answer = async () => seriesReport(await model.series(q), q);
+  for (const [name, extra] of [
+    ['30 days by hour', {}],
+    ['30 days by hour, by model', { groupBy: 'model' }],
+    ['30 days by hour, by status', { groupBy: 'status' }],
+  ] as const) {
+    const qq = { ...q, ...extra };
+    const t = await time(async () => seriesReport(await model.series(qq), qq), RUNS);
+    console.log(
+      `| series: ${name} | ${ms(quantile(t, 0.5))} (${ms(quantile(t, 0.95))}) | target ≤ 20 ms |`,
+    );
+  }
+  const r = await answer();
+  const u = await model.usage({ since: q.since, until: q.until });
+  const calls = r.series[0]!.points.reduce((a, p) => a + p.calls, 0);
+  console.log(
+    `series: ${r.series[0]!.points.length} points, ${calls.toLocaleString('en-US')} calls; /usage for the window: ${u.totalCalls.toLocaleString('en-US')} (${calls === u.totalCalls ? 'same' : 'DIFFERENT'})`,
+  );
+  const render = await dashboardFirstRender(url, { since: q.since, until: q.until, grain: 'hour' });
+  console.log(
+    `dashboard first render, 30 days by hour: ${renderSummary(render)} (target ≤ 1000 ms)`,
+  );
 };
 
 main().catch((e: unknown) => {

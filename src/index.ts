@@ -21,7 +21,9 @@ export type {
   InferenceEventMap,
   Level,
   UsageReport,
+  UsageSeries,
+  SeriesPoint,
   CallRecord,
 } from './domain';
 export { LEVELS, isInferenceError } from './domain';
-export type { StatusReport } from './application';
+export type { StatusReport, UsageSeriesParams } from './application';

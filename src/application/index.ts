@@ -3,6 +3,7 @@ export * from './run-inference/run-inference';
 export * from './run-inference/coalescer';
 export * from './get-status/get-status';
 export * from './get-usage/get-usage';
+export * from './get-usage-series/get-usage-series';
 export * from './check-health/health-monitor';
 export * from './pricing/price-book';
 export * from './projections/projection';

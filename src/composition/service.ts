@@ -6,13 +6,14 @@ import type {
   RunInference,
   StatusReport,
   UsageParams,
+  UsageSeriesParams,
 } from '../application';
 import type {
   EventEmitterPublisher,
   InferenceEvents,
 } from '../adapters/events/event-emitter-publisher';
 import type { Readiness } from '../adapters/http/context';
-import type { InferenceError, InferenceResult, UsageReport } from '../domain';
+import type { InferenceError, InferenceResult, UsageReport, UsageSeries } from '../domain';
 import type { CallsPage, Clock, HealthReport, LlmGateway } from '../ports';
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
@@ -29,6 +30,8 @@ export interface InferenceService {
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */
   usage(params?: UsageParams): ResultAsync<UsageReport, InferenceError>;
+  /** Usage over time, per bucket of a grain, from the per-grain aggregates. */
+  usageSeries(params?: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
   /** Call records, newest first. */
   calls(params?: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
   /** Probes OpenRouter now and updates status. */
@@ -61,6 +64,9 @@ export const createInferenceService = async (
     const getUsage = await c.getAsync<(p: UsageParams) => ResultAsync<UsageReport, InferenceError>>(
       TOKENS.GetUsage,
     );
+    const getUsageSeries = await c.getAsync<
+      (p: UsageSeriesParams) => ResultAsync<UsageSeries, InferenceError>
+    >(TOKENS.GetUsageSeries);
     const listCalls = await c.getAsync<
       (p: ListCallsParams) => ResultAsync<CallsPage, InferenceError>
     >(TOKENS.ListCalls);
@@ -76,6 +82,7 @@ export const createInferenceService = async (
       infer: (request) => run(request),
       status: async () => (await getStatus())._unsafeUnwrap(),
       usage: (params = {}) => getUsage(params),
+      usageSeries: (params = {}) => getUsageSeries(params),
       calls: (params = {}) => listCalls(params),
       checkHealth: () => health.check(),
       ready: () => readiness(isReady),

@@ -22,5 +22,6 @@ export const TOKENS = {
   RunInference: Symbol('RunInference'),
   GetStatus: Symbol('GetStatus'),
   GetUsage: Symbol('GetUsage'),
+  GetUsageSeries: Symbol('GetUsageSeries'),
   ListCalls: Symbol('ListCalls'),
 } as const;

@@ -65,6 +65,8 @@ export type InferenceSucceeded = Event<
       readonly unpriced: boolean;
       readonly attempts: number;
       readonly upstreamId: string | null;
+      /** Time to the first token, known for streamed calls; absent otherwise. */
+      readonly ttftMs?: number | null;
     }
 >;
 

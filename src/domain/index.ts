@@ -16,3 +16,4 @@ export * from './decimal';
 export * from './call-log-events';
 export * from './estimate';
 export * from './budgets';
+export * from './usage-series';

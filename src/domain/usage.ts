@@ -38,6 +38,12 @@ export interface UsageCounters {
   costNanos: NanoUsd;
   reportedCostNanos: NanoUsd;
   savedNanos: NanoUsd;
+  /** Sum and count of succeeded calls' latencies, for a mean per bucket. */
+  latencyMsSum: number;
+  latencyCalls: number;
+  /** Sum and count over the calls that know their time to first token (streamed ones). */
+  ttftMsSum: number;
+  ttftCalls: number;
 }
 
 /** Counters at zero. */
@@ -55,6 +61,10 @@ export const zeroCounters = (): UsageCounters => ({
   costNanos: 0,
   reportedCostNanos: 0,
   savedNanos: 0,
+  latencyMsSum: 0,
+  latencyCalls: 0,
+  ttftMsSum: 0,
+  ttftCalls: 0,
 });
 
 /** Adds `b` into `a` in place. */
@@ -72,6 +82,10 @@ export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters =
   a.costNanos += b.costNanos;
   a.reportedCostNanos += b.reportedCostNanos;
   a.savedNanos += b.savedNanos;
+  a.latencyMsSum += b.latencyMsSum;
+  a.latencyCalls += b.latencyCalls;
+  a.ttftMsSum += b.ttftMsSum;
+  a.ttftCalls += b.ttftCalls;
   return a;
 };
 
@@ -120,6 +134,12 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
       delta.reasoningTokens = e.data.reasoningTokens ?? 0;
       delta.costNanos = e.data.costNanos;
       delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
+      delta.latencyMsSum = Math.round(e.data.latencyMs);
+      delta.latencyCalls = 1;
+      if (typeof e.data.ttftMs === 'number') {
+        delta.ttftMsSum = Math.round(e.data.ttftMs);
+        delta.ttftCalls = 1;
+      }
       break;
     case 'InferenceFailed':
       // Billed even so when it reached upstream (invalid structured output).

@@ -1,8 +1,22 @@
-import type { CallCursor, CallRecord, CallStatus, Level, UsageQuery, UsageReport } from '../domain';
+import type {
+  CallCursor,
+  CallRecord,
+  CallStatus,
+  Level,
+  SeriesQuery,
+  SeriesRow,
+  UsageQuery,
+  UsageReport,
+} from '../domain';
 
 /** Answers the usage query from aggregates, never by scanning call records (NFR5). */
 export interface UsageReadModel {
   usage(query: UsageQuery): Promise<UsageReport>;
+  /**
+   * The aggregate rows of a series window summed per bucket of its grain and per key (level,
+   * model or project id, '' for none; '' for every row when grouped by status or not at all).
+   */
+  series(query: SeriesQuery): Promise<SeriesRow[]>;
 }
 
 /** A page request over call records, newest first. */

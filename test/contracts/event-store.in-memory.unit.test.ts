@@ -4,6 +4,7 @@ import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
 import { spendRecordsContract } from './spend-records.contract';
 import { usageReadModelContract } from './usage-read-model.contract';
+import { usageSeriesContract } from './usage-series.contract';
 
 const make: SubjectFactory = async () => {
   const store = new InMemoryEventStore();
@@ -12,6 +13,7 @@ const make: SubjectFactory = async () => {
 
 callLogContract('InMemoryEventStore', make);
 usageReadModelContract('InMemoryEventStore', make);
+usageSeriesContract('InMemoryEventStore', make);
 callRecordsContract('InMemoryEventStore', make);
 spendRecordsContract('InMemoryEventStore', make, async (s) =>
   (s.log as InMemoryEventStore).openIntents().map((i) => i.data.callId),

@@ -11,6 +11,7 @@ import { callRecordsContract } from './call-records.contract';
 import type { SubjectFactory } from './fixtures';
 import { spendRecordsContract } from './spend-records.contract';
 import { usageReadModelContract } from './usage-read-model.contract';
+import { usageSeriesContract } from './usage-series.contract';
 
 const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -37,6 +38,7 @@ describe('Knex event store (PostgreSQL)', () => {
 
   callLogContract('KnexCallLog', make);
   usageReadModelContract('KnexUsageReadModel', make);
+  usageSeriesContract('KnexUsageReadModel', make);
   callRecordsContract('KnexCallRecords', make);
   spendRecordsContract('Knex event store', make, async () => {
     const rows: Array<{ call_id: string }> = await database()

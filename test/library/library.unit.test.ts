@@ -35,6 +35,10 @@ describe('createInferenceService (library API)', () => {
     const usage = (await svc.usage({ since: '2000-01-01' }))._unsafeUnwrap();
     expect(usage.totalCalls).toBe(1);
     expect(usage.byLevel.turn?.calls).toBe(1);
+    const series = (await svc.usageSeries({ grain: 'minute', groupBy: 'level' }))._unsafeUnwrap();
+    expect(series.series.map((x) => x.key)).toEqual(['turn']);
+    expect(series.series[0]!.points.reduce((a, p) => a + p.calls, 0)).toBe(1);
+    expect((await svc.usageSeries({ grain: 'year' }))._unsafeUnwrapErr().detail).toMatch(/^grain:/);
     const page = (await svc.calls({ limit: 10 }))._unsafeUnwrap();
     expect(page.calls[0]?.id).toBe(r._unsafeUnwrap().callId);
 

@@ -14,6 +14,7 @@ const TABLES = [
   'projection_checkpoints',
   'usage_day',
   'usage_hour',
+  'usage_hour_all_projects',
   'usage_minute',
   'usage_week',
 ];
@@ -102,13 +103,49 @@ describe('migrations', () => {
         data_type: 'jsonb',
         column_default: null,
       },
-      ...['usage_day', 'usage_hour', 'usage_minute', 'usage_week'].map((t) => ({
-        table_name: t,
-        column_name: 'reasoning_tokens',
-        data_type: 'bigint',
-        column_default: '0',
-      })),
+      ...['usage_day', 'usage_hour', 'usage_hour_all_projects', 'usage_minute', 'usage_week'].map(
+        (t) => ({
+          table_name: t,
+          column_name: 'reasoning_tokens',
+          data_type: 'bigint',
+          column_default: '0',
+        }),
+      ),
     ]);
+  });
+
+  it('fill latency sums from the call records a database already has', async () => {
+    const knex = database().knex;
+    const hasLatency = async () =>
+      (
+        await knex.raw(
+          "SELECT 1 FROM information_schema.columns WHERE table_name = 'usage_hour' AND column_name = 'latency_ms_sum'",
+        )
+      ).rows.length > 0;
+    while (await hasLatency()) await knex.migrate.down(migrationConfig);
+    const call = (id: number, at: string, status: string, latency: number) =>
+      `('00000000-0000-4000-8000-00000000000${id}', '${at}', 'turn', 'p', 'm', '${status}', 0, 0,
+        '${'a'.repeat(64)}', ${latency}, 0, 1, NULL)`;
+    await knex.raw(`INSERT INTO inference_calls (id, created_at, level, purpose, model, status,
+        input_tokens, output_tokens, input_hash, latency_ms, cost_usd, attempts, project_id)
+      VALUES ${call(1, '2026-01-07T10:01:00Z', 'succeeded', 100)},
+             ${call(2, '2026-01-07T10:59:00Z', 'succeeded', 300)},
+             ${call(3, '2026-01-07T10:30:00Z', 'failed', 9000)}`);
+    for (const [table, bucket] of [
+      ['usage_hour', '2026-01-07T10:00:00Z'],
+      ['usage_week', '2026-01-01T00:00:00Z'],
+    ]) {
+      await knex.raw(`INSERT INTO ${table} (bucket, level, model, project_id, calls)
+        VALUES ('${bucket}', 'turn', 'm', '', 3)`);
+    }
+    await migrateLatest(knex);
+    for (const table of ['usage_hour', 'usage_week']) {
+      const { rows } = await knex.raw(
+        `SELECT latency_ms_sum::int AS sum, latency_calls::int AS n, ttft_calls::int AS t FROM ${table}`,
+      );
+      expect(rows).toEqual([{ sum: 400, n: 2, t: 0 }]);
+    }
+    await knex.raw('TRUNCATE inference_calls, usage_hour, usage_week');
   });
 
   it('keep the event log append-only', async () => {

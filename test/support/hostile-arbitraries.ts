@@ -104,6 +104,7 @@ export const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['POST', '/api/inference'],
   ['GET', '/api/inference/status'],
   ['GET', '/api/inference/usage'],
+  ['GET', '/api/inference/usage/series'],
   ['GET', '/api/inference/calls'],
   ['GET', '/api/openapi.json'],
   ['GET', '/metrics'],
@@ -112,6 +113,7 @@ export const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['GET', '/v1/models'],
   ['POST', '/v1/chat/completions'],
   ['GET', '/dashboard'],
+  ['GET', '/dashboard/main.js'],
 ];
 
 /** A path spelled another way: case, slashes, percent-encoding, dot segments, suffixes. */

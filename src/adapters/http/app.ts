@@ -11,10 +11,12 @@ import { HttpMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import type { ModelCatalog } from './openai/catalog';
 import { openAiErrors } from './openai/frame';
+import { dashboardRoutes } from './routes/dashboard';
 import { inferenceRoutes } from './routes/inference';
 import { openAiRoutes } from './routes/openai';
 import { opsRoutes } from './routes/ops';
 import { readRoutes } from './routes/reads';
+import { usageSeriesRoutes } from './routes/usage-series';
 
 /** Settings the HTTP layer reads from config. */
 export interface HttpSettings {
@@ -66,6 +68,8 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
   readRoutes(router, d.api);
   if (d.settings.models) openAiRoutes(router, d.api, d.settings.models, d.settings.maxBodyBytes);
+  usageSeriesRoutes(router, d.api);
+  dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
   app.use(openAiErrors());

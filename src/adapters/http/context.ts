@@ -1,8 +1,13 @@
 import type { ParameterizedContext } from 'koa';
 import type { ResultAsync } from 'neverthrow';
 import type { Logger } from 'pino';
-import type { ListCallsParams, StatusReport, UsageParams } from '../../application';
-import type { InferenceError, InferenceResult, UsageReport } from '../../domain';
+import type {
+  ListCallsParams,
+  StatusReport,
+  UsageParams,
+  UsageSeriesParams,
+} from '../../application';
+import type { InferenceError, InferenceResult, UsageReport, UsageSeries } from '../../domain';
 import type { CallsPage } from '../../ports';
 import type { ProblemResponse } from './problem';
 
@@ -18,6 +23,7 @@ export interface HttpApi {
   infer(raw: unknown): ResultAsync<InferenceResult, InferenceError>;
   status(): Promise<StatusReport>;
   usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
+  usageSeries(params: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
   calls(params: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
   ready(): Promise<Readiness>;
 }

@@ -11,6 +11,7 @@ import {
   usageQuerySchema,
   usageSchema,
 } from './schemas';
+import { usageSeriesQuerySchema, usageSeriesSchema } from './series-schemas';
 
 type Json = Record<string, unknown>;
 
@@ -112,6 +113,17 @@ export const openApiDocument = (o: {
           },
         },
       },
+      '/api/inference/usage/series': {
+        get: {
+          summary: 'Usage over time, per bucket, from the per-grain aggregates',
+          ...secured,
+          parameters: parameters(usageSeriesQuerySchema),
+          responses: {
+            ...ok('Usage series', json('UsageSeries')),
+            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+          },
+        },
+      },
       '/api/inference/calls': {
         get: {
           summary: 'Call records, newest first, cursor paging',
@@ -125,6 +137,19 @@ export const openApiDocument = (o: {
       },
       '/api/openapi.json': {
         get: { summary: 'This document', ...secured, responses: ok('OpenAPI 3.1 document') },
+      },
+      '/dashboard': {
+        get: {
+          summary: "The operators' dashboard (HTML); it reads the API above with the bearer token",
+          responses: ok('The page', { 'text/html': { schema: { type: 'string' } } }),
+        },
+      },
+      '/dashboard/{file}': {
+        get: {
+          summary: "The dashboard's script, styles and uPlot, served from the installed package",
+          parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { ...ok('The file'), '404': { description: 'No such file' } },
+        },
       },
       '/healthz': {
         get: { summary: 'Liveness: 200 while the process runs', responses: ok('Alive') },
@@ -152,6 +177,7 @@ export const openApiDocument = (o: {
         Problem: schema(problemSchema),
         Status: schema(statusSchema),
         Usage: schema(usageSchema),
+        UsageSeries: schema(usageSeriesSchema),
         CallsPage: schema(callsPageSchema),
         ...openAi.schemas,
       },

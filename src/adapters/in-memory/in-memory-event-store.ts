@@ -6,6 +6,9 @@ import {
   type CallRecord,
   type CallLogEvent,
   type InferenceStarted,
+  type SeriesQuery,
+  type SeriesRow,
+  SERIES_GRAINS,
   type UsageQuery,
   type UsageReport,
 } from '../../domain';
@@ -77,6 +80,27 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
         query,
       ),
     );
+  }
+
+  series(q: SeriesQuery): Promise<SeriesRow[]> {
+    const ms = SERIES_GRAINS[q.grain];
+    const rows: SeriesRow[] = [];
+    for (const { key, counters } of this.usageRows.values()) {
+      if (key.bucket < q.since || key.bucket >= q.until) continue;
+      if (q.level !== undefined && key.level !== q.level) continue;
+      if (q.projectId !== undefined && key.projectId !== q.projectId) continue;
+      const group =
+        q.groupBy === 'level'
+          ? key.level
+          : q.groupBy === 'model'
+            ? key.model
+            : q.groupBy === 'project'
+              ? (key.projectId ?? '')
+              : '';
+      // Minute rows, one each: the report sums those that share a bucket and key.
+      rows.push({ bucket: Math.floor(key.bucket / ms) * ms, key: group, counters });
+    }
+    return Promise.resolve(rows);
   }
 
   get(id: string): Promise<CallRecord | undefined> {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import {
+  type SeriesQuery,
+  type SeriesRow,
   usageReport,
   usageWindow,
   type Level,
@@ -9,6 +11,7 @@ import {
 } from '../../domain';
 import type { UsageReadModel } from '../../ports';
 import { storedText } from './rows';
+import { readSeries } from './knex-usage-series';
 import { usageRanges } from './usage-ranges';
 
 const SUMS = [
@@ -73,6 +76,10 @@ export class KnexUsageReadModel implements UsageReadModel {
     const rows: SumRow[] = st ? (await this.db.raw(st.sql, [...st.bindings])).rows : [];
     return usageReport(rows.map(usageRowOf), query);
   }
+
+  series(query: SeriesQuery): Promise<SeriesRow[]> {
+    return readSeries(this.db, query);
+  }
 }
 
 // Sums arrive as text: exact integers, converted once (safe up to 2^53 nano-USD).
@@ -93,5 +100,10 @@ const usageRowOf = (r: SumRow): UsageRow => ({
     costNanos: Number(r.cost_nanos),
     reportedCostNanos: Number(r.reported_cost_nanos),
     savedNanos: Number(r.saved_nanos),
+    // The usage report shows no latency; the series reads it (knex-usage-series.ts).
+    latencyMsSum: 0,
+    latencyCalls: 0,
+    ttftMsSum: 0,
+    ttftCalls: 0,
   },
 });

@@ -1,5 +1,5 @@
 import { callRecordsProjection, openIntentsProjection, usageProjection } from '../../application';
-import { GRAINS, type Grain } from './usage-ranges';
+import { GRAINS, HOUR_ALL_PROJECTS, type Grain } from './usage-ranges';
 
 /** The fields of one element of the JSON parameter (see `projectionRowOf`), but its position. */
 const FIELDS = `
@@ -15,7 +15,8 @@ const FIELDS = `
   d_cancelled int, d_interrupted int, d_input_tokens bigint, d_output_tokens bigint, d_cost bigint,
   d_reported bigint, d_saved bigint,
   reasoning_tokens int, cached_input_tokens int, tool_calls jsonb, finish_reason text,
-  d_reasoning_tokens bigint`;
+  d_reasoning_tokens bigint, d_latency_sum bigint, d_latency_calls int, d_ttft_sum bigint,
+  d_ttft_calls int`;
 const NAMES = FIELDS.split(',')
   .map((f) => f.trim().split(/\s+/)[0])
   .join(', ');
@@ -34,6 +35,10 @@ const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
   ['reported_cost_nanos', 'd_reported'],
   ['saved_nanos', 'd_saved'],
   ['reasoning_tokens', 'd_reasoning_tokens'],
+  ['latency_ms_sum', 'd_latency_sum'],
+  ['latency_calls', 'd_latency_calls'],
+  ['ttft_ms_sum', 'd_ttft_sum'],
+  ['ttft_calls', 'd_ttft_calls'],
 ];
 
 const CALL_FIELDS =
@@ -42,11 +47,14 @@ const CALL_FIELDS =
   'error_message, attempts, project_id, agent_id, command_id, turn_id, upstream_id, ' +
   'reasoning_tokens, cached_input_tokens, tool_calls, finish_reason';
 
-/** Adds the fresh events' usage deltas to the rows of one grain, each row upserted once. */
-const usageCte = (g: Grain): string => `
-  usage_${g.name} AS (
+/**
+ * Adds the fresh events' usage deltas to the rows of one grain, each row upserted once; with
+ * `project` '' the rows sum over every project.
+ */
+const usageCte = (g: Grain, project = 'f.u_project'): string => `
+  ${g.table} AS (
     INSERT INTO ${g.table} AS u (bucket, level, model, project_id, ${COUNTERS.map(([c]) => c).join(', ')})
-    SELECT to_timestamp(f.bucket_ms / ${g.ms} * ${g.ms / 1000}), f.u_level, f.u_model, f.u_project,
+    SELECT to_timestamp(f.bucket_ms / ${g.ms} * ${g.ms / 1000}), f.u_level, f.u_model, ${project},
       ${COUNTERS.map(([, d]) => `sum(f.${d})`).join(', ')}
     FROM fresh f
     WHERE f.bucket_ms IS NOT NULL
@@ -97,7 +105,8 @@ const PROJECT = `
     WHERE f.status IS NOT NULL AND i.call_id = f.id
     RETURNING 1
   ),
-  ${GRAINS.map(usageCte).join(',\n')},
+  ${GRAINS.map((g) => usageCte(g)).join(',\n')},
+  ${usageCte(HOUR_ALL_PROJECTS, "''")},
   checkpoint AS (
     INSERT INTO projection_checkpoints AS c (name, position, updated_at)
     SELECT p.name, max(f.pos), now()

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { REPLAY_SQL } from './projection-sql';
-import { GRAINS } from './usage-ranges';
+import { GRAINS, HOUR_ALL_PROJECTS } from './usage-ranges';
 import { projectionPayload, projectionRowJson, storedEventOf, type EventRow } from './rows';
 
 /** The tables the projections keep: everything a rebuild empties and fills again. */
@@ -8,6 +8,7 @@ export const PROJECTION_TABLES: readonly string[] = [
   'inference_calls',
   'inference_intents',
   ...GRAINS.map((g) => g.table),
+  HOUR_ALL_PROJECTS.table,
   'projection_checkpoints',
 ];
 

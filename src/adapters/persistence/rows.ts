@@ -78,6 +78,10 @@ const usageColumns = (e: CallLogEvent) => {
     d_cost: d.costNanos,
     d_reported: d.reportedCostNanos,
     d_saved: d.savedNanos,
+    d_latency_sum: d.latencyMsSum,
+    d_latency_calls: d.latencyCalls,
+    d_ttft_sum: d.ttftMsSum,
+    d_ttft_calls: d.ttftCalls,
   };
 };
 

@@ -40,3 +40,10 @@ const cover = (from: number | undefined, to: number | undefined, level: number):
     ...(to !== undefined && b !== to ? cover(b, to, level + 1) : []),
   ];
 };
+
+/** Hourly rows summed over every project, for series that neither filter nor group by one. */
+export const HOUR_ALL_PROJECTS: Grain = {
+  name: 'hour',
+  table: 'usage_hour_all_projects',
+  ms: 3_600_000,
+};

@@ -5,6 +5,7 @@ import {
   HealthMonitor,
   makeGetStatus,
   makeGetUsage,
+  makeGetUsageSeries,
   makeListCalls,
   makeRunInference,
   PriceBook,
@@ -123,6 +124,14 @@ export const bindCore = (c: Container): void => {
       makeGetUsage(
         await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel),
         await ctx.getAsync<BudgetLedger>(TOKENS.BudgetLedger),
+      ),
+    )
+    .inSingletonScope();
+  c.bind(TOKENS.GetUsageSeries)
+    .toDynamicValue(async (ctx) =>
+      makeGetUsageSeries(
+        await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel),
+        ctx.get<Clock>(TOKENS.Clock),
       ),
     )
     .inSingletonScope();

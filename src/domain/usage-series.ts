@@ -1,0 +1,195 @@
+import type { Level } from './levels';
+import { usdFromNanos } from './money';
+import { addCounters, zeroCounters, type UsageCounters } from './usage';
+
+/** Bucket sizes of a usage series; weeks count from the Unix epoch (Thursday 00:00 UTC). */
+export const SERIES_GRAINS = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
+
+/** A series grain name. */
+export type SeriesGrain = keyof typeof SERIES_GRAINS;
+
+/** What a series may be split by. */
+export const SERIES_GROUPS = ['level', 'model', 'project', 'status'] as const;
+
+/** A series grouping name. */
+export type SeriesGroup = (typeof SERIES_GROUPS)[number];
+
+/** Most points a default grain aims at, and most buckets one answer may hold. */
+export const TARGET_POINTS = 200;
+export const MAX_POINTS = 10_000;
+
+/** A validated series query: times are epoch ms, already widened to whole buckets. */
+export interface SeriesQuery {
+  readonly since: number;
+  readonly until: number;
+  readonly grain: SeriesGrain;
+  readonly groupBy?: SeriesGroup | undefined;
+  readonly level?: Level | undefined;
+  readonly projectId?: string | undefined;
+}
+
+/** One summed aggregate row of a series: its bucket start, group key and counters. */
+export interface SeriesRow {
+  readonly bucket: number;
+  readonly key: string;
+  readonly counters: UsageCounters;
+}
+
+/** The finest grain whose buckets cover [since, until) in at most ~200 points. */
+export const defaultGrain = (since: number, until: number): SeriesGrain => {
+  const span = Math.max(until - since, 1);
+  const fit = (Object.keys(SERIES_GRAINS) as SeriesGrain[]).find(
+    (g) => span / SERIES_GRAINS[g] <= TARGET_POINTS,
+  );
+  return fit ?? 'week';
+};
+
+/** [since, until) widened to whole buckets of `grain`: since down, until up. */
+export const seriesWindow = (since: number, until: number, grain: SeriesGrain) => {
+  const ms = SERIES_GRAINS[grain];
+  const s = Math.floor(since / ms) * ms;
+  return { since: s, until: Math.max(Math.ceil(until / ms) * ms, s + ms) };
+};
+
+/** How many buckets a widened window holds. */
+export const bucketCount = (q: Pick<SeriesQuery, 'since' | 'until' | 'grain'>): number =>
+  Math.round((q.until - q.since) / SERIES_GRAINS[q.grain]);
+
+/** One bucket of a series (money in USD, means null when nothing was measured). */
+export interface SeriesPoint {
+  readonly t: string;
+  readonly calls: number;
+  readonly succeededCalls: number;
+  readonly failedCalls: number;
+  readonly cachedCalls: number;
+  readonly rateLimitedCalls: number;
+  readonly cancelledCalls: number;
+  readonly interruptedCalls: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+  readonly costUsd: number;
+  readonly savedByCacheUsd: number;
+  readonly meanLatencyMs: number | null;
+  readonly meanTtftMs: number | null;
+}
+
+/** The usage series answer; `key` is null for calls without a project. */
+export interface UsageSeries {
+  readonly window: { readonly since: string; readonly until: string };
+  readonly grain: SeriesGrain;
+  readonly groupBy: SeriesGroup | null;
+  readonly series: ReadonlyArray<{ readonly key: string | null; readonly points: SeriesPoint[] }>;
+}
+
+/** The key of the one series an ungrouped query answers. */
+export const ALL_KEY = 'all';
+
+/** Statuses a status grouping always shows, in order. */
+export const SERIES_STATUSES = [
+  'succeeded',
+  'failed',
+  'cached',
+  'rate_limited',
+  'cancelled',
+  'interrupted',
+] as const;
+
+type StatusCounter =
+  | 'succeededCalls'
+  | 'failedCalls'
+  | 'cachedCalls'
+  | 'rateLimitedCalls'
+  | 'cancelledCalls'
+  | 'interruptedCalls';
+const COUNTER: Record<(typeof SERIES_STATUSES)[number], StatusCounter> = {
+  succeeded: 'succeededCalls',
+  failed: 'failedCalls',
+  cached: 'cachedCalls',
+  rate_limited: 'rateLimitedCalls',
+  cancelled: 'cancelledCalls',
+  interrupted: 'interruptedCalls',
+};
+
+/**
+ * One status's share of a bucket's counters: its calls, and what only that status produces
+ * (latency for succeeded, savings for cached). The aggregates do not split tokens and cost
+ * between succeeded, cancelled and interrupted calls, so the `succeeded` share carries all of
+ * them: the statuses still add up to the bucket.
+ */
+export const statusShare = (
+  status: (typeof SERIES_STATUSES)[number],
+  c: UsageCounters,
+): UsageCounters => {
+  if (status === 'succeeded') {
+    const none = { failedCalls: 0, cachedCalls: 0, rateLimitedCalls: 0, savedNanos: 0 };
+    return { ...c, ...none, cancelledCalls: 0, interruptedCalls: 0, calls: c.succeededCalls };
+  }
+  const field = COUNTER[status];
+  const share = { ...zeroCounters(), calls: c[field], [field]: c[field] };
+  return status === 'cached' ? { ...share, savedNanos: c.savedNanos } : share;
+};
+
+const mean = (sum: number, n: number): number | null =>
+  n === 0 ? null : Math.round((sum / n) * 10) / 10;
+
+const pointOf = (t: number, c: UsageCounters): SeriesPoint => ({
+  t: new Date(t).toISOString(),
+  calls: c.calls,
+  succeededCalls: c.succeededCalls,
+  failedCalls: c.failedCalls,
+  cachedCalls: c.cachedCalls,
+  rateLimitedCalls: c.rateLimitedCalls,
+  cancelledCalls: c.cancelledCalls,
+  interruptedCalls: c.interruptedCalls,
+  inputTokens: c.inputTokens,
+  outputTokens: c.outputTokens,
+  reasoningTokens: c.reasoningTokens,
+  costUsd: usdFromNanos(c.costNanos),
+  savedByCacheUsd: usdFromNanos(c.savedNanos),
+  meanLatencyMs: mean(c.latencyMsSum, c.latencyCalls),
+  meanTtftMs: mean(c.ttftMsSum, c.ttftCalls),
+});
+
+/**
+ * Builds the series from summed rows of the query's window: one series per key (every status
+ * for a status grouping, one `all` series without grouping), every bucket present in time
+ * order, empty ones at zero. Rows outside the window are ignored.
+ */
+export const seriesReport = (rows: Iterable<SeriesRow>, q: SeriesQuery): UsageSeries => {
+  const ms = SERIES_GRAINS[q.grain];
+  const n = bucketCount(q);
+  const byKey = new Map<string, UsageCounters[]>();
+  const slots = (key: string) => {
+    let s = byKey.get(key);
+    if (!s) byKey.set(key, (s = Array.from({ length: n }, zeroCounters)));
+    return s;
+  };
+  if (q.groupBy === undefined) slots(ALL_KEY);
+  if (q.groupBy === 'status') for (const s of SERIES_STATUSES) slots(s);
+  for (const row of rows) {
+    const i = Math.floor((row.bucket - q.since) / ms);
+    if (i < 0 || i >= n) continue;
+    if (q.groupBy === 'status') {
+      for (const s of SERIES_STATUSES) addCounters(slots(s)[i]!, statusShare(s, row.counters));
+    } else {
+      addCounters(slots(q.groupBy === undefined ? ALL_KEY : row.key)[i]!, row.counters);
+    }
+  }
+  const keys = [...byKey.keys()];
+  if (q.groupBy !== 'status') keys.sort();
+  return {
+    window: { since: new Date(q.since).toISOString(), until: new Date(q.until).toISOString() },
+    grain: q.grain,
+    groupBy: q.groupBy ?? null,
+    series: keys.map((key) => ({
+      key: q.groupBy === 'project' && key === '' ? null : key,
+      points: byKey.get(key)!.map((c, i) => pointOf(q.since + i * ms, c)),
+    })),
+  };
+};
