@@ -6,6 +6,7 @@ import * as projectionCheckpoints from './20260101000004_projection_checkpoints'
 import * as usageWeek from './20260101000005_usage_week';
 import * as spendDurability from './20261201120001_spend_durability';
 import * as richerRequests from './20261201130001_richer_requests';
+import * as streamingColumns from './20261201140001_streaming_columns';
 import * as usageLatency from './20261201160001_usage_latency';
 import * as usageHourAllProjects from './20261201160002_usage_hour_all_projects';
 
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20260101000005_usage_week', ...usageWeek },
   { name: '20261201120001_spend_durability', ...spendDurability },
   { name: '20261201130001_richer_requests', ...richerRequests },
+  { name: '20261201140001_streaming_columns', ...streamingColumns },
   { name: '20261201160001_usage_latency', ...usageLatency },
   { name: '20261201160002_usage_hour_all_projects', ...usageHourAllProjects },
 ];

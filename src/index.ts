@@ -26,4 +26,4 @@ export type {
   CallRecord,
 } from './domain';
 export { LEVELS, isInferenceError } from './domain';
-export type { StatusReport, UsageSeriesParams } from './application';
+export type { StatusReport, UsageSeriesParams, InferenceStream, StreamChunk } from './application';

@@ -1,6 +1,8 @@
 /** Application layer: use cases and projections, over the domain and ports only. */
 export * from './run-inference/run-inference';
 export * from './run-inference/coalescer';
+export * from './run-inference/call-stream';
+export * from './run-inference/stream-inference';
 export * from './get-status/get-status';
 export * from './get-usage/get-usage';
 export * from './get-usage-series/get-usage-series';

@@ -13,6 +13,8 @@ import { packageVersion } from './version';
 /** How to start the server: the service's options plus a logger for access and call lines. */
 export interface ServerOptions extends ServiceOptions {
   readonly logger: Logger;
+  /** Silence on an open event stream before a keep-alive comment (default 15 s; for tests). */
+  readonly streamKeepAliveMs?: number;
 }
 
 /** What a shutdown did. */
@@ -66,6 +68,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       version: packageVersion(),
       models: modelCatalog(openrouter.models, openrouter.fallbacks, openrouter.allowedModels),
       metricsPublic: s.metricsPublic,
+      ...(o.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: o.streamKeepAliveMs }),
     },
     logger: o.logger,
     draining: () => draining,

@@ -1,4 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
+import { streamInference, type InferenceStream } from '../application';
 import type {
   HealthMonitor,
   ListCallsParams,
@@ -26,6 +27,11 @@ import { TOKENS } from './tokens';
 export interface InferenceService {
   /** One inference; `err.code` as in CONTRACT §1. */
   infer(request: unknown): ResultAsync<InferenceResult, InferenceError>;
+  /**
+   * The same call streamed: iterate it for `start` and `delta` chunks; `result` is the final
+   * Result once the call is recorded; `cancel()` (or leaving `for await` early) aborts it.
+   */
+  stream(request: unknown): InferenceStream;
   /** The status document; never waits on the network. */
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */
@@ -80,6 +86,7 @@ export const createInferenceService = async (
     }
     return {
       infer: (request) => run(request),
+      stream: (request) => streamInference(run, request),
       status: async () => (await getStatus())._unsafeUnwrap(),
       usage: (params = {}) => getUsage(params),
       usageSeries: (params = {}) => getUsageSeries(params),

@@ -52,6 +52,10 @@ export interface CallRecord {
   readonly commandId: string | null;
   readonly turnId: string | null;
   readonly upstreamId: string | null;
+  /** The answer was streamed to the caller. */
+  readonly streamed: boolean;
+  /** Time to the first streamed delta, in ms; null when not streamed or nothing was sent. */
+  readonly ttftMs: number | null;
 }
 
 /** The outcome-specific part of a call record. */
@@ -232,6 +236,8 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     commandId: d.commandId,
     turnId: d.turnId,
     upstreamId: o.upstreamId,
+    streamed: d.streamed ?? false,
+    ttftMs: d.ttftMs ?? null,
   };
 };
 

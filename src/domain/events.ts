@@ -25,6 +25,10 @@ export interface CallFacts {
   readonly commandId: string | null;
   readonly turnId: string | null;
   readonly latencyMs: number;
+  /** True when the caller asked for a stream (absent, as in older events: false). */
+  readonly streamed?: boolean;
+  /** Milliseconds from the call's start to the first delta the caller got; null when none. */
+  readonly ttftMs?: number | null;
 }
 
 /**

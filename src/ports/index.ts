@@ -1,6 +1,7 @@
 /** Ports: what the application needs from the outside world, as types over the domain only. */
 export type * from './clock';
 export type * from './llm-gateway';
+export type * from './llm-stream';
 export type * from './call-log';
 export type * from './cache';
 export type * from './rate-limiter';

@@ -10,6 +10,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../domain';
+import type { StreamControl, StreamFailure } from './llm-stream';
 
 /** What goes upstream for one call. */
 export interface CompletionRequest {
@@ -74,6 +75,11 @@ export interface HealthReport {
 export interface LlmGateway {
   /** One completion; failures carry `attempts` and the error code of CONTRACT §1. */
   complete(req: CompletionRequest): ResultAsync<Completion, InferenceError>;
+  /**
+   * The same completion streamed: deltas go to `control.onDelta` as they arrive. Retries and the
+   * circuit breaker act only before the first delta; a failure or cancel carries what arrived.
+   */
+  stream(req: CompletionRequest, control: StreamControl): ResultAsync<Completion, StreamFailure>;
   /** A lightweight connectivity and authentication check. */
   probe(): Promise<HealthReport>;
   /** Per-model prices the provider publishes (USD per million tokens); empty when unknown. */

@@ -87,6 +87,17 @@ export const budgetLedgerContract = (name: string, make: MakeLedger, propertyRun
       expect(await t.state('daily')).toMatchObject({ spentNanos: 340, reservedNanos: 0 });
     });
 
+    it('settles a zero-nanos reservation without touching the others held', async () => {
+      // fast-check's counterexample: Redis refused the Lua script's -0 as HINCRBY's increment.
+      const t = await setup([DAILY]);
+      const zero = (await t.reserve(0))._unsafeUnwrap();
+      const one = (await t.reserve(1))._unsafeUnwrap();
+      await zero.settle(0);
+      expect(await t.state('daily')).toMatchObject({ spentNanos: 0, reservedNanos: 1 });
+      await one.settle(1);
+      expect(await t.state('daily')).toMatchObject({ spentNanos: 1, reservedNanos: 0 });
+    });
+
     it('reserves all or none: a call that fits one budget but not another holds neither', async () => {
       const big: Budget = { name: 'month', period: 'month', limitUsd: 10 };
       const small: Budget = { name: 'turns', period: 'day', limitUsd: 1, level: 'turn' };

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
-import { startServer, type RunningServer } from '../../src/composition/server';
 import type { ServiceOptions } from '../../src/composition/options';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/composition/server';
 import { createTestDatabase } from '../support/test-database';
 
 /** A config tree as in config.yaml (partial; the defaults fill the rest). */
@@ -48,7 +48,7 @@ export interface TestServer extends RunningServer {
  */
 export const startTestServer = async (
   config: ConfigValues,
-  options: Omit<ServiceOptions, 'config' | 'env'> = {},
+  options: Omit<ServerOptions, 'config' | 'env' | 'logger'> & Pick<ServiceOptions, 'logger'> = {},
 ): Promise<TestServer> => {
   const db = options.memory ? undefined : await createTestDatabase();
   // A data_dir of its own: the call log's backlog journal lives there.

@@ -8,6 +8,7 @@ import {
   type FakeCompletion,
   type FakePricing,
 } from './fake-openrouter-replies';
+import type { StreamScript } from './fake-openrouter-stream';
 
 /** The routes the fake serves, under `/api/v1` (as OpenRouter) or at the root. */
 export type FakeRoute = 'POST /chat/completions' | 'GET /key' | 'GET /models';
@@ -27,7 +28,8 @@ export interface FakeReply {
  * What the fake does with one scripted request: a status (200 answers normally), `reset` (drops
  * the connection), `malformed` (200 with a body that is not JSON), `no-choices` (200 without
  * `choices`), `hang` (never answers), a FakeReply, a 200 whose body is an error object, or a
- * 200 answer changed by `reply` (other content, tool calls, reasoning or cached tokens…).
+ * 200 answer changed by `reply` (other content, tool calls, reasoning or cached tokens…), or a
+ * script for a streamed reply.
  */
 export type FakeStep =
   | number
@@ -37,7 +39,9 @@ export type FakeStep =
   | 'hang'
   | FakeReply
   | { readonly errorIn200: { readonly code?: number | string; readonly message: string } }
-  | { readonly reply: FakeCompletion };
+  | { readonly reply: FakeCompletion }
+  /** For a `stream: true` request: how to stream it (a request that does not stream answers normally). */
+  | { readonly stream: StreamScript };
 
 /** What the server does: nothing (hang), drop the connection, or send a reply. */
 export type FakeAction =
@@ -96,6 +100,7 @@ export const actionOf = (
   if (step === 'malformed') return send(200, '{"id":"gen-');
   if (step === 'no-choices')
     return send(200, { id: 'gen-none', model: 'x', choices: [], usage: {} });
+  if (typeof step === 'object' && 'stream' in step) return normalReply(route, text, models);
   if (typeof step === 'object' && 'errorIn200' in step) {
     return send(200, errorReply(step.errorIn200.code ?? 502, step.errorIn200.message));
   }

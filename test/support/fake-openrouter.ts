@@ -15,10 +15,13 @@ import {
   type FakeStep,
 } from './fake-openrouter-steps';
 import { ReceivedLog, type Received } from './fake-openrouter-received';
+import { requestOf } from './fake-openrouter-replies';
+import { playStream, type StreamEnd, type StreamScript } from './fake-openrouter-stream';
 
 export type { FakeReply, FakeRoute, FakeStep } from './fake-openrouter-steps';
 export type { FakeCompletion } from './fake-openrouter-replies';
 export type { Received } from './fake-openrouter-received';
+export type { StreamEnd, StreamScript } from './fake-openrouter-stream';
 
 /** How to start the fake. */
 export interface FakeOpenRouterOptions {
@@ -58,6 +61,9 @@ export class FakeOpenRouter {
   private readonly models: Readonly<Record<string, FakePricing>>;
   private readonly server: Server;
   private readonly answers = new Map<string, FakeAction>();
+  /** How each streamed reply ended, in order. */
+  readonly streamEnds: StreamEnd[] = [];
+  private endWaiters: Array<{ n: number; resolve: () => void }> = [];
   private readonly failing = new Set<string>();
 
   private constructor(options: FakeOpenRouterOptions) {
@@ -127,6 +133,7 @@ export class FakeOpenRouter {
     this.failing.clear();
     this.answers.clear();
     this.log.clear();
+    this.streamEnds.length = 0;
   }
 
   /** Every request received, in order (when recording). */
@@ -137,6 +144,12 @@ export class FakeOpenRouter {
   /** Chat completion requests received so far. */
   completions(): Received[] {
     return this.log.all.filter((r) => r.method === 'POST');
+  }
+
+  /** Resolves once `n` streamed replies have ended (sent in full, or cut by the client). */
+  streamsEnded(n: number): Promise<void> {
+    if (this.streamEnds.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.endWaiters.push({ n, resolve }));
   }
 
   /** Resolves once `n` requests in all have been received. */
@@ -190,12 +203,35 @@ export class FakeOpenRouter {
     const step =
       this.scripts.get(route)?.shift() ??
       (route === 'POST /chat/completions' ? this.fallback : undefined);
+    const streamed = route === 'POST /chat/completions' ? streamedRequest(text) : undefined;
+    if (
+      streamed &&
+      (step === undefined || step === 200 || (typeof step === 'object' && 'stream' in step))
+    ) {
+      const script = typeof step === 'object' && 'stream' in step ? step.stream : {};
+      return this.stream(res, streamed, script);
+    }
     if (step === undefined && route === 'POST /chat/completions') return this.answer(res, text);
     const action =
       step === undefined
         ? normalReply(route, text, this.models, this.failing)
         : actionOf(step, route, text, this.models, this.failing);
     this.act(action, res);
+  }
+
+  /** Streams the answer after the usual latency, and notes how the stream ended. */
+  private stream(res: ServerResponse, req: StreamedRequest, script: StreamScript): void {
+    res.once('close', () => {
+      this.streamEnds.push({ completed: res.writableFinished, at: Date.now() });
+      const n = this.streamEnds.length;
+      const due = this.endWaiters.filter((w) => w.n <= n);
+      this.endWaiters = this.endWaiters.filter((w) => w.n > n);
+      for (const w of due) w.resolve();
+    });
+    const go = () => void playStream(res, req, this.models, script);
+    if (this.latencyMs <= 0) return go();
+    const t = setTimeout(go, this.latencyMs);
+    res.once('close', () => clearTimeout(t));
   }
 
   /** The unscripted answer: a pure function of the body, so a bounded memo spares benchmarks. */
@@ -235,3 +271,13 @@ export class FakeOpenRouter {
     res.end(text);
   }
 }
+
+type StreamedRequest = NonNullable<ReturnType<typeof requestOf>>;
+
+/** The request, when the body asks for a stream (`stream: true`) and is a valid chat body. */
+const streamedRequest = (text: string | undefined): StreamedRequest | undefined => {
+  const json = parse(text);
+  if (typeof json !== 'object' || json === null || (json as { stream?: unknown }).stream !== true)
+    return undefined;
+  return requestOf(json);
+};

@@ -27,6 +27,8 @@ export interface HttpSettings {
   readonly version: string;
   /** The models `/v1` resolves and lists; without it the OpenAI-compatible routes are not served. */
   readonly models?: ModelCatalog;
+  /** Silence on an open event stream before a keep-alive comment (default 15 s). */
+  readonly streamKeepAliveMs?: number;
   /** `/metrics` answers without the token (`server.metrics_public`). Default false. */
   readonly metricsPublic?: boolean;
   /** Route patterns open without the token; default OPEN_ROUTES. `/metrics` is added when public. */
@@ -65,9 +67,12 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   app.on('error', (e: unknown) => d.logger.error({ err: safeError(e) }, 'koa error'));
   // Case-sensitive and strict: one spelling per route, so `/API/…` is no route at all.
   const router = new Router<HttpState>({ sensitive: true, strict: true });
-  inferenceRoutes(router, d.api, d.settings.maxBodyBytes);
+  inferenceRoutes(router, d.api, d.settings.maxBodyBytes, d.settings.streamKeepAliveMs);
   readRoutes(router, d.api);
-  if (d.settings.models) openAiRoutes(router, d.api, d.settings.models, d.settings.maxBodyBytes);
+  if (d.settings.models) {
+    const { models, maxBodyBytes, streamKeepAliveMs } = d.settings;
+    openAiRoutes(router, d.api, models, maxBodyBytes, streamKeepAliveMs);
+  }
   usageSeriesRoutes(router, d.api);
   dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);

@@ -2,6 +2,7 @@ import type { ParameterizedContext } from 'koa';
 import type { ResultAsync } from 'neverthrow';
 import type { Logger } from 'pino';
 import type {
+  InferenceStream,
   ListCallsParams,
   StatusReport,
   UsageParams,
@@ -21,6 +22,8 @@ export interface Readiness {
 /** The use cases the HTTP API exposes: the in-process service satisfies this as it is. */
 export interface HttpApi {
   infer(raw: unknown): ResultAsync<InferenceResult, InferenceError>;
+  /** The same call streamed (`stream: true`). */
+  stream(raw: unknown): InferenceStream;
   status(): Promise<StatusReport>;
   usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
   usageSeries(params: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;

@@ -89,6 +89,19 @@ export const defineMetrics = (registry: Registry) => {
       help: '1 when the service can serve calls, 0 when degraded',
       registers,
     }),
+    streamed: new Counter({
+      name: 'inference_streamed_calls_total',
+      help: 'Recorded calls the caller asked to stream, by level, model and outcome',
+      labelNames: ['level', 'model', 'outcome'] as const,
+      registers,
+    }),
+    ttft: new Histogram({
+      name: 'inference_time_to_first_token_seconds',
+      help: 'Time from a streamed call’s start to its first delta, by level and model',
+      labelNames: ['level', 'model'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
     waiting: new Gauge({
       name: 'inference_rate_limit_waiting',
       help: 'Calls waiting for rate-limit capacity',

@@ -41,6 +41,11 @@ export class HttpMetrics {
     const outcome = OUTCOME[e.type];
     this.m.calls.inc({ level, model, outcome });
     this.m.latency.observe({ level, model, outcome }, e.data.latencyMs / 1000);
+    if (e.data.streamed === true) {
+      this.m.streamed.inc({ level, model, outcome });
+      const ttft = e.data.ttftMs;
+      if (ttft !== undefined && ttft !== null) this.m.ttft.observe({ level, model }, ttft / 1000);
+    }
     switch (e.type) {
       case 'InferenceSucceeded':
         this.m.attempts.inc({ level, model }, e.data.attempts);

@@ -90,6 +90,26 @@ describe('HttpMetrics', () => {
     has('http_requests_total{method="POST",route="/api/inference",status="200"} 1');
   });
 
+  it('counts streamed calls by outcome and observes their time to first token', async () => {
+    const m = new HttpMetrics({ processMetrics: false });
+    for (const e of events) m.observeEvent(e);
+    const [ok, , , failed] = events;
+    m.observeEvent({ ...ok!, data: { ...ok!.data, streamed: true, ttftMs: 40 } } as InferenceEvent);
+    m.observeEvent({
+      ...failed!,
+      data: { ...failed!.data, streamed: true, ttftMs: null },
+    } as InferenceEvent);
+    const lines = (await m.render(status)).split('\n');
+    const streamed = 'inference_streamed_calls_total{level="turn",model="m/haiku",outcome=';
+    expect(lines).toContain(`${streamed}"succeeded"} 1`);
+    expect(lines).toContain(`${streamed}"failed"} 1`);
+    expect(lines.filter((l) => l.startsWith(streamed))).toHaveLength(2);
+    const ttft = 'inference_time_to_first_token_seconds';
+    expect(lines).toContain(`${ttft}_count{level="turn",model="m/haiku"} 1`);
+    expect(lines).toContain(`${ttft}_bucket{le="0.05",level="turn",model="m/haiku"} 1`);
+    expect(lines).toContain(`${ttft}_bucket{le="0.025",level="turn",model="m/haiku"} 0`);
+  });
+
   it('mirrors state from status at each scrape: circuit, backlog, cache counts', async () => {
     const m = new HttpMetrics({ processMetrics: false });
     const text = await m.render(status);

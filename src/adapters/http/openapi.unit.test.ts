@@ -11,6 +11,7 @@ const unused = () => {
 };
 const api: HttpApi = {
   infer: () => errAsync(inferenceError('unavailable', 'x')),
+  stream: unused,
   status: unused,
   usage: () => errAsync(inferenceError('unavailable', 'x')),
   calls: () => errAsync(inferenceError('unavailable', 'x')),

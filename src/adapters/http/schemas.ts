@@ -159,6 +159,8 @@ export const callViewSchema = z.object({
   commandId: nullableString,
   turnId: nullableString,
   upstreamId: nullableString,
+  streamed: z.boolean(),
+  ttftMs: z.number().int().nullable(),
 });
 
 /** GET /api/inference/calls. */

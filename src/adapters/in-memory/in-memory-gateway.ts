@@ -7,8 +7,11 @@ import type {
   CompletionRequest,
   HealthReport,
   LlmGateway,
+  StreamControl,
+  StreamFailure,
 } from '../../ports';
 import { sampleOf } from './json-sample';
+import { playStream } from './in-memory-stream';
 
 /** A scripted outcome for the next call: an error, or a completion override. */
 export type ScriptedOutcome = InferenceError | Partial<Completion>;
@@ -32,6 +35,7 @@ export class InMemoryGateway implements LlmGateway {
   };
   circuit: CircuitState = 'closed';
   published: PriceTable = {};
+  private breaks: InferenceError[] = [];
 
   /** Queues outcomes for the next calls; unscripted calls succeed. */
   enqueue(...outcomes: ScriptedOutcome[]): this {
@@ -63,6 +67,37 @@ export class InMemoryGateway implements LlmGateway {
     if (!this.held) return outcome();
     const released = new Promise<void>((r) => this.pending.push(r));
     return ResultAsync.fromSafePromise(released).andThen(outcome);
+  }
+
+  /** The next stream fails with `error` after its first delta (scripted outcomes still apply). */
+  breakNextStream(error: InferenceError): this {
+    this.breaks.push(error);
+    return this;
+  }
+
+  /**
+   * Streams what `complete` would answer, in a few deltas. A scripted error fails before the
+   * first delta; while held, a stream sends its first delta and then waits for `release()`.
+   */
+  stream(req: CompletionRequest, control: StreamControl): ResultAsync<Completion, StreamFailure> {
+    this.received.push(req);
+    const next = this.script.shift();
+    if (next && 'code' in next) {
+      const e = next as InferenceError;
+      const partial = { text: '', usage: null, upstreamId: null, delivered: false };
+      return errAsync({
+        error: e,
+        cancelled: false,
+        partial: { ...partial, model: req.model, attempts: e.attempts ?? 1 },
+      });
+    }
+    const c = { ...answerTo(req), ...(next as Partial<Completion> | undefined) };
+    const breakWith = this.breaks.shift();
+    const held = this.held ? new Promise<void>((r) => this.pending.push(r)) : undefined;
+    return playStream(c, control, {
+      ...(held ? { held } : {}),
+      ...(breakWith ? { breakWith } : {}),
+    });
   }
 
   probe(): Promise<HealthReport> {

@@ -4,4 +4,5 @@ export * from './in-memory-cache';
 export * from './in-memory-rate-limiter';
 export * from './in-memory-event-store';
 export * from './in-memory-gateway';
+export * from './in-memory-stream';
 export * from './in-memory-budget-ledger';

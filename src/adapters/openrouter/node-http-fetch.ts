@@ -23,7 +23,7 @@ export type HttpFetch = (
 ) => Promise<HttpReply>;
 
 /** The body, decompressed if the server compressed it anyway (we do not ask it to). */
-const decoded = (res: IncomingMessage): Readable => {
+export const decoded = (res: IncomingMessage): Readable => {
   const decoder = decoderFor(res.headers['content-encoding']);
   // pipeline, unlike pipe, passes an aborted or failed response on as an error.
   return decoder ? pipeline(res, decoder, () => undefined) : res;
@@ -99,7 +99,8 @@ export const nodeHttpFetch = (): HttpFetch => {
     });
 };
 
-const headerOf = (res: IncomingMessage, name: string): string | null => {
+/** One response header as a string (repeated ones joined), or null. */
+export const headerOf = (res: IncomingMessage, name: string): string | null => {
   const v = res.headers[name.toLowerCase()];
   if (v === undefined) return null;
   return Array.isArray(v) ? v.join(', ') : v;

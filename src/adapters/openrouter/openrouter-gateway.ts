@@ -7,6 +7,8 @@ import type {
   CompletionRequest,
   HealthReport,
   LlmGateway,
+  StreamControl,
+  StreamFailure,
 } from '../../ports';
 import {
   callFailure,
@@ -18,6 +20,8 @@ import {
 } from './failure';
 import { httpGet, pricesFrom, probeUpstream, type Get } from './health';
 import { nodeHttpFetch, type HttpFetch, type HttpReply } from './node-http-fetch';
+import { nodeHttpStream, type HttpStreamFetch } from './node-http-stream';
+import { streamCompletion, type StreamDeps } from './openrouter-stream';
 import {
   makePolicies,
   type Policies,
@@ -38,6 +42,8 @@ import {
 export interface OpenRouterSettings extends UpstreamIdentity, ResilienceSettings {
   /** Without a trailing slash, e.g. `https://openrouter.ai/api/v1`. */
   readonly baseUrl: string;
+  /** Streams: the wait for the first chunk and between chunks (default: `timeoutMs`). */
+  readonly streamTimeouts?: { readonly firstTokenMs: number; readonly idleMs: number };
 }
 
 /** What the gateway reports as it works: for logs, metrics and tests. Never holds the key. */
@@ -49,6 +55,8 @@ export type GatewayEvent =
 export interface OpenRouterDeps {
   /** Default: node:http(s) with keep-alive agents (the global fetch fits too, at ~4× the CPU). */
   readonly fetch?: HttpFetch;
+  /** For streamed calls. Default: node:http(s) with keep-alive agents of its own. */
+  readonly streamFetch?: HttpStreamFetch;
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
   readonly onEvent?: (e: GatewayEvent) => void;
@@ -65,6 +73,7 @@ export class OpenRouterGateway implements LlmGateway {
   private readonly fetch: HttpFetch;
   private readonly emit: (e: GatewayEvent) => void;
   private readonly get: Get;
+  private readonly streams: StreamDeps;
 
   constructor(
     private readonly s: OpenRouterSettings,
@@ -82,6 +91,16 @@ export class OpenRouterGateway implements LlmGateway {
       timeoutMs: s.timeoutMs,
       clean: (text) => scrub(text, s.apiKey),
     });
+    this.streams = {
+      fetch: deps.streamFetch ?? nodeHttpStream(),
+      url: `${s.baseUrl}/chat/completions`,
+      headers: this.headers,
+      apiKey: s.apiKey,
+      policies: this.policies,
+      firstTokenTimeoutMs: s.streamTimeouts?.firstTokenMs ?? s.timeoutMs,
+      idleTimeoutMs: s.streamTimeouts?.idleMs ?? s.timeoutMs,
+      onAttempt: () => undefined,
+    };
   }
 
   complete(req: CompletionRequest): ResultAsync<Completion, InferenceError> {
@@ -98,6 +117,19 @@ export class OpenRouterGateway implements LlmGateway {
         (e: unknown) => err<Completion, InferenceError>(this.failureOf(e, tally)),
       );
     return new ResultAsync(settled);
+  }
+
+  stream(req: CompletionRequest, control: StreamControl): ResultAsync<Completion, StreamFailure> {
+    if (this.s.apiKey === '') {
+      const error = inferenceError('unavailable', 'no OpenRouter API key is configured', {
+        attempts: 0,
+      });
+      const partial = { text: '', usage: null, model: req.model, upstreamId: null, attempts: 0 };
+      return errAsync({ error, cancelled: false, partial: { ...partial, delivered: false } });
+    }
+    const onAttempt = (attempt: number) =>
+      this.emit({ type: 'AttemptStarted', attempt, model: req.model });
+    return streamCompletion({ ...this.streams, onAttempt }, req, control);
   }
 
   probe(): Promise<HealthReport> {

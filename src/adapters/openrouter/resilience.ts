@@ -117,6 +117,8 @@ export const makePolicies = (
   );
   return {
     policy: wrap(breaker, retries, perAttempt),
+    /** For streams: the same breaker and retries; their timeouts are per chunk, not per attempt. */
+    streamPolicy: wrap(breaker, retries),
     // Health checks and price refreshes run in the background: they must not hold the process up.
     probeTimeout: timeout(s.timeoutMs, TimeoutStrategy.Cooperative).dangerouslyUnref(),
     state,

@@ -10,6 +10,7 @@ const FIELDS = `
   error_message text, attempts int,
   project_id text, agent_id text, command_id text, turn_id text, upstream_id text,
   intent_instance text, intent_cost bigint,
+  streamed boolean, ttft_ms int,
   bucket_ms bigint, u_level text, u_model text, u_project text,
   d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
   d_cancelled int, d_interrupted int, d_input_tokens bigint, d_output_tokens bigint, d_cost bigint,
@@ -45,7 +46,7 @@ const CALL_FIELDS =
   'id, created_at, level, purpose, model, status, input_tokens, output_tokens, input_hash, ' +
   'result_text, latency_ms, cost_usd, reported_cost_usd, cost_estimated, error_code, ' +
   'error_message, attempts, project_id, agent_id, command_id, turn_id, upstream_id, ' +
-  'reasoning_tokens, cached_input_tokens, tool_calls, finish_reason';
+  'reasoning_tokens, cached_input_tokens, tool_calls, finish_reason, streamed, ttft_ms';
 
 /**
  * Adds the fresh events' usage deltas to the rows of one grain, each row upserted once; with
@@ -78,7 +79,8 @@ const PROJECT = `
       input_hash, result_text, latency_ms, cost_nanos * 0.000000001,
       reported_cost_nanos * 0.000000001, cost_estimated, error_code, error_message, attempts,
       project_id, agent_id, command_id, turn_id, upstream_id, coalesce(reasoning_tokens, 0),
-      coalesce(cached_input_tokens, 0), tool_calls, finish_reason
+      coalesce(cached_input_tokens, 0), tool_calls, finish_reason, coalesce(streamed, false),
+      ttft_ms
     FROM fresh WHERE status IS NOT NULL ORDER BY pos
     ON CONFLICT (id) DO NOTHING
     RETURNING 1

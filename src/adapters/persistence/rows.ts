@@ -52,6 +52,8 @@ const recordColumns = (e: CallLogEvent) => {
     command_id: r.commandId,
     turn_id: r.turnId,
     upstream_id: r.upstreamId,
+    streamed: r.streamed,
+    ttft_ms: r.ttftMs,
   };
 };
 
@@ -181,6 +183,8 @@ export const CALL_COLUMNS = [
   'command_id',
   'turn_id',
   'upstream_id',
+  'streamed',
+  'ttft_ms',
 ].join(', ');
 
 /** Money columns in nano-USD, exact: numeric(20,9) × 1e9 is an integer. */
@@ -215,6 +219,8 @@ export interface CallRow {
   readonly command_id: string | null;
   readonly turn_id: string | null;
   readonly upstream_id: string | null;
+  readonly streamed: boolean;
+  readonly ttft_ms: number | null;
 }
 
 /** The call record a row holds. */
@@ -245,4 +251,6 @@ export const callRecordOfRow = (r: CallRow): CallRecord => ({
   commandId: r.command_id,
   turnId: r.turn_id,
   upstreamId: r.upstream_id,
+  streamed: r.streamed,
+  ttftMs: r.ttft_ms,
 });

@@ -82,13 +82,15 @@ return out
 
 /**
  * KEYS: the tallies a reservation was made in. ARGV: reserved nanos, actual nanos. A tally
- * gone (expired, or Redis lost its data) is left alone.
+ * gone (expired, or Redis lost its data) is left alone. The release is `0 - held`, never
+ * `-held`: Lua's -0 goes to Redis as "-0", which HINCRBY refuses as not an integer, so a
+ * zero-nanos reservation would fail its settle and take the link down with it.
  */
 export const SETTLE = new LuaScript(`
 local held, actual = tonumber(ARGV[1]), tonumber(ARGV[2])
 for _, key in ipairs(KEYS) do
   if redis.call('EXISTS', key) == 1 then
-    local left = redis.call('HINCRBY', key, 'reserved', -held)
+    local left = redis.call('HINCRBY', key, 'reserved', 0 - held)
     if left < 0 then redis.call('HSET', key, 'reserved', 0) end
     redis.call('HINCRBY', key, 'spent', actual)
   end

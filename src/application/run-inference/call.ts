@@ -8,6 +8,7 @@ import {
 } from '../../domain';
 import type { CompletionRequest } from '../../ports';
 import type { OutputCheck } from './checked-completion';
+import type { CallStream } from './call-stream';
 
 /** One call in progress: the validated request, its facts and when it began. */
 export interface Call {
@@ -20,6 +21,8 @@ export interface Call {
   readonly startedAt: number;
   /** The cache key, or null when caching is disabled in config. */
   readonly key: string | null;
+  /** Set when the caller asked for a stream. */
+  readonly stream?: CallStream | undefined;
 }
 
 type DataOf<T extends InferenceEvent['type']> = Omit<
@@ -43,7 +46,12 @@ export const eventFactory =
       type,
       eventId: newId(),
       occurredAt: new Date(at).toISOString(),
-      data: wellFormedDeep({ ...call.facts, latencyMs: at - call.startedAt, ...data }),
+      data: wellFormedDeep({
+        ...call.facts,
+        ...(call.stream ? { streamed: true, ttftMs: call.stream.ttftMs } : {}),
+        latencyMs: at - call.startedAt,
+        ...data,
+      }),
     } as unknown as Extract<InferenceEvent, { type: T }>;
   };
 

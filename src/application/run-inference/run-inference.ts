@@ -32,7 +32,14 @@ import type {
 import type { PriceBook } from '../pricing/price-book';
 import type { BudgetGate } from './budget-gate';
 import { eventFactory, resultOf, type Call } from './call';
-import { checkedCompletion, NOTHING_SPENT, type Spent } from './checked-completion';
+import { checkedCompletion, NOTHING_SPENT, type Checked, type Spent } from './checked-completion';
+import { CallStream, type StreamSink } from './call-stream';
+import {
+  cancelledEvent,
+  deltaOfAnswer,
+  streamedCompletion,
+  type StreamStopped,
+} from './stream-upstream';
 import { Coalescer, type SharedOutcome } from './coalescer';
 import { checkSchemas } from './request-schemas';
 
@@ -63,8 +70,14 @@ export interface RunInferenceDeps {
   };
 }
 
-/** One inference: validate → cache/coalesce → rate limit → gateway → append event → result. */
-export type RunInference = (raw: unknown) => ResultAsync<InferenceResult, InferenceError>;
+/**
+ * One inference: validate → cache/coalesce → rate limit → gateway → append event → result. With
+ * a `stream` sink the answer also goes out in deltas as it arrives (never coalesced).
+ */
+export type RunInference = (
+  raw: unknown,
+  stream?: StreamSink,
+) => ResultAsync<InferenceResult, InferenceError>;
 
 /**
  * Builds the runInference use case. Every request that passes validation appends exactly one
@@ -139,8 +152,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     return record(e).andThen(() => errAsync(error));
   };
 
-  const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) =>
-    answer(
+  const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) => {
+    call.stream?.deliver(deltaOfAnswer(hit));
+    return answer(
       call,
       event(withModel(call, hit.model), 'InferenceServedFromCache', {
         text: hit.text,
@@ -155,6 +169,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         coalesced,
       }),
     );
+  };
 
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, { ...o.error, attempts: 0 });
@@ -187,13 +202,22 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         return refuse(call, error);
       }
       const permit = admitted.value;
-      return checkedCompletion(
-        { gateway: deps.gateway, costOf, repairAttempts: settings.repairAttempts },
-        call.upstream,
-        call.check,
-      )
-        .orElse(({ error, spent, model }) => {
+      const upstream: ResultAsync<Checked, StreamStopped> = call.stream
+        ? streamedCompletion({ gateway: deps.gateway, costOf }, { ...call, stream: call.stream })
+        : checkedCompletion(
+            { gateway: deps.gateway, costOf, repairAttempts: settings.repairAttempts },
+            call.upstream,
+            call.check,
+          );
+      return upstream
+        .orElse((stop) => {
+          const { error, spent, model } = stop;
           permit.settle(spent.inputTokens + spent.outputTokens);
+          const { cancelled } = stop;
+          if (cancelled) {
+            const e = cancelledEvent(event, call, { ...stop, cancelled });
+            return record(e).andThen(() => errAsync(error));
+          }
           share?.({ ok: false, error });
           return refuse(model === undefined ? call : withModel(call, model), error, spent);
         })
@@ -251,7 +275,12 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     return price ? billedCostNanos(price, c) : undefined;
   };
 
-  const begin = (req: InferenceRequest, choice: ModelChoice, startedAt: number): Call => {
+  const begin = (
+    req: InferenceRequest,
+    choice: ModelChoice,
+    startedAt: number,
+    sink?: StreamSink,
+  ): Call => {
     const { model, fallbacks } = choice;
     const upstream: CompletionRequest = {
       model,
@@ -267,7 +296,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
       toolChoice: req.toolChoice,
       reasoning: req.reasoning,
     };
-    return {
+    const call = {
       req,
       startedAt,
       upstream,
@@ -286,9 +315,11 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         latencyMs: 0,
       },
     };
+    if (!sink) return call;
+    return { ...call, stream: new CallStream(sink, () => clock.now(), startedAt, call.facts) };
   };
 
-  return (raw) => {
+  return (raw, sink) => {
     const startedAt = clock.now();
     const parsed = parseInferenceRequest(schema, raw);
     if (parsed.isErr()) return errAsync(parsed.error);
@@ -302,7 +333,10 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = { ...begin(parsed.value, choice.value, startedAt), check: check.value };
+    const call = {
+      ...begin(parsed.value, choice.value, startedAt, sink),
+      check: check.value,
+    };
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
     }
@@ -311,9 +345,10 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     return ResultAsync.fromSafePromise(deps.cache.get(key).catch(() => undefined)).andThen(
       (hit) => {
         if (hit) return serveCached(call, hit, false);
-        const inflight = coalescer.join(key);
+        // A stream cannot join another call's answer mid-flight, nor let others join its own.
+        const inflight = call.stream ? undefined : coalescer.join(key);
         if (inflight) return ResultAsync.fromSafePromise(inflight).andThen((o) => follow(call, o));
-        return callUpstream(call, true);
+        return callUpstream(call, !call.stream);
       },
     );
   };

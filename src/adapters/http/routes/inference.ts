@@ -2,12 +2,14 @@ import type { Router } from '@koa/router';
 import { isJsonType, parseJson, readBody } from '../body';
 import { sendProblem, type HttpApi, type HttpState } from '../context';
 import { problem, problemOf } from '../problem';
+import { sendStream, wantsStream } from '../sse';
 
 /** POST /api/inference: JSON in, bounded; the use case validates, runs and records. */
 export const inferenceRoutes = (
   router: Router<HttpState>,
   api: HttpApi,
   maxBodyBytes: number,
+  keepAliveMs?: number,
 ): void => {
   router.post('/api/inference', async (ctx) => {
     const type = ctx.get('Content-Type');
@@ -29,6 +31,7 @@ export const inferenceRoutes = (
     }
     const body = parseJson(bytes.value);
     if (body.isErr()) return sendProblem(ctx, body.error);
+    if (wantsStream(body.value)) return sendStream(ctx, api.stream(body.value), keepAliveMs);
     // The call's own log line ("call recorded", with this request's id) comes from its event.
     const result = await api.infer(body.value);
     if (result.isOk()) ctx.body = result.value;

@@ -5,13 +5,8 @@ import { modelList, type ModelCatalog } from '../openai/catalog';
 import { mapChatRequest } from '../openai/chat-request';
 import { answerHeaders, chatCompletionOf } from '../openai/chat-response';
 import { invalidParam, openAiErrorOf, openAiErrorOfInference } from '../openai/errors';
-import { answerStream, type StreamedCall } from '../openai/chat-stream';
+import { answerStream } from '../openai/chat-stream';
 import { sendOpenAiError } from '../openai/frame';
-
-/** The streamed form of the use case, where the service offers it. */
-export interface StreamingApi {
-  readonly stream?: (raw: unknown) => StreamedCall;
-}
 
 const unixSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -22,7 +17,7 @@ const unixSeconds = (): number => Math.floor(Date.now() / 1000);
  */
 export const openAiRoutes = (
   router: Router<HttpState>,
-  api: HttpApi & StreamingApi,
+  api: HttpApi,
   catalog: ModelCatalog,
   maxBodyBytes: number,
   keepAliveMs?: number,
@@ -42,7 +37,6 @@ export const openAiRoutes = (
     }
     const { native, params, stream, includeUsage } = mapped.value;
     if (stream) {
-      if (!api.stream) return sendOpenAiError(ctx, invalidParam('stream', 'not served here'));
       const call = api.stream({ ...native, stream: true });
       return answerStream(ctx, call, { includeUsage, params, keepAliveMs });
     }

@@ -1,5 +1,3 @@
-// Parked until the streaming issue's fake OpenRouter stream steps (`fake.script({ stream })`) are on main:
-// then rename to streaming.e2e.test.ts. It passed against that branch merged in (19:10 UTC).
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { streamText } from 'ai';

@@ -1,0 +1,96 @@
+/**
+ * Streaming: time to first token through the service, minus straight to the fake OpenRouter,
+ * same percentile, same run, at fixed request rates; beside Portkey's gateway streaming the same
+ * requests through (when installed: `--peer` installs it into bench/peers/portkey).
+ *
+ *   npm run bench:stream -- [--rates 200,500] [--seconds 10] [--peer]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildService } from './lib/build';
+import { benchDatabase } from './lib/database';
+import type { Target } from './lib/load';
+import { ensurePeer, startPeer } from './lib/peer';
+import { directTarget, peerTarget, serviceTarget, startFake, startService } from './lib/stack';
+import { chatFirstToken, measureTtft, serviceFirstToken, type TtftRun } from './lib/ttft';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const rates = arg('rates', '200,500').split(',').map(Number);
+const seconds = Number(arg('seconds', '10'));
+const withPeer = process.argv.includes('--peer');
+
+/** The same target, asking for a stream. */
+const streamed = (t: Target): Target => ({
+  ...t,
+  body: (n) => JSON.stringify({ ...(JSON.parse(t.body(n)) as object), stream: true }),
+});
+
+const ms = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(2));
+
+const main = async (): Promise<void> => {
+  const root = process.cwd();
+  const tmp = mkdtempSync(join(tmpdir(), 'hs-bench-ttft-'));
+  const { main: serviceMain } = buildService(root);
+  const db = await benchDatabase();
+  const fake = await startFake(root, tmp);
+  const service = await startService({
+    name: 'service',
+    main: serviceMain,
+    tmp,
+    databaseUrl: db.url,
+    upstream: fake.baseUrl,
+    cache: false,
+  });
+  const peerProblem = withPeer ? await ensurePeer(root) : 'not asked for (--peer)';
+  const peer = peerProblem === null ? await startPeer(root, tmp) : undefined;
+  const targets: Array<[string, Target, (b: string) => boolean]> = [
+    ['direct', streamed(directTarget(fake.baseUrl)), chatFirstToken],
+    ['service', streamed(serviceTarget(service.url)), serviceFirstToken],
+    ...(peer
+      ? [
+          ['Portkey', streamed(peerTarget(peer.port, fake.baseUrl)), chatFirstToken] as [
+            string,
+            Target,
+            (b: string) => boolean,
+          ],
+        ]
+      : []),
+  ];
+  try {
+    console.log(`TTFT, ms (open loop, ${seconds} s per target and rate; upstream latency 20 ms)`);
+    if (!peer) console.log(`Portkey skipped: ${peerProblem}`);
+    for (const rate of rates) {
+      const runs = new Map<string, TtftRun>();
+      for (const [name, target, first] of targets) {
+        await measureTtft(target, rate, 1, first); // warm-up
+        runs.set(name, await measureTtft(target, rate, seconds, first));
+      }
+      const direct = runs.get('direct')!;
+      console.log(`\n${rate} req/s`);
+      console.log('| target | ok | errors | p50 | p90 | p99 | overhead p50 | overhead p99 |');
+      console.log('|---|---|---|---|---|---|---|---|');
+      for (const [name, r] of runs) {
+        const over = (p: 'p50' | 'p99') =>
+          name === 'direct' ? '—' : ms(r.ttft[p] - direct.ttft[p]);
+        console.log(
+          `| ${name} | ${r.ok} | ${r.errors} | ${ms(r.ttft.p50)} | ${ms(r.ttft.p90)} | ` +
+            `${ms(r.ttft.p99)} | ${over('p50')} | ${over('p99')} |`,
+        );
+      }
+    }
+  } finally {
+    await peer?.stop();
+    await service.stop();
+    await fake.stop();
+    await db.drop();
+  }
+};
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+import { AjvSchemaValidator } from '../../adapters/json-schema';
+import { PriceBook } from '../pricing/price-book';
+import { makeRunInference } from './run-inference';
+import { streamInference, type StreamChunk } from './stream-inference';
+import {
+  answerTo,
+  InMemoryCache,
+  InMemoryEventStore,
+  InMemoryGateway,
+  InMemoryRateLimiter,
+  ManualClock,
+} from '../../adapters/in-memory';
+import { inferenceError, type ModelMap } from '../../domain';
+
+const MODELS: ModelMap = {
+  turn: 'm/light',
+  task: 'm/light',
+  project: 'm/heavy',
+  objective: 'm/heavy',
+};
+
+/** The use case over in-memory fakes, and a way to stream through it. */
+const setup = () => {
+  const clock = new ManualClock();
+  const store = new InMemoryEventStore();
+  const gateway = new InMemoryGateway();
+  const limiter = new InMemoryRateLimiter(clock, {
+    callsPerMinute: 60,
+    tokensPerMinute: 1_000_000,
+    maxWaitMs: 0,
+    maxQueue: 10,
+  });
+  let n = 0;
+  const run = makeRunInference({
+    gateway,
+    log: store,
+    cache: new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 }),
+    limiter,
+    clock,
+    publisher: { publish: () => undefined },
+    prices: new PriceBook({
+      'm/light': { input: 1, output: 5 },
+      'm/heavy': { input: 3, output: 15 },
+    }),
+    schemas: new AjvSchemaValidator(),
+    newId: () => `id-${++n}`,
+    settings: {
+      models: MODELS,
+      fallbacks: {},
+      allowedModels: [],
+      repairAttempts: 1,
+      maxInputChars: 1000,
+      cacheEnabled: true,
+      apiKeyConfigured: true,
+    },
+  });
+  const events = async () => (await store.read(0, 1000)).map((s) => s.event);
+  return {
+    run,
+    stream: (raw: unknown) => streamInference(run, raw),
+    clock,
+    store,
+    gateway,
+    limiter,
+    events,
+  };
+};
+
+const REQ = { level: 'turn', purpose: 'summarise', input: 'hello world, this is a turn' } as const;
+const text = (chunks: StreamChunk[]) => chunks.map((c) => c.text ?? '').join('');
+const drain = async (s: AsyncIterable<StreamChunk>) => {
+  const out: StreamChunk[] = [];
+  for await (const c of s) out.push(c);
+  return out;
+};
+
+describe('streamInference', () => {
+  it('announces the call, then deltas that add up to the recorded text; streamed and ttft recorded', async () => {
+    const t = setup();
+    const s = t.stream(REQ);
+    const chunks = await drain(s);
+    const r = (await s.result)._unsafeUnwrap();
+    expect(chunks[0]).toEqual({ type: 'start', callId: r.callId, level: 'turn', model: 'm/light' });
+    expect(chunks.slice(1).every((c) => c.type === 'delta')).toBe(true);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(text(chunks)).toBe(
+      answerTo({ model: 'm/light', messages: [{ role: 'user', content: REQ.input }] }).text,
+    );
+    const rec = await t.store.get(r.callId);
+    expect(rec).toMatchObject({
+      status: 'succeeded',
+      resultText: text(chunks),
+      streamed: true,
+      ttftMs: 0,
+    });
+    // The token reservation settled to the stream's usage.
+    expect(t.limiter.snapshot().tokensInWindow).toBe(r.inputTokens + r.outputTokens);
+  });
+
+  it('a plain call is recorded as not streamed', async () => {
+    const t = setup();
+    const r = (await t.run(REQ))._unsafeUnwrap();
+    expect(await t.store.get(r.callId)).toMatchObject({ streamed: false, ttftMs: null });
+    expect((await t.events())[0]?.data).not.toHaveProperty('streamed');
+  });
+
+  it('identical streams in flight are not coalesced: each goes upstream and is billed', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const a = t.stream({ ...REQ, cache: false });
+    const b = t.stream({ ...REQ, cache: false });
+    const c = t.stream(REQ);
+    await new Promise((r) => setImmediate(r));
+    t.gateway.release();
+    await Promise.all([drain(a), drain(b), drain(c)]);
+    expect(t.gateway.received).toHaveLength(3);
+    expect((await t.events()).map((e) => e.type)).toEqual(Array(3).fill('InferenceSucceeded'));
+  });
+
+  it('a cache hit streams as one delta, recorded as a cached stream', async () => {
+    const t = setup();
+    const first = (await t.run(REQ))._unsafeUnwrap();
+    const s = t.stream(REQ);
+    const chunks = await drain(s);
+    expect(chunks.map((c) => c.type)).toEqual(['start', 'delta']);
+    expect(text(chunks)).toBe(first.text);
+    const r = (await s.result)._unsafeUnwrap();
+    expect(r.cached).toBe(true);
+    expect(await t.store.get(r.callId)).toMatchObject({ status: 'cached', streamed: true });
+    expect(t.gateway.received).toHaveLength(1);
+  });
+
+  it('an upstream refusal before the first delta sends nothing and is recorded failed', async () => {
+    const t = setup();
+    t.gateway.enqueue(inferenceError('upstream_error', 'OpenRouter answered 400', { attempts: 1 }));
+    const s = t.stream(REQ);
+    expect(await drain(s)).toEqual([]);
+    expect((await s.result)._unsafeUnwrapErr().code).toBe('upstream_error');
+    const [e] = await t.events();
+    expect(e).toMatchObject({ type: 'InferenceFailed', data: { streamed: true, ttftMs: null } });
+  });
+
+  it('an upstream error mid-stream ends it with the error, recorded failed once', async () => {
+    const t = setup();
+    t.gateway.breakNextStream(
+      inferenceError('upstream_error', 'stream error 502', { attempts: 1 }),
+    );
+    const s = t.stream(REQ);
+    const chunks = await drain(s);
+    expect(chunks.map((c) => c.type)).toEqual(['start', 'delta']);
+    expect((await s.result)._unsafeUnwrapErr().code).toBe('upstream_error');
+    const events = await t.events();
+    expect(events.map((e) => e.type)).toEqual(['InferenceFailed']);
+    // What was delivered before the error counts in the failed record.
+    expect(events[0]?.data).toMatchObject({ outputTokens: Math.ceil(text(chunks).length / 4) });
+  });
+
+  it('cancel after the first delta stops upstream and leaves one record of the cancel', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const s = t.stream(REQ);
+    const it = s[Symbol.asyncIterator]();
+    expect((await it.next()).value).toMatchObject({ type: 'start' });
+    const first = (await it.next()).value as StreamChunk;
+    s.cancel();
+    expect((await s.result)._unsafeUnwrapErr().code).toBe('unavailable');
+    const events = await t.events();
+    expect(events).toHaveLength(1);
+    const input = Math.ceil(REQ.input.length / 4);
+    const output = Math.ceil((first.text ?? '').length / 4);
+    expect(events[0]).toMatchObject({
+      type: 'InferenceCancelled',
+      data: {
+        reason: 'client',
+        streamed: true,
+        ttftMs: 0,
+        inputTokens: input,
+        outputTokens: output,
+        // $1/M in, $5/M out, in nano-USD.
+        costNanos: input * 1000 + output * 5000,
+        costEstimated: true,
+        upstreamId: expect.stringMatching(/^gen-/),
+      },
+    });
+    const rec = await t.store.get(events[0]!.data.callId);
+    expect(rec).toMatchObject({ status: 'cancelled', costEstimated: true, streamed: true });
+    // The reservation settled to the estimate from the text received, not the full reservation.
+    expect(t.limiter.snapshot().tokensInWindow).toBe(input + output);
+  });
+
+  it('leaving a for-await early cancels the stream', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const s = t.stream(REQ);
+    for await (const c of s) if (c.type === 'delta') break;
+    expect((await s.result).isErr()).toBe(true);
+    expect(await t.events()).toHaveLength(1);
+  });
+
+  it('an invalid request fails before anything is streamed or recorded', async () => {
+    const t = setup();
+    const s = t.stream({ ...REQ, level: 'nope' });
+    expect(await drain(s)).toEqual([]);
+    expect((await s.result)._unsafeUnwrapErr().code).toBe('invalid_request');
+    expect(await t.events()).toHaveLength(0);
+  });
+});
