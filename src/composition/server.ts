@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bindingRefusal, createHttpApp, onClientError } from '../adapters/http';
+import { bindingRefusal, createHttpApp, modelCatalog, onClientError } from '../adapters/http';
 import { EVENT_TYPES, type InferenceEvent } from '../domain';
 import { loadConfig, type Config } from './config';
 import type { Logger } from './logger';
@@ -68,6 +68,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       maxBodyBytes: s.maxBodyBytes,
       maxInputChars: openrouter.maxInputChars,
       version: packageVersion(),
+      models: modelCatalog(openrouter.models, openrouter.fallbacks, openrouter.allowedModels),
       metricsPublic: s.metricsPublic,
       ...(o.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: o.streamKeepAliveMs }),
     },
