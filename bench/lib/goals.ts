@@ -34,6 +34,18 @@ export const verdicts = (rows: readonly Row[]): Verdict[] => {
       },
     );
   }
+  const v1 = find(rows, 'ours /v1', 'rate', 500);
+  if (at500 && v1) {
+    const native = overheadOf(rows, at500);
+    const openAi = overheadOf(rows, v1);
+    for (const k of ['p50', 'p99'] as const) {
+      out.push({
+        goal: `/v1 overhead ${k} ≤ 1.1 × the native route's at 500 req/s`,
+        measured: `${openAi[k].toFixed(2)} ms vs ${native[k].toFixed(2)} ms`,
+        met: openAi[k] <= 1.1 * native[k],
+      });
+    }
+  }
   const unique = find(rows, 'ours', 'saturation');
   const cached = find(rows, 'ours, cache hits', 'saturation');
   const rps = (r: Row | undefined) => (r ? `${Math.round(r.m.rps)} req/s` : 'not run');

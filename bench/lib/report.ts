@@ -2,7 +2,7 @@ import type { Measured } from './load';
 import type { Usage } from './proc';
 
 /** Who answered: the fake directly, a bare Node.js proxy, the service, or the peer gateway. */
-export type Through = 'direct' | 'bare proxy' | 'ours' | 'ours, cache hits' | 'peer';
+export type Through = 'direct' | 'bare proxy' | 'ours' | 'ours /v1' | 'ours, cache hits' | 'peer';
 
 /** One measured run. */
 export interface Row {
@@ -122,9 +122,19 @@ export const saturationTable = (rows: readonly Row[]): string =>
 
 /** Our overhead over the peer's, per rate and percentile (below 1: we add less). */
 export const ratioTable = (rows: readonly Row[]): string => {
-  const paced = rows.filter((r) => r.kind !== 'saturation' && r.through === 'ours');
+  const paced = rows.filter(
+    (r) => r.kind !== 'saturation' && (r.through === 'ours' || r.through === 'ours /v1'),
+  );
   return table(
-    ['rate', 'ours p50 / p90 / p99 ms', 'peer p50 / p90 / p99 ms', 'ratio p50', 'p90', 'p99'],
+    [
+      'rate',
+      'through',
+      'ours p50 / p90 / p99 ms',
+      'peer p50 / p90 / p99 ms',
+      'ratio p50',
+      'p90',
+      'p99',
+    ],
     paced.map((r) => {
       const peer = rows.find((p) => p.kind === r.kind && p.through === 'peer' && p.rate === r.rate);
       const o = overheadOf(rows, r);
@@ -132,6 +142,7 @@ export const ratioTable = (rows: readonly Row[]): string => {
       const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
       return [
         r.kind === 'serial' ? 'serial' : String(r.rate),
+        r.through,
         `${ms(o.p50)} / ${ms(o.p90)} / ${ms(o.p99)}`,
         `${ms(p.p50)} / ${ms(p.p90)} / ${ms(p.p99)}`,
         ratio(o.p50, p.p50),

@@ -80,6 +80,12 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
       pid: ours.pid,
       ...(countCalls ? { countCalls } : {}),
     },
+    {
+      through: 'ours /v1',
+      target: stack.serviceV1Target(ours.url),
+      pid: ours.pid,
+      ...(countCalls ? { countCalls } : {}),
+    },
   ];
   if (peer) {
     subjects.push({

@@ -136,6 +136,13 @@ export const serviceTarget = (url: string, cached = false): Target => ({
     JSON.stringify({ level: 'turn', purpose: 'benchmark', input: inputOf(cached ? 'same' : n) }),
 });
 
+/** Through the service's OpenAI-compatible route: the same call as `serviceTarget`, as a peer gets it. */
+export const serviceV1Target = (url: string): Target => ({
+  url: `${url}/v1/chat/completions`,
+  headers: {},
+  body: (n) => JSON.stringify({ model: 'turn', messages: [{ role: 'user', content: inputOf(n) }] }),
+});
+
 /** Through Portkey's gateway, routed to the fake as an OpenAI-compatible custom host. */
 export const peerTarget = (port: number, upstream: string): Target => ({
   url: `http://127.0.0.1:${port}/v1/chat/completions`,

@@ -1,3 +1,4 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { createKnex, migrateLatest, startEmbeddedPostgres } from '../adapters/persistence';
@@ -38,7 +39,11 @@ export const openDatabase = async (
       `embedded PostgreSQL at ${displayUrl} under ${dir}`,
     );
   }
+  // A hung or unreachable server must turn into the journal within the statement timeout.
+  const timeoutMs = config.database.statementTimeoutMs;
   const knex = createKnex(url, {
+    connectTimeoutMs: timeoutMs,
+    acquireTimeoutMs: Math.max(timeoutMs, 1000),
     onWarning: (message) => logger.debug({ knex: message }, 'database client warning'),
   });
   lifecycle.onClose('database pool', () => knex.destroy());
@@ -49,3 +54,16 @@ export const openDatabase = async (
 /** The call log's backlog journal, kept under `data_dir` so it outlives a restart. */
 export const backlogFile = (config: Config): string =>
   resolve(join(config.dataDir, 'call-log-backlog.jsonl'));
+
+/**
+ * Records `instanceId` as the instance running on this `data_dir` and returns the one before it
+ * (one process per data_dir, so that one has stopped or died): its calls can be settled at once.
+ */
+export const succeed = async (config: Config, instanceId: string): Promise<string[]> => {
+  const file = resolve(join(config.dataDir, 'instance-id'));
+  const before = (await readFile(file, 'utf8').catch(() => '')).trim();
+  await mkdir(config.dataDir, { recursive: true });
+  await writeFile(`${file}.tmp`, `${instanceId}\n`, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+  return before === '' || before === instanceId ? [] : [before];
+};

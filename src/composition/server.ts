@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bindingRefusal, createHttpApp, onClientError } from '../adapters/http';
+import { bindingRefusal, createHttpApp, modelCatalog, onClientError } from '../adapters/http';
 import { EVENT_TYPES, type InferenceEvent } from '../domain';
 import { loadConfig, type Config } from './config';
 import type { Logger } from './logger';
@@ -21,8 +21,10 @@ export interface ServerOptions extends ServiceOptions {
 export interface ShutdownReport {
   /** Requests in flight when shutdown began. */
   readonly inFlight: number;
-  /** True when the timeout passed and remaining connections were cut. */
+  /** True when the timeout passed: calls still upstream were aborted (recorded `cancelled`). */
   readonly forced: boolean;
+  /** Calls aborted upstream at the timeout. */
+  readonly aborted: number;
 }
 
 /** A listening server. */
@@ -67,6 +69,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       maxBodyBytes: s.maxBodyBytes,
       maxInputChars: openrouter.maxInputChars,
       version: packageVersion(),
+      models: modelCatalog(openrouter.models, openrouter.fallbacks, openrouter.allowedModels),
       metricsPublic: s.metricsPublic,
       ...(o.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: o.streamKeepAliveMs }),
     },
@@ -110,9 +113,14 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
     shutdown: () =>
       (stopping ??= (async () => {
         draining = true;
-        const report = await drain(server, () => inFlight, s.shutdownTimeoutMs);
+        const atStart = inFlight;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Limiter waiters are refused and slow calls aborted: each is answered 503 and recorded.
+        const calls = await svc.drain();
+        await closedWithin(closed, RESPONSE_GRACE_MS, () => server.closeAllConnections());
         await svc.close();
-        return report;
+        return { inFlight: atStart, forced: calls.aborted > 0, aborted: calls.aborted };
       })()),
   };
 };
@@ -133,22 +141,18 @@ const serverTimeouts = (s: Config['server']) => ({
   ),
 });
 
-/** Stops accepting; waits for in-flight requests up to `timeoutMs`, then cuts what is left. */
-const drain = async (server: Server, inFlight: () => number, timeoutMs: number) => {
-  const atStart = inFlight();
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
+/** How long answered requests get to finish writing once every call has ended. */
+const RESPONSE_GRACE_MS = 2_000;
+
+/** Waits for the server to close, cutting what is left after `ms` (idle keep-alives, slow readers). */
+const closedWithin = async (closed: Promise<void>, ms: number, cut: () => void): Promise<void> => {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<true>((resolve) => {
-    timer = setTimeout(() => resolve(true), timeoutMs);
-  });
-  const forced = await Promise.race([closed.then(() => false as const), timedOut]);
-  clearTimeout(timer);
-  if (forced) {
-    server.closeAllConnections();
+  const late = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  if (await Promise.race([closed.then(() => false as const), late])) {
+    cut();
     await closed;
   }
-  return { inFlight: atStart, forced };
+  clearTimeout(timer);
 };
 
 const urlOf = (server: Server, host: string): string => {

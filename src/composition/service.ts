@@ -4,6 +4,7 @@ import type {
   HealthMonitor,
   ListCallsParams,
   PriceBook,
+  ShutdownOutcome,
   StatusReport,
   UsageParams,
   UsageSeriesParams,
@@ -53,7 +54,13 @@ export interface InferenceService {
   readonly events: InferenceEvents;
   /** The validated configuration. Holds the API key: never log or serialise it whole. */
   readonly config: Config;
-  /** Stops background work and flushes the call log. */
+  /**
+   * Stops taking calls: calls waiting for rate-limit capacity are refused (and recorded), calls
+   * in flight get `server.shutdown_timeout_ms`, then those still upstream are aborted and
+   * recorded `cancelled`. Idempotent; `close()` runs it first.
+   */
+  drain(): Promise<ShutdownOutcome>;
+  /** Drains, stops background work and flushes the call log. */
   close(): Promise<void>;
 }
 
@@ -78,6 +85,13 @@ export const createInferenceService = async (
     const prices = get(c, TOKENS.PriceBook);
     const publisher = get(c, TOKENS.Publisher);
     const isReady = await getAsync(c, TOKENS.Readiness);
+    const inFlight = get(c, TOKENS.InFlight);
+    const clock = get(c, TOKENS.Clock);
+    let draining: Promise<ShutdownOutcome> | undefined;
+    const drain = () =>
+      (draining ??= inFlight.shutdown(config.server.shutdownTimeoutMs, (ms, fn) =>
+        clock.schedule(ms, fn),
+      ));
     if (options.background !== false) {
       startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }
@@ -92,7 +106,11 @@ export const createInferenceService = async (
       ready: () => readiness(isReady),
       events: publisher.emitter,
       config,
-      close: () => lifecycle.close((name, e) => logger.error({ err: e }, `closing ${name} failed`)),
+      drain,
+      close: async () => {
+        await drain();
+        await lifecycle.close((name, e) => logger.error({ err: e }, `closing ${name} failed`));
+      },
     };
   } catch (e) {
     await lifecycle.close();

@@ -3,6 +3,7 @@ import type { EventEmitterPublisher } from '../adapters/events/event-emitter-pub
 import type {
   GetStatus,
   HealthMonitor,
+  InFlightCalls,
   makeGetUsage,
   makeGetUsageSeries,
   makeListCalls,
@@ -50,6 +51,10 @@ export const TOKENS = {
   Lifecycle: token<Lifecycle>('Lifecycle'),
   Clock: token<Clock>('Clock'),
   NewId: token<() => string>('NewId'),
+  /** This service instance's id, named in its intents and its lease. */
+  InstanceId: token<string>('InstanceId'),
+  /** The calls running, for shutdown. */
+  InFlight: token<InFlightCalls>('InFlight'),
   Logger: token<Logger>('Logger'),
   LlmGateway: token<LlmGateway>('LlmGateway'),
   CallLog: token<CallLog>('CallLog'),

@@ -8,5 +8,6 @@ export type * from './rate-limiter';
 export type * from './read-models';
 export type * from './event-publisher';
 export type * from './shared-store';
+export type * from './instance-leases';
 export type * from './schema-validator';
 export type * from './budget-ledger';

@@ -28,6 +28,8 @@ export interface CompletionRequest {
   readonly tools?: readonly ToolDefinition[] | undefined;
   readonly toolChoice?: ToolChoice | undefined;
   readonly reasoning?: Reasoning | undefined;
+  /** Aborts the request (every attempt) when it fires, e.g. at shutdown. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What came back (FR3). */

@@ -49,22 +49,27 @@ describe('graceful shutdown', () => {
     expect(answers.map((r) => r.status)).toEqual(Array(n).fill(200));
     expect(answers.every((r) => r.headers.get('connection') === 'close')).toBe(true);
     const report = await stopped;
-    expect(report).toEqual({ inFlight: n, forced: false });
+    expect(report).toEqual({ inFlight: n, forced: false, aborted: 0 });
     expect(recorded).toHaveLength(n);
     expect(new Set(recorded.map((e) => e.data.callId)).size).toBe(n);
   });
 
-  it('stops waiting after server.shutdown_timeout_ms and still closes the service', async () => {
+  it('after server.shutdown_timeout_ms aborts the call still upstream: 503, recorded cancelled', async () => {
     const gateway = new InMemoryGateway().hold();
     const server = await startTestServer(
       { openrouter: { api_key: 'sk-or-e2e-key' }, server: { shutdown_timeout_ms: 50 } },
       { gateway },
     );
-    const stuck = server.infer(request('never answered')).catch((e: unknown) => e);
+    const cancelled: InferenceEvent[] = [];
+    server.service.events.on('InferenceCancelled', (e) => cancelled.push(e));
+    const stuck = server.infer(request('never answered'));
     await until(() => gateway.received.length === 1);
     const report = await server.shutdown();
-    expect(report).toEqual({ inFlight: 1, forced: true });
-    expect(String(await stuck)).toMatch(/fetch failed/); // the connection was cut
-    gateway.release();
+    expect(report).toEqual({ inFlight: 1, forced: true, aborted: 1 });
+    const res = await stuck;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { code: string }).code).toBe('unavailable');
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]?.data).toMatchObject({ reason: 'shutdown', costEstimated: true });
   });
 });

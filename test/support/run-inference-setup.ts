@@ -11,7 +11,7 @@ import {
   makeRunInference,
   type RunInferenceDeps,
 } from '../../src/application/run-inference/run-inference';
-import type { InferenceEvent, ModelMap, PriceTable } from '../../src/domain';
+import { isOutcome, type InferenceEvent, type ModelMap, type PriceTable } from '../../src/domain';
 
 /** Levels to models for use-case tests. */
 export const MODELS: ModelMap = {
@@ -68,6 +68,7 @@ export const runInferenceOver = (
       ...over,
     },
   });
-  const events = async () => (await store.read(0, 1000)).map((s) => s.event);
+  // Outcomes only: intents (InferenceStarted) are tested in spend.unit.test.ts.
+  const events = async () => (await store.read(0, 1000)).map((s) => s.event).filter(isOutcome);
   return { run, clock, store, gateway, cache, published, events, priceBook };
 };

@@ -9,8 +9,11 @@ import { frame } from './frame';
 import { safeError } from './log-safe';
 import { HttpMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import type { ModelCatalog } from './openai/catalog';
+import { openAiErrors } from './openai/frame';
 import { dashboardRoutes } from './routes/dashboard';
 import { inferenceRoutes } from './routes/inference';
+import { openAiRoutes } from './routes/openai';
 import { opsRoutes } from './routes/ops';
 import { readRoutes } from './routes/reads';
 import { usageSeriesRoutes } from './routes/usage-series';
@@ -22,6 +25,8 @@ export interface HttpSettings {
   readonly maxBodyBytes: number;
   readonly maxInputChars: number;
   readonly version: string;
+  /** The models `/v1` resolves and lists; without it the OpenAI-compatible routes are not served. */
+  readonly models?: ModelCatalog;
   /** Silence on an open event stream before a keep-alive comment (default 15 s). */
   readonly streamKeepAliveMs?: number;
   /** `/metrics` answers without the token (`server.metrics_public`). Default false. */
@@ -64,10 +69,15 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   const router = new Router<HttpState>({ sensitive: true, strict: true });
   inferenceRoutes(router, d.api, d.settings.maxBodyBytes, d.settings.streamKeepAliveMs);
   readRoutes(router, d.api);
+  if (d.settings.models) {
+    const { models, maxBodyBytes, streamKeepAliveMs } = d.settings;
+    openAiRoutes(router, d.api, models, maxBodyBytes, streamKeepAliveMs);
+  }
   usageSeriesRoutes(router, d.api);
   dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);
   app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
+  app.use(openAiErrors());
   const open = d.settings.openRoutes ?? OPEN_ROUTES;
   const openRoutes = d.settings.metricsPublic ? [...open, '/metrics'] : open;
   app.use(authGate({ router, authToken: d.settings.authToken, openRoutes }));

@@ -8,3 +8,4 @@ export { OPEN_ROUTES, isOpenRoute } from './auth';
 export { onClientError } from './client-error';
 export { safeError } from './log-safe';
 export { openApiDocument } from './openapi';
+export { modelCatalog, type ModelCatalog } from './openai/catalog';

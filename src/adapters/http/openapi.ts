@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inferenceRequestSchema } from '../../domain';
+import { openAiOpenApi } from './openai/openapi';
 import { PROBLEMS, type ProblemCode } from './problem';
 import {
   callsPageSchema,
@@ -60,8 +61,14 @@ const ok = (description: string, content?: Json): Json => ({
  * The OpenAPI 3.1 document, generated from the zod schemas: the request schema is the one that
  * validates requests, so the document cannot drift from the validation.
  */
-export const openApiDocument = (o: { maxInputChars: number; version: string }): Json => {
+export const openApiDocument = (o: {
+  maxInputChars: number;
+  version: string;
+  /** Present when the OpenAI-compatible routes are served. */
+  models?: unknown;
+}): Json => {
   const secured = { security: [{ bearer: [] }] };
+  const openAi = o.models === undefined ? { paths: {}, schemas: {} } : openAiOpenApi();
   return {
     openapi: '3.1.0',
     info: {
@@ -160,6 +167,7 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
           responses: ok('Exposition format', { 'text/plain': { schema: { type: 'string' } } }),
         },
       },
+      ...openAi.paths,
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -171,6 +179,7 @@ export const openApiDocument = (o: { maxInputChars: number; version: string }): 
         Usage: schema(usageSchema),
         UsageSeries: schema(usageSeriesSchema),
         CallsPage: schema(callsPageSchema),
+        ...openAi.schemas,
       },
     },
   };

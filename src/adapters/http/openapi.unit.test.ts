@@ -4,6 +4,7 @@ import { inferenceError, inferenceRequestSchema } from '../../domain';
 import { createHttpApp } from './app';
 import type { HttpApi } from './context';
 import { HttpMetrics } from './metrics';
+import { modelCatalog } from './openai/catalog';
 
 const unused = () => {
   throw new Error('not called in this test');
@@ -24,7 +25,13 @@ const openApiPath = (p: unknown): string => String(p).replace(/:(\w+)/g, '{$1}')
 describe('OpenAPI document', () => {
   const { router, openApi } = createHttpApp({
     api,
-    settings: { authToken: '', maxBodyBytes: 1024, maxInputChars: 1234, version: '9.9.9' },
+    settings: {
+      authToken: '',
+      maxBodyBytes: 1024,
+      maxInputChars: 1234,
+      version: '9.9.9',
+      models: modelCatalog({ turn: 'a', task: 'a', project: 'b', objective: 'b' }, {}, []),
+    },
     logger: pino({ level: 'silent' }),
     metrics: new HttpMetrics({ processMetrics: false }),
   });
@@ -96,5 +103,15 @@ describe('OpenAPI document', () => {
     expect(Object.keys(responses).sort()).toEqual(
       ['200', '400', '401', '413', '429', '502', '503', '504'].sort(),
     );
+  });
+
+  it('documents the OpenAI-compatible routes with their error statuses', () => {
+    const chat = paths['/v1/chat/completions']!.post as { responses: Record<string, unknown> };
+    expect(Object.keys(chat.responses).sort()).toEqual(
+      ['200', '400', '401', '413', '429', '502', '503', '504'].sort(),
+    );
+    expect(paths['/v1/models']!.get).toBeDefined();
+    const schemas = (openApi.components as { schemas: Record<string, any> }).schemas;
+    expect(schemas.ChatCompletionRequest.required).toEqual(['model', 'messages']);
   });
 });

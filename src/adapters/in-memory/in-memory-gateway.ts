@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
-import type { InferenceError, PriceTable, ToolCall } from '../../domain';
+import { inferenceError, type InferenceError, type PriceTable, type ToolCall } from '../../domain';
 import type {
   CircuitState,
   Completion,
@@ -65,8 +65,17 @@ export class InMemoryGateway implements LlmGateway {
       return okAsync({ ...answerTo(req), ...(next as Partial<Completion> | undefined) });
     };
     if (!this.held) return outcome();
-    const released = new Promise<void>((r) => this.pending.push(r));
-    return ResultAsync.fromSafePromise(released).andThen(outcome);
+    const released = new Promise<boolean>((r) => {
+      this.pending.push(() => r(false));
+      req.signal?.addEventListener('abort', () => r(true), { once: true });
+    });
+    return ResultAsync.fromSafePromise(released).andThen((aborted) =>
+      aborted
+        ? errAsync(
+            inferenceError('unavailable', 'the request was aborted by its caller', { attempts: 1 }),
+          )
+        : outcome(),
+    );
   }
 
   /** The next stream fails with `error` after its first delta (scripted outcomes still apply). */

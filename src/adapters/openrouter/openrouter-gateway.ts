@@ -111,10 +111,13 @@ export class OpenRouterGateway implements LlmGateway {
     const tally: CallTally = { attempts: 0, timeouts: 0 };
     const body = chatBody(req);
     const settled = this.policies.policy
-      .execute(({ signal }) => this.attempt(req.model, body, signal, tally))
+      .execute(({ signal }) => this.attempt(req.model, body, signal, tally, req.signal), req.signal)
       .then(
         (c) => ok<Completion, InferenceError>(c),
-        (e: unknown) => err<Completion, InferenceError>(this.failureOf(e, tally)),
+        (e: unknown) =>
+          err<Completion, InferenceError>(
+            req.signal?.aborted ? cancelled(tally) : this.failureOf(e, tally),
+          ),
       );
     return new ResultAsync(settled);
   }
@@ -151,6 +154,7 @@ export class OpenRouterGateway implements LlmGateway {
     body: string,
     signal: AbortSignal,
     tally: CallTally,
+    caller?: AbortSignal,
   ): Promise<Completion> {
     const attempt = ++tally.attempts;
     this.emit({ type: 'AttemptStarted', attempt, model });
@@ -161,6 +165,8 @@ export class OpenRouterGateway implements LlmGateway {
       res = await this.fetch(url, { method: 'POST', headers: this.headers, body, signal });
       text = await res.text();
     } catch (e) {
+      // The caller gave up (shutdown): not the upstream's fault, so neither retried nor counted.
+      if (caller?.aborted) throw new UpstreamFailure('network', 'cancelled by the caller', false);
       if (signal.aborted) {
         tally.timeouts++;
         throw new UpstreamFailure('timeout', `no answer within ${this.s.timeoutMs} ms`, true);
@@ -182,3 +188,9 @@ export class OpenRouterGateway implements LlmGateway {
     return callFailure(e, tally, this.s.timeoutMs);
   }
 }
+
+/** The failure of a call its caller aborted: no retry, no circuit count; the caller records it. */
+const cancelled = (tally: CallTally): InferenceError =>
+  inferenceError('unavailable', 'the request was aborted by its caller', {
+    attempts: tally.attempts,
+  });

@@ -1,16 +1,20 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CallLogEvent } from '../../domain';
+import { frameRecord, parseJournal } from './journal-frame';
 
 /**
  * Events accepted while the database was unreachable, oldest first. With a file, each addition
- * is appended as JSON lines and fsynced before it counts, so a backlogged call survives a crash
- * or a restart; the file is emptied once everything in it is in the database. Lines of events
- * already written may linger until then: appends are idempotent, so replaying them is harmless.
+ * is appended as framed records (length and checksum, see `journal-frame.ts`) and fsynced before
+ * it counts, so a backlogged call survives a crash or a restart, and a torn or corrupt record
+ * costs only itself; the file is emptied once everything in it is in the database. Records of
+ * events already written may linger until then: appends are idempotent, so replaying them is
+ * harmless.
  */
 export class Backlog {
   private events: CallLogEvent[] = [];
   private handle: FileHandle | undefined;
+  private tornTail = false;
 
   /** `file` null keeps the backlog in memory only: it survives an outage, not a crash. */
   constructor(readonly file: string | null) {}
@@ -20,17 +24,26 @@ export class Backlog {
     return this.events.length;
   }
 
-  /** Reads what a previous run left; a torn last line (never acknowledged) is skipped. */
+  /** Torn or corrupt records skipped by the last `load`. */
+  corrupt = 0;
+
+  /**
+   * Reads what a previous run left; torn or corrupt records (a torn last one was never
+   * acknowledged) are skipped, each costing only itself.
+   */
   async load(): Promise<number> {
     if (this.file === null) return 0;
     const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return '';
       throw e;
     });
+    // A torn last record: later records must start on a line of their own.
+    this.tornTail = text !== '' && !text.endsWith('\n');
     const seen = new Set(this.events.map((e) => e.eventId));
-    for (const line of text.split('\n')) {
-      const e = parseLine(line);
-      if (e && !seen.has(e.eventId)) {
+    const { events, corrupt } = parseJournal(text);
+    this.corrupt = corrupt;
+    for (const e of events) {
+      if (!seen.has(e.eventId)) {
         seen.add(e.eventId);
         this.events.push(e);
       }
@@ -42,8 +55,16 @@ export class Backlog {
   async add(events: readonly CallLogEvent[]): Promise<void> {
     if (this.file !== null) {
       const h = await this.open(this.file);
-      await h.appendFile(events.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
-      await h.datasync();
+      const records = events.map(frameRecord).join('');
+      try {
+        await h.appendFile(this.tornTail ? `\n${records}` : records, 'utf8');
+        await h.datasync();
+      } catch (e) {
+        // Part of it may be on disk: the next records start on a line of their own.
+        this.tornTail = true;
+        throw e;
+      }
+      this.tornTail = false;
     }
     this.events.push(...events);
   }
@@ -74,15 +95,3 @@ export class Backlog {
     return this.handle;
   }
 }
-
-const parseLine = (line: string): CallLogEvent | undefined => {
-  if (line.trim() === '') return undefined;
-  try {
-    const e = JSON.parse(line) as Partial<CallLogEvent>;
-    return typeof e.eventId === 'string' && typeof e.type === 'string' && e.data
-      ? (e as CallLogEvent)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};

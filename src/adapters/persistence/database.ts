@@ -20,6 +20,8 @@ export interface PoolOptions {
   readonly poolMax?: number;
   /** How long a query may wait for a connection before failing. */
   readonly acquireTimeoutMs?: number;
+  /** How long connecting may take before it fails (default 5 s). */
+  readonly connectTimeoutMs?: number;
   /**
    * Where knex's own warnings go (lost connections while the server is down); default nowhere,
    * as the call log already reports what failed, once and in context.
@@ -42,7 +44,7 @@ export const createKnex = (url: string, opts: PoolOptions = {}): Knex =>
     client: 'pg',
     connection: {
       connectionString: url,
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
       application_name: 'headspace-inference',
     },
     pool: {

@@ -4,6 +4,7 @@ import type { Backlog } from './backlog';
 import { BatchQueue, eventsOf, type Waiter } from './batch-queue';
 import type { BatchWriter, LogSink } from './drain';
 import { Recovery } from './recovery';
+import { Reservations } from './reservations';
 import { describeError, isTransient, publicDescription } from './transient';
 
 /** Batching and backlog settings. */
@@ -29,6 +30,7 @@ export class GroupCommit {
   private pumping = false;
   private closed = false;
   private idle: Array<() => void> = [];
+  private readonly reservations = new Reservations();
 
   constructor(
     private readonly write: BatchWriter,
@@ -46,7 +48,10 @@ export class GroupCommit {
     const { backlog } = this.recovery;
     const n = await backlog.load();
     if (n === 0) return;
-    this.log.warn({ backlog: n, file: backlog.file }, 'call log: resuming a saved backlog');
+    this.log.warn(
+      { backlog: n, corrupt: backlog.corrupt, file: backlog.file },
+      'call log: resuming a saved backlog',
+    );
     this.retryNow();
   }
 
@@ -54,10 +59,11 @@ export class GroupCommit {
   append(events: readonly CallLogEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the call log is closed'));
     if (events.length === 0) return Promise.resolve();
-    // New calls stop at maxBacklog (health().full); calls already in flight get headroom.
-    if (this.pending() + events.length > 2 * this.opts.maxBacklog) {
-      return Promise.reject(new Error(`the call log backlog is full (${this.pending()} events)`));
-    }
+    const r = this.recovery;
+    const outage = r.lastError !== null || r.backlog.size > 0;
+    const refusal = this.reservations.refusal(events, this.pending(), outage, this.opts.maxBacklog);
+    if (refusal !== null) return Promise.reject(new Error(refusal));
+    this.reservations.accept(events);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.kick();

@@ -6,3 +6,4 @@ export * from './knex-call-records';
 export * from './rebuild';
 export * from './embedded/embedded-postgres';
 export type { LogSink } from './drain';
+export * from './knex-instance-leases';

@@ -34,7 +34,13 @@ import type {
 import type { PriceBook } from '../pricing/price-book';
 import type { BudgetGate } from './budget-gate';
 import { eventFactory, resultOf, type Call } from './call';
-import { checkedCompletion, NOTHING_SPENT, type Checked, type Spent } from './checked-completion';
+import {
+  checkedCompletion,
+  NOTHING_SPENT,
+  type Checked,
+  type OutputCheck,
+  type Spent,
+} from './checked-completion';
 import { CallStream, type StreamSink } from './call-stream';
 import {
   cancelledEvent,
@@ -43,6 +49,8 @@ import {
   type StreamStopped,
 } from './stream-upstream';
 import { Coalescer, type SharedOutcome } from './coalescer';
+import { InFlightCalls, SHUTTING_DOWN } from './in-flight';
+import { intentOf, shuttingDown } from './intent';
 import { checkSchemas } from './request-schemas';
 
 /** What runInference needs. */
@@ -58,6 +66,10 @@ export interface RunInferenceDeps {
   readonly newId: () => string;
   /** Spend caps; none when absent. */
   readonly budgets?: BudgetGate;
+  /** This service instance, named in each intent (default: a fixed in-process name). */
+  readonly instanceId?: string;
+  /** The calls running, for shutdown (default: a registry of its own). */
+  readonly inFlight?: InFlightCalls;
   readonly settings: {
     readonly models: ModelMap;
     readonly fallbacks: Fallbacks;
@@ -97,6 +109,8 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
   const allowed = allowedModels(policy);
   const coalescer = new Coalescer();
   const event = eventFactory(() => clock.now(), deps.newId);
+  const inFlight = deps.inFlight ?? new InFlightCalls();
+  const instanceId = deps.instanceId ?? 'in-process';
 
   /** Appends, then publishes; the value is returned only once the event is recorded. */
   const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> => {
@@ -173,6 +187,41 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 
+  /** The intent, durable before anything is sent; if it cannot be, the call is refused. */
+  const announce = (call: Call) => {
+    const started = intentOf(
+      call,
+      deps.prices.priceOf(call.facts.model),
+      instanceId,
+      deps.newId(),
+      clock.now(),
+    );
+    // The cause (a database or disk error) stays in the service log, never in the answer.
+    return ResultAsync.fromPromise(deps.log.append([started]), () =>
+      inferenceError(
+        'unavailable',
+        'the call could not be made durable before sending, so nothing was sent; the service log has why',
+      ),
+    ).map(() => started);
+  };
+
+  /** Aborted upstream at shutdown: recorded `cancelled` at the worst-case cost, then refused. */
+  const cancel = (call: Call, estimatedCostNanos: number, error: InferenceError) =>
+    record(
+      event(call, 'InferenceCancelled', {
+        reason: 'shutdown',
+        errorCode: error.code,
+        errorMessage: error.detail,
+        inputTokens: 0,
+        outputTokens: 0,
+        costNanos: estimatedCostNanos,
+        costEstimated: true,
+        reportedCostNanos: null,
+        attempts: ('attempts' in error ? error.attempts : undefined) ?? 1,
+        upstreamId: null,
+      }),
+    ).andThen(() => errAsync(error));
+
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, withAttempts(o.error, 0));
 
@@ -188,77 +237,113 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     lead: boolean,
   ): ResultAsync<InferenceResult, InferenceError> => {
     const share = lead && call.key !== null ? coalescer.lead(call.key) : undefined;
-    const outcome = ResultAsync.fromSafePromise(
+    const admission = inFlight.raceShutdown(
       budgetThenLimit(call, estimateTokens(call.req)),
-    ).andThen((admitted): ResultAsync<InferenceResult, InferenceError> => {
-      if (admitted.isErr()) {
-        const refusal = admitted.error;
-        const error =
-          'code' in refusal
-            ? refusal
-            : inferenceError('rate_limited', `rate limit ${refusal.limit} reached`, {
-                limit: refusal.limit,
-                retryAfterMs: refusal.retryAfterMs,
-              });
-        share?.({ ok: false, error });
-        return refuse(call, error);
-      }
-      const permit = admitted.value;
-      const upstream: ResultAsync<Checked, StreamStopped> = call.stream
-        ? streamedCompletion({ gateway: deps.gateway, costOf }, { ...call, stream: call.stream })
-        : checkedCompletion(
-            { gateway: deps.gateway, costOf, repairAttempts: settings.repairAttempts },
-            call.upstream,
-            call.check,
-          );
-      return upstream
-        .orElse((stop) => {
-          const { error, spent, model } = stop;
-          permit.settle(spent.inputTokens + spent.outputTokens);
-          const { cancelled } = stop;
-          if (cancelled) {
-            const e = cancelledEvent(event, call, { ...stop, cancelled });
-            return record(e).andThen(() => errAsync(error));
-          }
+      (late) => {
+        if (late.isOk()) late.value.settle(0);
+      },
+    );
+    const outcome = ResultAsync.fromSafePromise(admission).andThen(
+      (admitted): ResultAsync<InferenceResult, InferenceError> => {
+        if (admitted === SHUTTING_DOWN) {
+          const error = shuttingDown('refused while waiting for rate-limit capacity');
           share?.({ ok: false, error });
-          return refuse(model === undefined ? call : withModel(call, model), error, spent);
-        })
-        .andThen(({ completion: c, spent }) => {
-          permit.settle(spent.inputTokens + spent.outputTokens);
-          const answered = withModel(call, c.model);
-          const facts = {
-            reasoningTokens: spent.reasoningTokens,
-            cachedInputTokens: spent.cachedInputTokens,
-            toolCalls: c.toolCalls,
-            finishReason: c.finishReason,
-          };
-          const cached: CachedAnswer = {
-            text: c.text,
-            model: c.model,
-            inputTokens: spent.inputTokens,
-            outputTokens: spent.outputTokens,
-            ...facts,
-            costNanos: spent.costNanos,
-            sourceCallId: call.facts.callId,
-          };
-          if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
-          share?.({ ok: true, answer: cached });
-          return answer(
-            call,
-            event(answered, 'InferenceSucceeded', {
-              text: c.text,
-              inputTokens: spent.inputTokens,
-              outputTokens: spent.outputTokens,
-              ...facts,
-              costNanos: spent.costNanos,
-              reportedCostNanos: spent.reportedCostNanos,
-              unpriced: spent.unpriced,
-              attempts: spent.attempts,
-              upstreamId: c.upstreamId,
-            }),
-          );
-        });
-    });
+          return refuse(call, error);
+        }
+        if (admitted.isErr()) {
+          const refusal = admitted.error;
+          const error =
+            'code' in refusal
+              ? refusal
+              : inferenceError('rate_limited', `rate limit ${refusal.limit} reached`, {
+                  limit: refusal.limit,
+                  retryAfterMs: refusal.retryAfterMs,
+                });
+          share?.({ ok: false, error });
+          return refuse(call, error);
+        }
+        const permit = admitted.value;
+        return announce(call)
+          .orElse((error) => {
+            permit.settle(0);
+            share?.({ ok: false, error });
+            return refuse(call, error);
+          })
+          .andThen((started) => {
+            const upstream = inFlight.sendUpstream(call.facts.callId);
+            const completion: ResultAsync<Checked, StreamStopped> = call.stream
+              ? streamedCompletion(
+                  { gateway: deps.gateway, costOf },
+                  { ...call, stream: call.stream },
+                )
+              : checkedCompletion(
+                  { gateway: deps.gateway, costOf, repairAttempts: settings.repairAttempts },
+                  { ...call.upstream, signal: upstream.signal },
+                  call.check,
+                );
+            return completion
+              .orElse((stop) => {
+                const { error, spent, model } = stop;
+                upstream.release();
+                permit.settle(spent.inputTokens + spent.outputTokens);
+                const { cancelled } = stop;
+                if (cancelled) {
+                  const e = cancelledEvent(event, call, { ...stop, cancelled });
+                  share?.({ ok: false, error });
+                  return record(e).andThen(() => errAsync(error));
+                }
+                if (upstream.signal.aborted) {
+                  const stopped = shuttingDown(
+                    upstream.signal.reason instanceof Error
+                      ? upstream.signal.reason.message
+                      : 'aborted',
+                    ('attempts' in error ? error.attempts : undefined) ?? 1,
+                  );
+                  share?.({ ok: false, error: stopped });
+                  return cancel(call, started.data.estimatedCostNanos, stopped);
+                }
+                share?.({ ok: false, error });
+                return refuse(model === undefined ? call : withModel(call, model), error, spent);
+              })
+              .andThen(({ completion: c, spent }) => {
+                upstream.release();
+                permit.settle(spent.inputTokens + spent.outputTokens);
+                const answered = withModel(call, c.model);
+                const facts = {
+                  reasoningTokens: spent.reasoningTokens,
+                  cachedInputTokens: spent.cachedInputTokens,
+                  toolCalls: c.toolCalls,
+                  finishReason: c.finishReason,
+                };
+                const cached: CachedAnswer = {
+                  text: c.text,
+                  model: c.model,
+                  inputTokens: spent.inputTokens,
+                  outputTokens: spent.outputTokens,
+                  ...facts,
+                  costNanos: spent.costNanos,
+                  sourceCallId: call.facts.callId,
+                };
+                if (call.key !== null) deps.cache.set(call.key, cached).catch(() => undefined);
+                share?.({ ok: true, answer: cached });
+                return answer(
+                  call,
+                  event(answered, 'InferenceSucceeded', {
+                    text: c.text,
+                    inputTokens: spent.inputTokens,
+                    outputTokens: spent.outputTokens,
+                    ...facts,
+                    costNanos: spent.costNanos,
+                    reportedCostNanos: spent.reportedCostNanos,
+                    unpriced: spent.unpriced,
+                    attempts: spent.attempts,
+                    upstreamId: c.upstreamId,
+                  }),
+                );
+              });
+          });
+      },
+    );
     if (!share) return outcome;
     // A port that throws is a bug, but callers waiting on this leader must still hear an end.
     return new ResultAsync(
@@ -321,24 +406,21 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     return { ...call, stream: new CallStream(sink, () => clock.now(), startedAt, call.facts) };
   };
 
-  return (raw, sink) => {
-    const startedAt = clock.now();
-    const parsed = parseInferenceRequest(schema, raw);
-    if (parsed.isErr()) return errAsync(parsed.error);
-    const choice = chooseModel(policy, parsed.value.level, parsed.value.model, allowed);
-    if (choice.isErr()) return errAsync(choice.error);
-    const check = checkSchemas(deps.schemas, parsed.value);
-    if (check.isErr()) return errAsync(check.error);
+  const run = (
+    startedAt: number,
+    parsed: InferenceRequest,
+    choice: ModelChoice,
+    check: OutputCheck | undefined,
+    sink: StreamSink | undefined,
+  ) => {
     if (deps.log.health().full) {
       // Serving a call we cannot record would break "every call has a record": refuse instead.
       return errAsync(
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = {
-      ...begin(parsed.value, choice.value, startedAt, sink),
-      check: check.value,
-    };
+    const call = { ...begin(parsed, choice, startedAt, sink), check };
+    if (inFlight.stopping) return refuse(call, shuttingDown('no new calls are taken'));
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
     }
@@ -352,6 +434,21 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         if (inflight) return ResultAsync.fromSafePromise(inflight).andThen((o) => follow(call, o));
         return callUpstream(call, !call.stream);
       },
+    );
+  };
+
+  return (raw, sink) => {
+    const startedAt = clock.now();
+    const parsed = parseInferenceRequest(schema, raw);
+    if (parsed.isErr()) return errAsync(parsed.error);
+    const choice = chooseModel(policy, parsed.value.level, parsed.value.model, allowed);
+    if (choice.isErr()) return errAsync(choice.error);
+    const check = checkSchemas(deps.schemas, parsed.value);
+    if (check.isErr()) return errAsync(check.error);
+    // Counted until answered, so a shutdown waits for it (and records it) before exiting.
+    const done = inFlight.track();
+    return new ResultAsync(
+      Promise.resolve(run(startedAt, parsed.value, choice.value, check.value, sink)).finally(done),
     );
   };
 };

@@ -9,7 +9,7 @@ import {
   InMemoryRateLimiter,
   ManualClock,
 } from '../../adapters/in-memory';
-import { inferenceError, type InferenceEvent, type ModelMap } from '../../domain';
+import { inferenceError, isOutcome, type InferenceEvent, type ModelMap } from '../../domain';
 
 const MODELS: ModelMap = {
   turn: 'm/light',
@@ -59,7 +59,8 @@ const setup = (
       ...over,
     },
   });
-  const events = async () => (await store.read(0, 1000)).map((s) => s.event);
+  // Outcomes only: intents (InferenceStarted) have tests of their own (spend.unit.test.ts).
+  const events = async () => (await store.read(0, 1000)).map((s) => s.event).filter(isOutcome);
   return { run, clock, store, gateway, cache, published, events };
 };
 

@@ -10,7 +10,7 @@ import {
   InMemoryRateLimiter,
   ManualClock,
 } from '../../adapters/in-memory';
-import { inferenceError, type ModelMap } from '../../domain';
+import { inferenceError, isOutcome, type ModelMap } from '../../domain';
 
 const MODELS: ModelMap = {
   turn: 'm/light',
@@ -54,7 +54,8 @@ const setup = () => {
       apiKeyConfigured: true,
     },
   });
-  const events = async () => (await store.read(0, 1000)).map((s) => s.event);
+  // Outcomes only: each upstream call is also preceded by its durable intent.
+  const events = async () => (await store.read(0, 1000)).map((s) => s.event).filter(isOutcome);
   return {
     run,
     stream: (raw: unknown) => streamInference(run, raw),

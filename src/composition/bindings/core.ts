@@ -3,6 +3,7 @@ import type { Container } from 'inversify';
 import {
   BudgetGate,
   HealthMonitor,
+  InFlightCalls,
   makeGetStatus,
   makeGetUsage,
   makeGetUsageSeries,
@@ -21,6 +22,8 @@ export const bindCore = (c: Container): void => {
     .toDynamicValue((ctx) => get(ctx, TOKENS.Options).clock ?? new SystemClock())
     .inSingletonScope();
   bind(c, TOKENS.NewId).toConstantValue(randomUUID);
+  bind(c, TOKENS.InstanceId).toConstantValue(randomUUID());
+  bind(c, TOKENS.InFlight).toConstantValue(new InFlightCalls());
   bind(c, TOKENS.Publisher)
     .toDynamicValue((ctx) => {
       const log = get(ctx, TOKENS.Logger);
@@ -51,6 +54,8 @@ export const bindCore = (c: Container): void => {
         prices: get(ctx, TOKENS.PriceBook),
         schemas: new AjvSchemaValidator(),
         newId: get(ctx, TOKENS.NewId),
+        instanceId: get(ctx, TOKENS.InstanceId),
+        inFlight: get(ctx, TOKENS.InFlight),
         ...(config.budgets.length > 0
           ? {
               budgets: new BudgetGate(

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import {
+  chatCompletionChunkSchema,
+  chatCompletionRequestSchema,
+  chatCompletionSchema,
+  modelListSchema,
+  openAiErrorSchema,
+} from './schemas';
+
+type Json = Record<string, unknown>;
+
+const schema = (s: z.ZodType): Json => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input' }) as Json;
+  return rest;
+};
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+
+const error = (description: string): Json => ({
+  description,
+  content: { 'application/json': { schema: ref('OpenAiError') } },
+});
+
+const ERRORS: Json = {
+  '400': error(
+    'Invalid request (`invalid_request`); `param` names the field; x-should-retry: false',
+  ),
+  '401': error('Wrong or missing API key (`unauthorized`); x-should-retry: false'),
+  '413': error('Body too large (`payload_too_large`); x-should-retry: false'),
+  '429': error('`rate_limited` (retry-after, retry-after-ms) or `budget_exceeded`'),
+  '502': error('`upstream_error` or `invalid_output`'),
+  '503': error('`unavailable` (retry-after, retry-after-ms when a wait is known)'),
+  '504': error('`upstream_timeout`'),
+};
+
+const header = (description: string): Json => ({ description, schema: { type: 'string' } });
+
+/** The OpenAPI paths and component schemas of `/v1/chat/completions` and `/v1/models`. */
+export const openAiOpenApi = (): { paths: Json; schemas: Json } => {
+  const secured = { security: [{ bearer: [] }] };
+  return {
+    paths: {
+      '/v1/chat/completions': {
+        post: {
+          summary: 'OpenAI-compatible chat completion, on the same pipeline as /api/inference',
+          description:
+            'The API key is the service token. `model` is a level name or an allowed model. ' +
+            'With `stream: true` the answer is `text/event-stream` of `data:` lines, each a ' +
+            '`ChatCompletionChunk`, ended by `data: [DONE]`.',
+          ...secured,
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('ChatCompletionRequest') } },
+          },
+          responses: {
+            '200': {
+              description: 'The answer',
+              headers: {
+                'x-headspace-call-id': header('the call id'),
+                'x-headspace-cached': header('`true` on a cache hit'),
+                'x-headspace-cost-usd': header('the cost of the call in USD'),
+              },
+              content: {
+                'application/json': { schema: ref('ChatCompletion') },
+                'text/event-stream': { schema: ref('ChatCompletionChunk') },
+              },
+            },
+            ...ERRORS,
+          },
+        },
+      },
+      '/v1/models': {
+        get: {
+          summary: 'The four level names and every allowed model',
+          ...secured,
+          responses: {
+            '200': {
+              description: 'The models',
+              content: { 'application/json': { schema: ref('ModelList') } },
+            },
+            '401': ERRORS['401'],
+          },
+        },
+      },
+    },
+    schemas: {
+      ChatCompletionRequest: schema(chatCompletionRequestSchema),
+      ChatCompletion: schema(chatCompletionSchema),
+      ChatCompletionChunk: schema(chatCompletionChunkSchema),
+      ModelList: schema(modelListSchema),
+      OpenAiError: schema(openAiErrorSchema),
+    },
+  };
+};

@@ -1,0 +1,136 @@
+import { AjvSchemaValidator } from '../../adapters/json-schema';
+import {
+  InMemoryCache,
+  InMemoryEventStore,
+  InMemoryGateway,
+  InMemoryRateLimiter,
+  ManualClock,
+} from '../../adapters/in-memory';
+import type { CallLogEvent } from '../../domain';
+import { PriceBook } from '../pricing/price-book';
+import { InFlightCalls } from './in-flight';
+import { makeRunInference } from './run-inference';
+
+/** A store whose disk is gone: intents cannot be made durable. */
+class RefusingIntents extends InMemoryEventStore {
+  override append(events: readonly CallLogEvent[]): Promise<void> {
+    if (events.some((e) => e.type === 'InferenceStarted')) {
+      return Promise.reject(new Error('journal unwritable (ENOSPC)'));
+    }
+    return super.append(events);
+  }
+}
+
+const setup = (o: { store?: InMemoryEventStore; callsPerMinute?: number } = {}) => {
+  const clock = new ManualClock();
+  const store = o.store ?? new InMemoryEventStore();
+  const gateway = new InMemoryGateway();
+  const inFlight = new InFlightCalls();
+  let n = 0;
+  const run = makeRunInference({
+    gateway,
+    log: store,
+    cache: new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 }),
+    limiter: new InMemoryRateLimiter(clock, {
+      callsPerMinute: o.callsPerMinute ?? 60,
+      tokensPerMinute: 1_000_000,
+      maxWaitMs: 60_000,
+      maxQueue: 10,
+    }),
+    clock,
+    publisher: { publish: () => undefined },
+    prices: new PriceBook({ 'm/light': { input: 1, output: 5 } }),
+    schemas: new AjvSchemaValidator(),
+    newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+    instanceId: 'instance-1',
+    inFlight,
+    settings: {
+      models: { turn: 'm/light', task: 'm/light', project: 'm/light', objective: 'm/light' },
+      fallbacks: {},
+      allowedModels: [],
+      repairAttempts: 1,
+      maxInputChars: 1000,
+      cacheEnabled: true,
+      apiKeyConfigured: true,
+    },
+  });
+  const log = async () => (await store.read(0, 1000)).map((s) => s.event);
+  const shutdown = (timeoutMs: number) =>
+    inFlight.shutdown(timeoutMs, (ms, fn) => clock.schedule(ms, fn));
+  return { run, clock, store, gateway, log, shutdown };
+};
+
+// 8 characters → 2 input tokens; 100 output tokens at most.
+const REQ = { level: 'turn', purpose: 'p', input: 'abcdefgh', maxOutputTokens: 100 } as const;
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('no spend without a record', () => {
+  it('the intent is durable before the request goes upstream, and the outcome closes it', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const pending = t.run(REQ);
+    while (t.gateway.received.length === 0) await tick();
+    const [intent] = await t.log();
+    expect(intent).toMatchObject({
+      type: 'InferenceStarted',
+      data: {
+        level: 'turn',
+        model: 'm/light',
+        instanceId: 'instance-1',
+        // 2 × $1/M + 100 × $5/M
+        estimatedCostNanos: 502_000,
+      },
+    });
+    expect(t.store.openIntents()).toHaveLength(1);
+    t.gateway.release();
+    const r = await pending;
+    expect(r.isOk()).toBe(true);
+    expect(t.store.openIntents()).toHaveLength(0);
+    expect((await t.log()).map((e) => e.type)).toEqual(['InferenceStarted', 'InferenceSucceeded']);
+  });
+
+  it('an intent that cannot be made durable: 503 unavailable, nothing sent upstream', async () => {
+    const t = setup({ store: new RefusingIntents() });
+    const r = await t.run(REQ);
+    expect(r._unsafeUnwrapErr()).toMatchObject({ code: 'unavailable' });
+    expect(r._unsafeUnwrapErr().detail).toMatch(/could not be made durable/);
+    expect(t.gateway.received).toHaveLength(0);
+    // The refusal itself is still recorded where the log can take it.
+    expect((await t.log()).map((e) => e.type)).toEqual(['InferenceFailed']);
+  });
+
+  it('shutdown: limiter waiters get 503 and a record; calls still upstream at the timeout are cancelled', async () => {
+    const t = setup({ callsPerMinute: 1 });
+    t.gateway.hold();
+    const upstream = t.run({ ...REQ, input: 'first call' });
+    while (t.gateway.received.length === 0) await tick();
+    const waiting = t.run({ ...REQ, input: 'second call' });
+    await tick();
+    const done = t.shutdown(3000);
+    const refused = await waiting;
+    expect(refused._unsafeUnwrapErr()).toMatchObject({ code: 'unavailable' });
+    expect(refused._unsafeUnwrapErr().detail).toMatch(/rate-limit capacity/);
+    t.clock.advance(3000);
+    const cancelled = await upstream;
+    expect(cancelled._unsafeUnwrapErr()).toMatchObject({ code: 'unavailable' });
+    expect(await done).toEqual({ inFlight: 2, aborted: 1, left: 0 });
+    const byStatus = (await t.store.list({ limit: 10 })).calls.map((c) => [
+      c.status,
+      c.costEstimated,
+      c.errorCode,
+    ]);
+    expect(byStatus.sort()).toEqual([
+      ['cancelled', true, 'unavailable'],
+      ['failed', false, 'unavailable'],
+    ]);
+    const rec = (await t.store.list({ limit: 10, status: 'cancelled' })).calls[0];
+    // 'first call': 3 input tokens × $1/M + 100 output × $5/M, the worst case.
+    expect(rec?.costNanos).toBe(503_000);
+    expect(t.store.openIntents()).toEqual([]);
+    expect(t.gateway.received).toHaveLength(1);
+    // After shutdown, a new call is refused and recorded too.
+    const late = await t.run(REQ);
+    expect(late._unsafeUnwrapErr().detail).toMatch(/shutting down/);
+    expect((await t.store.list({ limit: 10 })).calls).toHaveLength(3);
+  });
+});
