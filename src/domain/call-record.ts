@@ -4,7 +4,7 @@ import type { Level } from './levels';
 import type { NanoUsd } from './money';
 import type { FinishReason, ToolCall } from './request-parts';
 
-/** Call record status (CONTRACT §2). */
+/** Call record status. */
 export type CallStatus =
   'succeeded' | 'failed' | 'cached' | 'rate_limited' | 'cancelled' | 'interrupted';
 
@@ -18,7 +18,7 @@ export const CALL_STATUSES = [
   'interrupted',
 ] as const satisfies readonly CallStatus[];
 
-/** One row of `inference_calls` (CONTRACT §2), money in nano-USD. */
+/** One row of `inference_calls`, money in nano-USD. */
 export interface CallRecord {
   readonly id: string;
   readonly createdAt: string;

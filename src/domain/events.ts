@@ -13,7 +13,7 @@ export interface Event<Type extends string, Data> {
   readonly occurredAt: string;
 }
 
-/** What every call outcome carries about the call itself (CONTRACT §2). */
+/** What every call outcome carries about the call itself. */
 export interface CallFacts {
   readonly callId: string;
   readonly level: Level;

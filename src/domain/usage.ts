@@ -172,7 +172,7 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
   return { key, delta };
 }
 
-/** A usage query (CONTRACT §1). Times are epoch ms; `until` is exclusive. */
+/** A usage query. Times are epoch ms; `until` is exclusive. */
 export interface UsageQuery {
   readonly since?: number | undefined;
   readonly until?: number | undefined;
@@ -190,7 +190,7 @@ export interface UsageBreakdown {
   readonly costUsd: number;
 }
 
-/** The usage report of CONTRACT §1. */
+/** The usage report the HTTP API answers. */
 export interface UsageReport {
   readonly window: { readonly since: string | null; readonly until: string | null };
   readonly totalCalls: number;

@@ -55,7 +55,7 @@ export interface HttpApp {
   readonly currentRequestId: () => string | undefined;
 }
 
-/** Builds the Koa app of CONTRACT §1. */
+/** Builds the Koa app of the HTTP API. */
 export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   const metrics = d.metrics ?? new HttpMetrics();
   const requestIds = new AsyncLocalStorage<string>();

@@ -14,7 +14,7 @@ export const isLoopbackHost = (host: string): boolean => {
 
 /**
  * Why the server must not listen on `host`, or null. Anyone who can reach a non-loopback
- * address could spend the OpenRouter budget, so a token is required there (CONTRACT §1).
+ * address could spend the OpenRouter budget, so a token is required there.
  */
 export const bindingRefusal = (host: string, authToken: string): string | null =>
   authToken === '' && !isLoopbackHost(host)

@@ -1,4 +1,4 @@
-/** The HTTP adapter: Koa app of CONTRACT §1, metrics, OpenAPI, and binding checks. */
+/** The HTTP adapter: Koa app of the HTTP API, metrics, OpenAPI, and binding checks. */
 export * from './app';
 export * from './context';
 export * from './problem';

@@ -74,7 +74,7 @@ export const openApiDocument = (o: {
     info: {
       title: 'Headspace Inference',
       version: o.version,
-      description: 'LLM inference over OpenRouter with model selection by level (CONTRACT §1).',
+      description: 'LLM inference over OpenRouter with model selection by level.',
     },
     paths: {
       '/api/inference': {

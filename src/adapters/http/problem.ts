@@ -7,7 +7,7 @@ export type HttpOnlyCode =
 /** Every `code` a problem body can carry. */
 export type ProblemCode = ErrorCode | HttpOnlyCode;
 
-/** The one table from error code to HTTP status and title (CONTRACT §1). */
+/** The one table from error code to HTTP status and title. */
 export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: string }>> = {
   invalid_request: { status: 400, title: 'Invalid request' },
   unauthorized: { status: 401, title: 'Unauthorized' },
@@ -25,7 +25,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
 };
 
-/** An RFC 9457 problem body as CONTRACT §1 shapes it, plus rate-limit details when known. */
+/** An RFC 9457 problem body as the HTTP API shapes it, plus rate-limit details when known. */
 export interface Problem {
   readonly type: string;
   readonly title: string;
@@ -48,7 +48,7 @@ export interface ProblemResponse {
 /** The problem type URI for a code: a stable name, documented in docs/http-api.md. */
 export const problemType = (code: ProblemCode): string => `urn:headspace-inference:problem:${code}`;
 
-/** `Retry-After` in whole seconds, at least 1 (CONTRACT §1). */
+/** `Retry-After` in whole seconds, at least 1. */
 export const retryAfterSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
 const RETRY_AFTER_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([

@@ -3,7 +3,7 @@ import { DEFAULT_PAGE, MAX_PAGE } from '../../application';
 import { CALL_STATUSES, LEVELS, toolCallSchema } from '../../domain';
 
 /**
- * Response and query schemas of CONTRACT §1, for the OpenAPI document and for tests that check
+ * Response and query schemas of the HTTP API, for the OpenAPI document and for tests that check
  * real responses against it. Requests are validated by the domain's `inferenceRequestSchema`.
  */
 const level = z.enum(LEVELS);
@@ -131,7 +131,7 @@ export const usageSchema = z.object({
   budgets: z.array(budgetReportSchema).optional(),
 });
 
-/** One call record as the listing shows it (CONTRACT §2, money in USD). */
+/** One call record as the listing shows it (money in USD). */
 export const callViewSchema = z.object({
   id: z.string(),
   createdAt: z.string(),

@@ -5,7 +5,7 @@ export type FailureKind =
   'network' | 'timeout' | 'http' | 'malformed' | 'error-body' | 'no-choices';
 
 /**
- * True when a request answered with `status` may succeed if sent again (CONTRACT §4): 408, 429
+ * True when a request answered with `status` may succeed if sent again: 408, 429
  * and server errors. 501 and 505 say the server never will; every other 4xx is the request's own
  * fault (400, 401, 402 no credit, 403, 404, 422, …) and is not retried.
  */
@@ -60,7 +60,7 @@ export interface CallTally {
 }
 
 /**
- * The InferenceError for a call whose last attempt failed with `e` (CONTRACT §1): every attempt
+ * The InferenceError for a call whose last attempt failed with `e`: every attempt
  * timed out → `upstream_timeout`; otherwise `upstream_error` (refused, or retries ran out).
  */
 export const callFailure = (

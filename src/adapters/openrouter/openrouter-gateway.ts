@@ -38,7 +38,7 @@ import {
   type UpstreamIdentity,
 } from './wire';
 
-/** Configuration (CONTRACT §3 `openrouter.*`). An empty `apiKey` leaves the gateway degraded. */
+/** Configuration (`openrouter.*`). An empty `apiKey` leaves the gateway degraded. */
 export interface OpenRouterSettings extends UpstreamIdentity, ResilienceSettings {
   /** Without a trailing slash, e.g. `https://openrouter.ai/api/v1`. */
   readonly baseUrl: string;
@@ -64,7 +64,7 @@ export interface OpenRouterDeps {
 
 /**
  * The LlmGateway over OpenRouter's chat completions API: cockatiel retries with backoff and
- * `Retry-After`, a per-attempt timeout and a circuit breaker (CONTRACT §4). Expected failures are
+ * `Retry-After`, a per-attempt timeout and a circuit breaker. Expected failures are
  * InferenceError values carrying `attempts` and `upstreamStatus`; the key is never in them.
  */
 export class OpenRouterGateway implements LlmGateway {

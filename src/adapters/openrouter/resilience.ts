@@ -13,7 +13,7 @@ import {
 import type { CircuitState } from '../../ports';
 import { isRetryableFailure, isUpstreamFailure } from './failure';
 
-/** Retry settings (CONTRACT §3 `openrouter.retry`); `maxAttempts` counts the first attempt. */
+/** Retry settings (`openrouter.retry`); `maxAttempts` counts the first attempt. */
 export interface RetrySettings {
   readonly maxAttempts: number;
   readonly baseDelayMs: number;

@@ -3,7 +3,7 @@ import type { ChatMessage, ResponseFormat, ToolCall } from '../../domain';
 import type { Completion, CompletionRequest } from '../../ports';
 import { isRetryableStatus, UpstreamFailure } from './failure';
 
-/** Who we are to OpenRouter (CONTRACT §4). */
+/** Who we are to OpenRouter. */
 export interface UpstreamIdentity {
   readonly apiKey: string;
   readonly httpReferer: string;
@@ -127,8 +127,8 @@ export const httpFailure = (
 };
 
 /**
- * Reads a 2xx reply. A body that is not JSON, carries `error`, or has no `choices` is a failure
- * (CONTRACT §4); the first and last are upstream glitches worth a retry, and so is an error body
+ * Reads a 2xx reply. A body that is not JSON, carries `error`, or has no `choices` is a failure;
+ * the first and last are upstream glitches worth a retry, and so is an error body
  * unless its code names a status that is the request's own fault.
  */
 export const completionOf = (

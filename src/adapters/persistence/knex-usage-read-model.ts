@@ -67,7 +67,7 @@ export const usageStatement = (query: UsageQuery): Statement | undefined => {
 
 type SumRow = { level: Level; model: string } & Record<(typeof SUMS)[number], string>;
 
-/** Answers CONTRACT §1's usage query from the aggregate tables only (NFR5). */
+/** Answers the usage query from the aggregate tables only (NFR5). */
 export class KnexUsageReadModel implements UsageReadModel {
   constructor(private readonly db: Knex) {}
 

@@ -36,7 +36,7 @@ const params = <K extends string>(
   return out;
 };
 
-/** GET status, usage and the calls listing (CONTRACT §1). */
+/** GET status, usage and the calls listing. */
 export const readRoutes = (router: Router<HttpState>, api: HttpApi): void => {
   router.get('/api/inference/status', async (ctx) => {
     ctx.body = await api.status();
