@@ -61,7 +61,16 @@ describe('fuzz (in-memory): hostile requests', () => {
     responses.push(`${res.status} ${JSON.stringify([...res.headers])} ${body}`);
     expect(res.status).toBeLessThan(500);
     if (NOT_A_CALL.has(res.status)) expect(recorded).toBe(before);
-    if (res.status >= 400 && res.status !== 404 && res.status !== 405 && init.method !== 'HEAD') {
+    if (res.status >= 400 && init.method !== 'HEAD' && sentPath(path).startsWith('/v1/')) {
+      // The OpenAI-compatible routes answer every error in OpenAI's shape, 404 and 405 included.
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(JSON.parse(body)).toHaveProperty('error.message');
+    } else if (
+      res.status >= 400 &&
+      res.status !== 404 &&
+      res.status !== 405 &&
+      init.method !== 'HEAD'
+    ) {
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
     return { status: res.status, body, callsRecorded: recorded - before };
