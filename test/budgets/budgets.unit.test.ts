@@ -8,16 +8,9 @@ import {
 } from '../../src/adapters/in-memory';
 import { AjvSchemaValidator } from '../../src/adapters/json-schema';
 import { BudgetGate, makeRunInference, PriceBook } from '../../src/application';
-import { inferenceError, type Budget, type ModelMap } from '../../src/domain';
+import { inferenceError, type Budget } from '../../src/domain';
+import { MODELS, T0, WORST_NANOS } from './budget-fixtures';
 
-const MODELS: ModelMap = {
-  turn: 'm/light',
-  task: 'm/light',
-  project: 'm/heavy',
-  objective: 'm/heavy',
-};
-/** 400 characters (100 input tokens) and at most 1000 output tokens, at $1 and $5 per million. */
-const WORST_NANOS = 100 * 1000 + 1000 * 5000;
 const SETTINGS = {
   models: MODELS,
   fallbacks: {},
@@ -27,8 +20,6 @@ const SETTINGS = {
   cacheEnabled: true,
   apiKeyConfigured: true,
 };
-/** 2026-01-07T22:00:00Z. */
-const T0 = Date.UTC(2026, 0, 7, 22);
 
 const setup = (
   budgets: Budget[],

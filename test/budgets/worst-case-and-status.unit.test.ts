@@ -7,18 +7,8 @@ import {
   ManualClock,
 } from '../../src/adapters/in-memory';
 import { BudgetGate, makeGetStatus, PriceBook } from '../../src/application';
-import type { Budget, ModelMap } from '../../src/domain';
-
-const MODELS: ModelMap = {
-  turn: 'm/light',
-  task: 'm/light',
-  project: 'm/heavy',
-  objective: 'm/heavy',
-};
-/** 400 characters (100 input tokens) and at most 1000 output tokens, at $1 and $5 per million. */
-const WORST_NANOS = 100 * 1000 + 1000 * 5000;
-/** 2026-01-07T22:00:00Z. */
-const T0 = Date.UTC(2026, 0, 7, 22);
+import type { Budget } from '../../src/domain';
+import { MODELS, T0, WORST_NANOS } from './budget-fixtures';
 
 describe('BudgetGate.worstCase', () => {
   it('reserves the worst case: published maximum, else 16,384; dearest fallback; every repair', () => {

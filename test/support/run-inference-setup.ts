@@ -28,20 +28,38 @@ export const PRICES: PriceTable = {
   'm/fallback': { input: 10, output: 50 },
 };
 
+/** What a use-case test may swap in; every field left out keeps the default below. */
+export interface RunInferenceSetupOptions {
+  /** A clock shared with the caller. */
+  readonly clock?: ManualClock;
+  /** A cache shared between subjects. */
+  readonly cache?: InMemoryCache;
+  /** The store the subject logs to and `events`/`log` read (default: a fresh one). */
+  readonly store?: InMemoryEventStore;
+  /** A call log used in place of `store` by the use case (`events`/`log` still read `store`). */
+  readonly callLog?: RunInferenceDeps['log'];
+  /** Rate-limiter settings (default: 1000 calls, 10,000,000 tokens a minute, no waiting). */
+  readonly limits?: Partial<{ callsPerMinute: number; tokensPerMinute: number; maxWaitMs: number }>;
+  /** Id generator (default: `id-1`, `id-2`, …). */
+  readonly newId?: () => string;
+  readonly instanceId?: RunInferenceDeps['instanceId'];
+  readonly inFlight?: RunInferenceDeps['inFlight'];
+}
+
 /** The runInference use case over in-memory fakes, a manual clock and Ajv; a cache may be shared. */
 export const runInferenceOver = (
   over: Partial<RunInferenceDeps['settings']> = {},
   prices: PriceTable = PRICES,
-  shared: { clock?: ManualClock; cache?: InMemoryCache } = {},
+  options: RunInferenceSetupOptions = {},
 ) => {
-  const clock = shared.clock ?? new ManualClock();
-  const store = new InMemoryEventStore();
+  const clock = options.clock ?? new ManualClock();
+  const store = options.store ?? new InMemoryEventStore();
   const gateway = new InMemoryGateway();
-  const cache = shared.cache ?? new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 });
+  const cache = options.cache ?? new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 });
   const limiter = new InMemoryRateLimiter(clock, {
-    callsPerMinute: 1000,
-    tokensPerMinute: 10_000_000,
-    maxWaitMs: 0,
+    callsPerMinute: options.limits?.callsPerMinute ?? 1000,
+    tokensPerMinute: options.limits?.tokensPerMinute ?? 10_000_000,
+    maxWaitMs: options.limits?.maxWaitMs ?? 0,
     maxQueue: 10,
   });
   const published: InferenceEvent[] = [];
@@ -49,14 +67,16 @@ export const runInferenceOver = (
   let n = 0;
   const run = makeRunInference({
     gateway,
-    log: store,
+    log: options.callLog ?? store,
     cache,
     limiter,
     clock,
     publisher: { publish: (e) => published.push(e) },
     prices: priceBook,
     schemas: new AjvSchemaValidator(),
-    newId: () => `id-${++n}`,
+    newId: options.newId ?? (() => `id-${++n}`),
+    instanceId: options.instanceId,
+    inFlight: options.inFlight,
     settings: {
       models: MODELS,
       fallbacks: {},
@@ -68,7 +88,9 @@ export const runInferenceOver = (
       ...over,
     },
   });
+  /** Every event in the store, intents included. */
+  const log = async () => (await store.read(0, 1000)).map((s) => s.event);
   // Outcomes only: intents (InferenceStarted) are tested in spend.unit.test.ts.
-  const events = async () => (await store.read(0, 1000)).map((s) => s.event).filter(isOutcome);
-  return { run, clock, store, gateway, cache, published, events, priceBook };
+  const events = async () => (await log()).filter(isOutcome);
+  return { run, clock, store, gateway, cache, limiter, published, events, log, priceBook };
 };

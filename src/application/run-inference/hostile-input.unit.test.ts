@@ -1,54 +1,18 @@
-import { AjvSchemaValidator } from '../../adapters/json-schema';
-import {
-  InMemoryCache,
-  InMemoryEventStore,
-  InMemoryGateway,
-  InMemoryRateLimiter,
-  ManualClock,
-} from '../../adapters/in-memory';
-import { illFormedPath, type CallLogEvent } from '../../domain';
+import { runInferenceOver } from '../../../test/support/run-inference-setup';
+import { InMemoryEventStore } from '../../adapters/in-memory';
+import { illFormedPath } from '../../domain';
 import type { CallLog } from '../../ports';
-import { PriceBook } from '../pricing/price-book';
-import { makeRunInference } from './run-inference';
 
 const MODELS = { turn: 'm/a', task: 'm/a', project: 'm/a', objective: 'm/a' } as const;
 
 /** The use case over in-memory fakes; `log` replaces the store as the call log when given. */
 const setup = (log?: CallLog) => {
-  const clock = new ManualClock();
-  const store = new InMemoryEventStore();
-  const gateway = new InMemoryGateway();
-  const run = makeRunInference({
-    gateway,
-    log: log ?? store,
-    cache: new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 }),
-    limiter: new InMemoryRateLimiter(clock, {
-      callsPerMinute: 100,
-      tokensPerMinute: 1_000_000,
-      maxWaitMs: 0,
-      maxQueue: 10,
-    }),
-    clock,
-    publisher: { publish: () => undefined },
-    prices: new PriceBook({ 'm/a': { input: 1, output: 5 } }),
-    newId: (() => {
-      let n = 0;
-      return () => `id-${++n}`;
-    })(),
-    schemas: new AjvSchemaValidator(),
-    settings: {
-      models: MODELS,
-      fallbacks: {},
-      allowedModels: [],
-      repairAttempts: 1,
-      maxInputChars: 1000,
-      cacheEnabled: true,
-      apiKeyConfigured: true,
-    },
-  });
-  const events = async (): Promise<CallLogEvent[]> =>
-    (await store.read(0, 100)).map((s) => s.event);
-  return { run, gateway, events };
+  const t = runInferenceOver(
+    { models: MODELS },
+    { 'm/a': { input: 1, output: 5 } },
+    { callLog: log, limits: { callsPerMinute: 100, tokensPerMinute: 1_000_000 } },
+  );
+  return { run: t.run, gateway: t.gateway, events: t.log };
 };
 
 const REQ = { level: 'turn', purpose: 'hostile', input: 'hello' };

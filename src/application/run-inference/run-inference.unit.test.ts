@@ -1,68 +1,15 @@
 import { fieldOf } from '../../../test/support/error-fields';
-import { AjvSchemaValidator } from '../../adapters/json-schema';
-import { PriceBook } from '../pricing/price-book';
-import { makeRunInference, type RunInferenceDeps } from './run-inference';
-import {
-  InMemoryCache,
-  InMemoryEventStore,
-  InMemoryGateway,
-  InMemoryRateLimiter,
-  ManualClock,
-} from '../../adapters/in-memory';
-import { inferenceError, isOutcome, type InferenceEvent, type ModelMap } from '../../domain';
-
-const MODELS: ModelMap = {
-  turn: 'm/light',
-  task: 'm/light',
-  project: 'm/heavy',
-  objective: 'm/heavy',
-};
+import { MODELS, runInferenceOver } from '../../../test/support/run-inference-setup';
+import type { RunInferenceDeps } from './run-inference';
+import { inferenceError } from '../../domain';
 
 /** A use case over in-memory fakes and a manual clock. */
-const setup = (
-  over: Partial<RunInferenceDeps['settings']> = {},
-  limits = { callsPerMinute: 60 },
-) => {
-  const clock = new ManualClock();
-  const store = new InMemoryEventStore();
-  const gateway = new InMemoryGateway();
-  const cache = new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 });
-  const limiter = new InMemoryRateLimiter(clock, {
-    callsPerMinute: limits.callsPerMinute,
-    tokensPerMinute: 1_000_000,
-    maxWaitMs: 0,
-    maxQueue: 10,
-  });
-  const published: InferenceEvent[] = [];
-  let n = 0;
-  const run = makeRunInference({
-    gateway,
-    log: store,
-    cache,
-    limiter,
-    clock,
-    publisher: { publish: (e) => published.push(e) },
-    prices: new PriceBook({
-      'm/light': { input: 1, output: 5 },
-      'm/heavy': { input: 3, output: 15 },
-    }),
-    schemas: new AjvSchemaValidator(),
-    newId: () => `id-${++n}`,
-    settings: {
-      models: MODELS,
-      fallbacks: {},
-      allowedModels: [],
-      repairAttempts: 1,
-      maxInputChars: 1000,
-      cacheEnabled: true,
-      apiKeyConfigured: true,
-      ...over,
-    },
-  });
-  // Outcomes only: intents (InferenceStarted) have tests of their own (spend.unit.test.ts).
-  const events = async () => (await store.read(0, 1000)).map((s) => s.event).filter(isOutcome);
-  return { run, clock, store, gateway, cache, published, events };
-};
+const setup = (over: Partial<RunInferenceDeps['settings']> = {}, limits = { callsPerMinute: 60 }) =>
+  runInferenceOver(
+    over,
+    { 'm/light': { input: 1, output: 5 }, 'm/heavy': { input: 3, output: 15 } },
+    { limits: { callsPerMinute: limits.callsPerMinute, tokensPerMinute: 1_000_000 } },
+  );
 
 const REQ = { level: 'turn', purpose: 'summarise', input: 'hello world, this is a turn' } as const;
 

@@ -1,15 +1,7 @@
-import { AjvSchemaValidator } from '../../adapters/json-schema';
-import {
-  InMemoryCache,
-  InMemoryEventStore,
-  InMemoryGateway,
-  InMemoryRateLimiter,
-  ManualClock,
-} from '../../adapters/in-memory';
+import { runInferenceOver } from '../../../test/support/run-inference-setup';
+import { InMemoryEventStore } from '../../adapters/in-memory';
 import type { CallLogEvent } from '../../domain';
-import { PriceBook } from '../pricing/price-book';
 import { InFlightCalls } from './in-flight';
-import { makeRunInference } from './run-inference';
 
 /** A store whose disk is gone: intents cannot be made durable. */
 class RefusingIntents extends InMemoryEventStore {
@@ -22,42 +14,26 @@ class RefusingIntents extends InMemoryEventStore {
 }
 
 const setup = (o: { store?: InMemoryEventStore; callsPerMinute?: number } = {}) => {
-  const clock = new ManualClock();
-  const store = o.store ?? new InMemoryEventStore();
-  const gateway = new InMemoryGateway();
   const inFlight = new InFlightCalls();
   let n = 0;
-  const run = makeRunInference({
-    gateway,
-    log: store,
-    cache: new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 }),
-    limiter: new InMemoryRateLimiter(clock, {
-      callsPerMinute: o.callsPerMinute ?? 60,
-      tokensPerMinute: 1_000_000,
-      maxWaitMs: 60_000,
-      maxQueue: 10,
-    }),
-    clock,
-    publisher: { publish: () => undefined },
-    prices: new PriceBook({ 'm/light': { input: 1, output: 5 } }),
-    schemas: new AjvSchemaValidator(),
-    newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-    instanceId: 'instance-1',
-    inFlight,
-    settings: {
-      models: { turn: 'm/light', task: 'm/light', project: 'm/light', objective: 'm/light' },
-      fallbacks: {},
-      allowedModels: [],
-      repairAttempts: 1,
-      maxInputChars: 1000,
-      cacheEnabled: true,
-      apiKeyConfigured: true,
+  const t = runInferenceOver(
+    { models: { turn: 'm/light', task: 'm/light', project: 'm/light', objective: 'm/light' } },
+    { 'm/light': { input: 1, output: 5 } },
+    {
+      store: o.store,
+      limits: {
+        callsPerMinute: o.callsPerMinute ?? 60,
+        tokensPerMinute: 1_000_000,
+        maxWaitMs: 60_000,
+      },
+      newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      instanceId: 'instance-1',
+      inFlight,
     },
-  });
-  const log = async () => (await store.read(0, 1000)).map((s) => s.event);
+  );
   const shutdown = (timeoutMs: number) =>
-    inFlight.shutdown(timeoutMs, (ms, fn) => clock.schedule(ms, fn));
-  return { run, clock, store, gateway, log, shutdown };
+    inFlight.shutdown(timeoutMs, (ms, fn) => t.clock.schedule(ms, fn));
+  return { run: t.run, clock: t.clock, store: t.store, gateway: t.gateway, log: t.log, shutdown };
 };
 
 // 8 characters → 2 input tokens; 100 output tokens at most.

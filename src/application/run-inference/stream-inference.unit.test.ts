@@ -1,69 +1,23 @@
-import { AjvSchemaValidator } from '../../adapters/json-schema';
-import { PriceBook } from '../pricing/price-book';
-import { makeRunInference } from './run-inference';
+import { runInferenceOver } from '../../../test/support/run-inference-setup';
 import { streamInference, type StreamChunk } from './stream-inference';
-import {
-  answerTo,
-  InMemoryCache,
-  InMemoryEventStore,
-  InMemoryGateway,
-  InMemoryRateLimiter,
-  ManualClock,
-} from '../../adapters/in-memory';
-import { inferenceError, isOutcome, type ModelMap } from '../../domain';
-
-const MODELS: ModelMap = {
-  turn: 'm/light',
-  task: 'm/light',
-  project: 'm/heavy',
-  objective: 'm/heavy',
-};
+import { answerTo } from '../../adapters/in-memory';
+import { inferenceError } from '../../domain';
 
 /** The use case over in-memory fakes, and a way to stream through it. */
 const setup = () => {
-  const clock = new ManualClock();
-  const store = new InMemoryEventStore();
-  const gateway = new InMemoryGateway();
-  const limiter = new InMemoryRateLimiter(clock, {
-    callsPerMinute: 60,
-    tokensPerMinute: 1_000_000,
-    maxWaitMs: 0,
-    maxQueue: 10,
-  });
-  let n = 0;
-  const run = makeRunInference({
-    gateway,
-    log: store,
-    cache: new InMemoryCache(clock, { ttlSeconds: 60, maxEntries: 100 }),
-    limiter,
-    clock,
-    publisher: { publish: () => undefined },
-    prices: new PriceBook({
-      'm/light': { input: 1, output: 5 },
-      'm/heavy': { input: 3, output: 15 },
-    }),
-    schemas: new AjvSchemaValidator(),
-    newId: () => `id-${++n}`,
-    settings: {
-      models: MODELS,
-      fallbacks: {},
-      allowedModels: [],
-      repairAttempts: 1,
-      maxInputChars: 1000,
-      cacheEnabled: true,
-      apiKeyConfigured: true,
-    },
-  });
-  // Outcomes only: each upstream call is also preceded by its durable intent.
-  const events = async () => (await store.read(0, 1000)).map((s) => s.event).filter(isOutcome);
+  const t = runInferenceOver(
+    {},
+    { 'm/light': { input: 1, output: 5 }, 'm/heavy': { input: 3, output: 15 } },
+    { limits: { callsPerMinute: 60, tokensPerMinute: 1_000_000 } },
+  );
   return {
-    run,
-    stream: (raw: unknown) => streamInference(run, raw),
-    clock,
-    store,
-    gateway,
-    limiter,
-    events,
+    run: t.run,
+    stream: (raw: unknown) => streamInference(t.run, raw),
+    clock: t.clock,
+    store: t.store,
+    gateway: t.gateway,
+    limiter: t.limiter,
+    events: t.events,
   };
 };
 
