@@ -1,6 +1,5 @@
-import type { Level } from './levels';
 import { usdFromNanos } from './money';
-import { addCounters, zeroCounters, type UsageCounters } from './usage';
+import { addCounters, zeroCounters, type UsageCounters, type UsageQuery } from './usage';
 
 /** Bucket sizes of a usage series; weeks count from the Unix epoch (Thursday 00:00 UTC). */
 export const SERIES_GRAINS = {
@@ -24,13 +23,11 @@ export const TARGET_POINTS = 200;
 export const MAX_POINTS = 10_000;
 
 /** A validated series query: times are epoch ms, already widened to whole buckets. */
-export interface SeriesQuery {
+export interface SeriesQuery extends Pick<UsageQuery, 'level' | 'projectId'> {
   readonly since: number;
   readonly until: number;
   readonly grain: SeriesGrain;
   readonly groupBy?: SeriesGroup | undefined;
-  readonly level?: Level | undefined;
-  readonly projectId?: string | undefined;
 }
 
 /** One summed aggregate row of a series: its bucket start, group key and counters. */

@@ -11,6 +11,7 @@ import type {
 } from '../../ports';
 import { RESERVE, SETTLE, SNAPSHOT } from './budget-scripts';
 import type { RedisLink } from './redis-link';
+import { InFlightScripts } from './in-flight-scripts';
 
 /** How a RedisBudgetLedger is set up. */
 export interface RedisBudgetLedgerOptions {
@@ -34,7 +35,7 @@ const SNAPSHOT_MAX_AGE_MS = 1000;
  * matching budget in one round trip, so N instances together never admit past a limit.
  */
 export class RedisBudgetLedger implements BudgetLedger {
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inflight = new InFlightScripts();
   private last: readonly BudgetState[];
   private refreshedAt = -Infinity;
   private refreshing: Promise<void> | undefined;
@@ -47,7 +48,7 @@ export class RedisBudgetLedger implements BudgetLedger {
   }
 
   reserve(charge: BudgetCharge): Promise<Outcome> {
-    return this.track(this.decide(charge));
+    return this.inflight.track(this.decide(charge));
   }
 
   /** The last tallies read from Redis (refreshed in the background), or the fallback's. */
@@ -84,7 +85,7 @@ export class RedisBudgetLedger implements BudgetLedger {
 
   /** Waits for reservations and settlements in flight, then refreshes the snapshot. */
   async flush(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await this.inflight.drained();
     if (this.link.usable()) await this.refresh();
   }
 
@@ -129,7 +130,7 @@ export class RedisBudgetLedger implements BudgetLedger {
 
   private settle(keys: readonly string[], held: number, actual: number): Promise<void> {
     // A failed settle leaves the reservation held: the budget errs on the side of spend.
-    return this.track(
+    return this.inflight.track(
       SETTLE.run(this.link.client, keys, [held, actual]).then(
         () => undefined,
         (e: unknown) => this.link.failed(e),
@@ -144,13 +145,6 @@ export class RedisBudgetLedger implements BudgetLedger {
   }
 
   private readonly key = (b: Budget): string => `{${this.o.keyPrefix}budget}:${b.name}`;
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    const done = (): void => void this.inflight.delete(p);
-    p.then(done, done);
-    return p;
-  }
 
   private now(): string {
     return this.o.time === 'clock' ? String(this.o.clock.now()) : '';

@@ -3,6 +3,7 @@ import { reservationOf, type LimitName, type RateLimits } from '../../domain';
 import type { Clock, LimiterSnapshot, Permit, RateLimiter, RateLimitRejection } from '../../ports';
 import { ACQUIRE, SETTLE, SNAPSHOT } from './limiter-scripts';
 import type { RedisLink } from './redis-link';
+import { InFlightScripts } from './in-flight-scripts';
 
 /** How a RedisRateLimiter is set up. */
 export interface RedisRateLimiterOptions {
@@ -27,7 +28,7 @@ const LIMITS: ReadonlySet<unknown> = new Set<LimitName>(['calls_per_minute', 'to
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly keys: readonly string[];
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inflight = new InFlightScripts();
   private last: LimiterSnapshot = { callsInWindow: 0, tokensInWindow: 0, waiting: 0 };
   private refreshedAt = -Infinity;
   private refreshing: Promise<void> | undefined;
@@ -43,7 +44,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   acquire(requested: number): Outcome {
     const decided = this.decide(reservationOf(requested, this.o.limits.tokensPerMinute));
-    return this.track(decided).then((d) => d.outcome);
+    return this.inflight.track(decided).then((d) => d.outcome);
   }
 
   /** The last window read from Redis (refreshed in the background), or the fallback's. */
@@ -70,7 +71,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** Waits for decisions and settlements in flight, then refreshes the snapshot. */
   async flush(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await this.inflight.drained();
     if (this.link.usable()) await this.refresh();
   }
 
@@ -111,16 +112,9 @@ export class RedisRateLimiter implements RateLimiter {
   private settle(id: string, actual: number): void {
     if (!Number.isFinite(actual) || !this.link.usable()) return;
     const used = Math.max(0, Math.ceil(actual));
-    this.track(SETTLE.run(this.link.client, this.keys, [id, used])).catch((e: unknown) =>
-      this.link.failed(e),
-    );
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    const done = (): void => void this.inflight.delete(p);
-    p.then(done, done);
-    return p;
+    this.inflight
+      .track(SETTLE.run(this.link.client, this.keys, [id, used]))
+      .catch((e: unknown) => this.link.failed(e));
   }
 
   private now(): string {
