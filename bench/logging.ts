@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { KnexCallLog } from '../src/adapters/persistence';
-import { APPEND_SQL } from '../src/adapters/persistence/projection-sql';
-import { projectionPayload } from '../src/adapters/persistence/rows';
+import { APPEND_SQL } from '../src/adapters/persistence/projections/projection-sql';
+import { projectionPayload } from '../src/adapters/persistence/projections/rows';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import type { InferenceEvent } from '../src/domain';
 import {

@@ -2,8 +2,8 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/adapters/in-memory';
-import { Backlog } from '../../src/adapters/persistence/backlog';
-import { GroupCommit } from '../../src/adapters/persistence/group-commit';
+import { Backlog } from '../../src/adapters/persistence/append/backlog';
+import { GroupCommit } from '../../src/adapters/persistence/append/group-commit';
 import { failed, succeeded } from '../contracts/fixtures';
 import { FakeDatabase, RecordingSink } from './fake-database';
 

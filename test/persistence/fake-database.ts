@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/adapters/in-memory';
 import type { LogSink } from '../../src/adapters/persistence';
-import { Backlog } from '../../src/adapters/persistence/backlog';
-import { GroupCommit } from '../../src/adapters/persistence/group-commit';
+import { Backlog } from '../../src/adapters/persistence/append/backlog';
+import { GroupCommit } from '../../src/adapters/persistence/append/group-commit';
 import type { CallLogEvent } from '../../src/domain';
 
 /** A stand-in for PostgreSQL behind a GroupCommit: records batches, can be down or refuse. */

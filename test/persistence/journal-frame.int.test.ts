@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Backlog } from '../../src/adapters/persistence/backlog';
+import { Backlog } from '../../src/adapters/persistence/append/backlog';
 import { failed, rateLimited, succeeded } from '../contracts/fixtures';
 import { started } from '../contracts/spend-fixtures';
 

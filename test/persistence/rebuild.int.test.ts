@@ -6,7 +6,7 @@ import {
   type LogSink,
   type RebuildProgress,
 } from '../../src/adapters/persistence';
-import { GRAINS } from '../../src/adapters/persistence/usage-ranges';
+import { GRAINS } from '../../src/adapters/persistence/read-models/usage-ranges';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { expectedUsage } from '../contracts/usage-read-model.contract';
 import { cached, DAY, failed, HOUR, MIN, rateLimited, succeeded, T0 } from '../contracts/fixtures';

@@ -1,4 +1,4 @@
-import { projectionPayload } from '../../src/adapters/persistence/rows';
+import { projectionPayload } from '../../src/adapters/persistence/projections/rows';
 import { succeeded } from '../contracts/fixtures';
 
 describe('projectionPayload', () => {

@@ -2,7 +2,7 @@ import {
   describeError,
   isTransient,
   publicDescription,
-} from '../../src/adapters/persistence/transient';
+} from '../../src/adapters/persistence/append/transient';
 
 const pg = (code: string, message = 'boom') =>
   Object.assign(new Error(message), { code, severity: 'ERROR' });

@@ -1,5 +1,5 @@
 import { KnexCallLog, type LogSink } from '../../src/adapters/persistence';
-import { usageStatement } from '../../src/adapters/persistence/knex-usage-read-model';
+import { usageStatement } from '../../src/adapters/persistence/read-models/knex-usage-read-model';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import type { UsageQuery } from '../../src/domain';
 import { DAY, HOUR, MIN, succeeded, T0 } from '../contracts/fixtures';

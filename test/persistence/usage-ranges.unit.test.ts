@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { GRAINS, usageRanges, type GrainRange } from '../../src/adapters/persistence/usage-ranges';
+import {
+  GRAINS,
+  usageRanges,
+  type GrainRange,
+} from '../../src/adapters/persistence/read-models/usage-ranges';
 
 const MIN = 60_000;
 const LEN = { minute: MIN, hour: 60 * MIN, day: 1440 * MIN, week: 7 * 1440 * MIN } as const;

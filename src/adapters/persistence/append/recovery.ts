@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports';
+import type { Clock } from '../../../ports';
 import { Backoff } from './backoff';
 import type { Backlog } from './backlog';
 import { eventsOf, type BatchQueue, type Waiter } from './batch-queue';

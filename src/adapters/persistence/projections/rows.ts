@@ -6,8 +6,8 @@ import {
   type Level,
   type CallStatus,
   type ToolCall,
-} from '../../domain';
-import type { StoredEvent } from '../../ports';
+} from '../../../domain';
+import type { StoredEvent } from '../../../ports';
 
 /** The call-record columns of a projection row; null for an intent. */
 const recordColumns = (e: CallLogEvent) => {

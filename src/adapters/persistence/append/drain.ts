@@ -1,4 +1,4 @@
-import type { CallLogEvent } from '../../domain';
+import type { CallLogEvent } from '../../../domain';
 import type { Backlog } from './backlog';
 import { describeError, isTransient } from './transient';
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { zeroCounters, type SeriesQuery, type SeriesRow } from '../../domain';
-import { storedText } from './rows';
+import { zeroCounters, type SeriesQuery, type SeriesRow } from '../../../domain';
+import { storedText } from '../projections/rows';
 import { HOUR_ALL_PROJECTS } from './usage-ranges';
 
 /** Counter columns and the UsageCounters field each one sums into. */

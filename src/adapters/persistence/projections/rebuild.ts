@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { REPLAY_SQL } from './projection-sql';
-import { GRAINS, HOUR_ALL_PROJECTS } from './usage-ranges';
+import { GRAINS, HOUR_ALL_PROJECTS } from '../read-models/usage-ranges';
 import { projectionPayload, projectionRowJson, storedEventOf, type EventRow } from './rows';
 
 /** The tables the projections keep: everything a rebuild empties and fills again. */

@@ -1,4 +1,4 @@
-import type { CallLogEvent } from '../../domain';
+import type { CallLogEvent } from '../../../domain';
 
 /** One append waiting for its batch. */
 export interface Waiter {

@@ -1,5 +1,9 @@
-import { callRecordsProjection, openIntentsProjection, usageProjection } from '../../application';
-import { GRAINS, HOUR_ALL_PROJECTS, type Grain } from './usage-ranges';
+import {
+  callRecordsProjection,
+  openIntentsProjection,
+  usageProjection,
+} from '../../../application';
+import { GRAINS, HOUR_ALL_PROJECTS, type Grain } from '../read-models/usage-ranges';
 
 /** The fields of one element of the JSON parameter (see `projectionRowOf`), but its position. */
 const FIELDS = `

@@ -8,9 +8,9 @@ import {
   type UsageQuery,
   type UsageReport,
   type UsageRow,
-} from '../../domain';
-import type { UsageReadModel } from '../../ports';
-import { storedText } from './rows';
+} from '../../../domain';
+import type { UsageReadModel } from '../../../ports';
+import { storedText } from '../projections/rows';
 import { readSeries } from './knex-usage-series';
 import { usageRanges } from './usage-ranges';
 

@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
-import { encodeCursor, type CallRecord } from '../../domain';
-import type { CallRecords, CallsPage, CallsQuery } from '../../ports';
-import { CALL_COLUMNS, CALL_MONEY, callRecordOfRow, storedText, type CallRow } from './rows';
+import { encodeCursor, type CallRecord } from '../../../domain';
+import type { CallRecords, CallsPage, CallsQuery } from '../../../ports';
+import {
+  CALL_COLUMNS,
+  CALL_MONEY,
+  callRecordOfRow,
+  storedText,
+  type CallRow,
+} from '../projections/rows';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

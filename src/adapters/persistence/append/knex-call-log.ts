@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import type { CallLogEvent } from '../../domain';
-import type { CallLog, Clock, LogHealth, StoredEvent } from '../../ports';
+import type { CallLogEvent } from '../../../domain';
+import type { CallLog, Clock, LogHealth, StoredEvent } from '../../../ports';
 import { Backlog } from './backlog';
 import type { LogSink } from './drain';
 import { GroupCommit } from './group-commit';
-import { APPEND_SQL } from './projection-sql';
-import { projectionPayload, storedEventOf, type EventRow } from './rows';
+import { APPEND_SQL } from '../projections/projection-sql';
+import { projectionPayload, storedEventOf, type EventRow } from '../projections/rows';
 
 /** How the Knex call log batches, backlogs and retries. */
 export interface KnexCallLogOptions {

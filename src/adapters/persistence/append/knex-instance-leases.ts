@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
-import type { InferenceStarted } from '../../domain';
-import type { InstanceLeases } from '../../ports';
+import type { InferenceStarted } from '../../../domain';
+import type { InstanceLeases } from '../../../ports';
 
 /** Advisory-lock namespace (the first key of the two-key form) of instance leases. Fixed. */
 const LEASE_LOCKS = 724_319;

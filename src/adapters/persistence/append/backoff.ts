@@ -1,4 +1,4 @@
-import type { Clock } from '../../ports';
+import type { Clock } from '../../../ports';
 
 /** Exponential backoff between retries: base, 2×base, 4×base … capped; one timer at a time. */
 export class Backoff {

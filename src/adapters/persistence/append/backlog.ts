@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { CallLogEvent } from '../../domain';
+import type { CallLogEvent } from '../../../domain';
 import { frameRecord, parseJournal } from './journal-frame';
 
 /**

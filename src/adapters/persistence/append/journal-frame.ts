@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CallLogEvent } from '../../domain';
+import type { CallLogEvent } from '../../../domain';
 
 /**
  * One journal record per line: `HS1 <bytes> <checksum> <json>\n`, where `<bytes>` is the UTF-8

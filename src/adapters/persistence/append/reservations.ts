@@ -1,4 +1,4 @@
-import type { CallLogEvent } from '../../domain';
+import type { CallLogEvent } from '../../../domain';
 
 /**
  * Backlog room reserved at intent time: each accepted intent (`InferenceStarted`) reserves the

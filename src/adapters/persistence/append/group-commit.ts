@@ -1,5 +1,5 @@
-import type { CallLogEvent } from '../../domain';
-import type { Clock, LogHealth } from '../../ports';
+import type { CallLogEvent } from '../../../domain';
+import type { Clock, LogHealth } from '../../../ports';
 import type { Backlog } from './backlog';
 import { BatchQueue, eventsOf, type Waiter } from './batch-queue';
 import type { BatchWriter, LogSink } from './drain';
