@@ -2,15 +2,19 @@ import { runInferenceOver } from '../../../test/support/run-inference-setup';
 import { streamInference, type StreamChunk } from './stream-inference';
 import { answerTo } from '../../adapters/in-memory';
 import { inferenceError } from '../../domain';
+import { InFlightCalls } from './in-flight';
 
 /** The use case over in-memory fakes, and a way to stream through it. */
 const setup = () => {
+  const inFlight = new InFlightCalls();
   const t = runInferenceOver(
     {},
     { 'm/light': { input: 1, output: 5 }, 'm/heavy': { input: 3, output: 15 } },
-    { limits: { callsPerMinute: 60, tokensPerMinute: 1_000_000 } },
+    { limits: { callsPerMinute: 60, tokensPerMinute: 1_000_000 }, inFlight },
   );
   return {
+    shutdown: (timeoutMs: number) =>
+      inFlight.shutdown(timeoutMs, (ms, fn) => t.clock.schedule(ms, fn)),
     run: t.run,
     stream: (raw: unknown) => streamInference(t.run, raw),
     clock: t.clock,
@@ -140,6 +144,47 @@ describe('streamInference', () => {
     const rec = await t.store.get(events[0]!.data.callId);
     expect(rec).toMatchObject({ status: 'cancelled', costEstimated: true, streamed: true });
     // The reservation settled to the estimate from the text received, not the full reservation.
+    expect(t.limiter.snapshot().tokensInWindow).toBe(input + output);
+  });
+
+  it('a stream still running when shutdown times out is cut: its iterator ends with unavailable, recorded cancelled (shutdown) once', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const s = t.stream(REQ);
+    const it = s[Symbol.asyncIterator]();
+    expect((await it.next()).value).toMatchObject({ type: 'start' });
+    const first = (await it.next()).value as StreamChunk;
+    const done = t.shutdown(3000);
+    await new Promise((r) => setImmediate(r));
+    // Within the timeout the stream is left alone.
+    expect(t.gateway.received).toHaveLength(1);
+    expect(await t.events()).toHaveLength(0);
+    t.clock.advance(3000);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    const error = (await s.result)._unsafeUnwrapErr();
+    expect(error).toMatchObject({ code: 'unavailable', attempts: 1 });
+    expect(error.detail).toMatch(/shutting down.*shutdown_timeout_ms/);
+    expect(await done).toEqual({ inFlight: 1, aborted: 1, left: 0 });
+    const events = await t.events();
+    expect(events).toHaveLength(1);
+    const input = Math.ceil(REQ.input.length / 4);
+    const output = Math.ceil((first.text ?? '').length / 4);
+    expect(events[0]).toMatchObject({
+      type: 'InferenceCancelled',
+      data: {
+        reason: 'shutdown',
+        errorCode: 'unavailable',
+        streamed: true,
+        inputTokens: input,
+        outputTokens: output,
+        costNanos: input * 1000 + output * 5000,
+        costEstimated: true,
+        upstreamId: expect.stringMatching(/^gen-/),
+      },
+    });
+    const rec = await t.store.get(events[0]!.data.callId);
+    expect(rec).toMatchObject({ status: 'cancelled', errorCode: 'unavailable', streamed: true });
+    expect(rec?.errorMessage).toMatch(/^cancelled \(shutdown\): the service is shutting down/);
     expect(t.limiter.snapshot().tokensInWindow).toBe(input + output);
   });
 

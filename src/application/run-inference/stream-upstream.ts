@@ -17,10 +17,18 @@ import type {
 import type { Call, eventFactory } from './call';
 import type { CallStream } from './call-stream';
 import { NOTHING_SPENT, type Checked, type Spent, type Unchecked } from './checked-completion';
+import { shuttingDown } from './intent';
 
-/** A stream that ended without an answer; `cancelled` when its caller went away. */
+/** A stream cut short on purpose: its caller went away, or the service shut down. */
+export interface StreamCut {
+  readonly partial: PartialStream;
+  readonly costEstimated: boolean;
+  readonly by: 'client' | 'shutdown';
+}
+
+/** A stream that ended without an answer; `cancelled` when it was cut on purpose. */
 export interface StreamStopped extends Unchecked {
-  readonly cancelled?: { readonly partial: PartialStream; readonly costEstimated: boolean };
+  readonly cancelled?: StreamCut;
 }
 
 /** What a streamed completion needs. */
@@ -72,18 +80,37 @@ const spentSoFar = (d: StreamedDeps, call: Call, p: PartialStream): Spent => {
 export const cancelledError = (attempts: number): InferenceError =>
   inferenceError('unavailable', 'the caller cancelled the stream', { attempts });
 
+/** Which cut a stream first: its caller, or the shutdown (`stop`); its caller gets `error`. */
+const cutBy = (
+  signal: AbortSignal,
+  stop: AbortSignal,
+  attempts: number,
+): Pick<StreamCut, 'by'> & { readonly error: InferenceError } =>
+  stop.aborted && signal.reason === stop.reason
+    ? {
+        by: 'shutdown',
+        error: shuttingDown(
+          stop.reason instanceof Error ? stop.reason.message : 'aborted',
+          attempts,
+        ),
+      }
+    : { by: 'client', error: cancelledError(attempts) };
+
 /**
  * One completion streamed to the caller as it arrives. Retries happen in the gateway, before the
  * first delta; structured output is checked once at the end (text already sent cannot be
- * repaired). A cancelled stream carries what it used; one cancelled before it was sent never
- * reaches upstream.
+ * repaired). The stream is cut when its caller cancels or when `stop` (the shutdown) aborts; a
+ * cut stream carries what it used, and one cut before it was sent never reaches upstream.
  */
 export const streamedCompletion = (
   d: StreamedDeps,
   call: Call & { readonly stream: CallStream },
+  stop: AbortSignal,
 ): ResultAsync<Checked, StreamStopped> => {
   const { upstream: req, check, stream: s } = call;
-  if (s.signal.aborted) {
+  // Whichever aborts first is the signal's reason: that is who cut the stream.
+  const signal = AbortSignal.any([s.signal, stop]);
+  if (signal.aborted) {
     const partial = {
       text: '',
       usage: null,
@@ -92,23 +119,25 @@ export const streamedCompletion = (
       attempts: 0,
       delivered: false,
     };
+    const { by, error } = cutBy(signal, stop, 0);
     return errAsync({
-      error: cancelledError(0),
+      error,
       spent: NOTHING_SPENT,
-      cancelled: { partial, costEstimated: false },
+      cancelled: { partial, costEstimated: false, by },
     });
   }
   return d.gateway
-    .stream(req, { onDelta: s.deliver, signal: s.signal })
+    .stream(req, { onDelta: s.deliver, signal })
     .mapErr((f): StreamStopped => {
       const spent = spentSoFar(d, call, f.partial);
       if (f.cancelled) {
         const costEstimated = f.partial.usage === null && f.partial.attempts > 0;
+        const { by, error } = cutBy(signal, stop, f.partial.attempts);
         return {
-          error: f.error,
+          error,
           spent,
           model: f.partial.model,
-          cancelled: { partial: f.partial, costEstimated },
+          cancelled: { partial: f.partial, costEstimated, by },
         };
       }
       return {
@@ -131,24 +160,29 @@ export const streamedCompletion = (
 };
 
 /**
- * The outcome event of a stream its caller cancelled: the tokens and cost known (usage if it
- * arrived, else estimated from the text received, `costEstimated`), and the generation id, so
- * the cost can be reconciled later.
+ * The outcome event of a stream cut short (its caller cancelled, or the shutdown aborted it):
+ * the tokens and cost known (usage if it arrived, else estimated from the text received,
+ * `costEstimated`), and the generation id, so the cost can be reconciled later.
  */
 export const cancelledEvent = (
   event: ReturnType<typeof eventFactory>,
   call: Call,
   stop: StreamStopped & { readonly cancelled: NonNullable<StreamStopped['cancelled']> },
 ): InferenceEvent => {
-  const { partial, costEstimated } = stop.cancelled;
+  const { partial, costEstimated, by } = stop.cancelled;
+  const chars = `after ${partial.text.length} characters`;
   const answered =
     partial.model === call.facts.model
       ? call
       : { ...call, facts: { ...call.facts, model: partial.model } };
   return event(answered, 'InferenceCancelled', {
-    reason: 'client',
-    errorCode: null,
-    errorMessage: `the caller cancelled the stream after ${partial.text.length} characters`,
+    reason: by,
+    // A shutdown answers its caller (`event: error`); a caller who left hears nothing.
+    errorCode: by === 'shutdown' ? stop.error.code : null,
+    errorMessage:
+      by === 'shutdown'
+        ? `${stop.error.detail}, ${chars}`
+        : `the caller cancelled the stream ${chars}`,
     inputTokens: stop.spent.inputTokens,
     outputTokens: stop.spent.outputTokens,
     costNanos: stop.spent.costNanos,

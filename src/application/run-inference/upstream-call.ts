@@ -101,6 +101,7 @@ export const makeCallUpstream = (u: UpstreamContext) => {
               ? streamedCompletion(
                   { gateway: deps.gateway, costOf: u.costOf },
                   { ...call, stream: call.stream },
+                  upstream.signal,
                 )
               : checkedCompletion(
                   {
