@@ -63,6 +63,60 @@ describe('the fake OpenRouter streams', () => {
     expect((await chat()).status).toBe(429);
   });
 
+  it('streams scripted tool calls as OpenAI fragments: head with id and name, arguments in pieces', async () => {
+    const calls = [
+      {
+        id: 'call_a',
+        type: 'function' as const,
+        function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
+      },
+      {
+        id: 'call_b',
+        type: 'function' as const,
+        function: { name: 'get_time', arguments: '{"tz":"UTC"}' },
+      },
+    ];
+    fake.script({ stream: { toolCalls: calls, pieces: 4 } });
+    const { data } = linesOf(await (await chat()).text());
+    const chunks = data.slice(0, -1).map((d) => JSON.parse(d) as Record<string, any>);
+    const fragments = chunks.flatMap((c) => c.choices[0]?.delta?.tool_calls ?? []);
+    // Per call: one head and four pieces of arguments, each in its own chunk.
+    expect(fragments).toHaveLength(10);
+    expect(fragments[0]).toEqual({
+      index: 0,
+      id: 'call_a',
+      type: 'function',
+      function: { name: 'get_weather', arguments: '' },
+    });
+    expect(fragments[1]).toEqual({ index: 0, function: { arguments: expect.any(String) } });
+    for (const [i, c] of calls.entries()) {
+      const mine = fragments.filter((f) => f.index === i);
+      expect(mine.map((f) => f.function.arguments).join('')).toBe(c.function.arguments);
+    }
+    expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe(
+      'tool_calls',
+    );
+  });
+
+  it('a tool_choice naming a function streams a call to it', async () => {
+    const res = await fetch(`${fake.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FAKE_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...hello,
+        stream: true,
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+        tool_choice: { type: 'function', function: { name: 'f' } },
+      }),
+    });
+    const chunks = linesOf(await res.text())
+      .data.slice(0, -1)
+      .map((d) => JSON.parse(d) as Record<string, any>);
+    const fragments = chunks.flatMap((c) => c.choices[0]?.delta?.tool_calls ?? []);
+    expect(fragments[0]).toMatchObject({ index: 0, function: { name: 'f' } });
+    expect(fragments.map((f) => f.function.arguments).join('')).toBe('{}');
+  });
+
   it('notes a stream the client abandoned', async () => {
     fake.script({ stream: { hangAfter: 1 } });
     const abort = new AbortController();

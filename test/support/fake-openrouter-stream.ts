@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { answerTo } from '../../src/adapters/in-memory/in-memory-gateway';
 import { piecesOf } from '../../src/adapters/in-memory/in-memory-stream';
+import type { ToolCall } from '../../src/domain';
 import type { CompletionRequest } from '../../src/ports';
 import { completionReply, type FakePricing } from './fake-openrouter-replies';
 
@@ -12,16 +13,22 @@ export interface StreamScript {
   readonly firstChunkDelayMs?: number;
   /** Waits this long between chunks. */
   readonly chunkDelayMs?: number;
-  /** After this many text chunks, an `error` chunk (HTTP stays 200) ends the stream. */
+  /** After this many content chunks, an `error` chunk (HTTP stays 200) ends the stream. */
   readonly errorAfter?: number;
   readonly errorCode?: number | string;
   readonly errorMessage?: string;
-  /** After this many text chunks, nothing more is sent (the connection stays open). */
+  /** After this many content chunks, nothing more is sent (the connection stays open). */
   readonly hangAfter?: number;
   /** Leave out the usage chunk. */
   readonly noUsage?: boolean;
-  /** Text pieces (default 3). */
+  /** Text pieces, and pieces of each tool call's arguments (default 3). */
   readonly pieces?: number;
+  /**
+   * Tool calls to stream instead of the answer's own (a `tool_choice` naming a function gets one
+   * by default): each as a fragment with its index, id and name, then its arguments in pieces,
+   * as OpenAI's `delta.tool_calls` carries them; the finish reason is then `tool_calls`.
+   */
+  readonly toolCalls?: readonly ToolCall[];
 }
 
 /** How one streamed reply ended, as the fake saw it. */
@@ -32,13 +39,26 @@ export interface StreamEnd {
   readonly at: number;
 }
 
-/** The chunks (data lines) of a streamed answer, in OpenRouter's `chat.completion.chunk` shape. */
+/** The `delta.tool_calls` fragments of tool calls: each call's head, then its arguments in pieces. */
+export const toolCallFragments = (calls: readonly ToolCall[], pieces = 3): object[][] =>
+  calls.flatMap((c, index) => [
+    [{ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }],
+    ...piecesOf(c.function.arguments, pieces).map((p) => [{ index, function: { arguments: p } }]),
+  ]);
+
+/**
+ * The chunks (data lines) of a streamed answer, in OpenRouter's `chat.completion.chunk` shape:
+ * the role chunk and the content chunks (`text`: text pieces, then tool-call fragments), then
+ * the finish and usage chunks (`tail`).
+ */
 export const streamChunks = (
   req: CompletionRequest,
   models: Readonly<Record<string, FakePricing>>,
   pieces = 3,
+  toolCalls?: readonly ToolCall[],
 ): { id: string | null; text: string[]; tail: object[] } => {
   const a = answerTo(req);
+  const tools = toolCalls ?? a.toolCalls ?? [];
   const full = completionReply(req, models) as { usage: object };
   const base = {
     id: a.upstreamId,
@@ -58,9 +78,12 @@ export const streamChunks = (
       ...piecesOf(a.text, pieces).map((p) =>
         JSON.stringify(chunk({ role: 'assistant', content: p }, null)),
       ),
+      ...toolCallFragments(tools, pieces).map((t) =>
+        JSON.stringify(chunk({ role: 'assistant', content: null, tool_calls: t }, null)),
+      ),
     ],
     tail: [
-      chunk({ role: 'assistant', content: '' }, 'stop'),
+      chunk({ role: 'assistant', content: '' }, tools.length > 0 ? 'tool_calls' : 'stop'),
       { ...base, choices: [], usage: full.usage },
     ],
   };
@@ -86,7 +109,7 @@ export const playStream = async (
   models: Readonly<Record<string, FakePricing>>,
   s: StreamScript,
 ): Promise<void> => {
-  const { id, text, tail } = streamChunks(req, models, s.pieces);
+  const { id, text, tail } = streamChunks(req, models, s.pieces, s.toolCalls);
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -98,7 +121,7 @@ export const playStream = async (
   for (const [i, line] of text.entries()) {
     if (i > 0 && !(await wait(s.chunkDelayMs ?? 0, res))) return;
     send(line);
-    // `i` counts the role chunk: after it come `i` text chunks.
+    // `i` counts the role chunk: after it come `i` content chunks.
     if (s.hangAfter !== undefined && i >= s.hangAfter) return;
     if (s.errorAfter !== undefined && i >= s.errorAfter) {
       send(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inferenceRequestSchema } from '../../domain';
+import { eventStream } from './openapi-event-stream';
 import { openAiOpenApi } from './openai/openapi';
 import { PROBLEMS, type ProblemCode } from './problem';
 import {
@@ -12,6 +13,7 @@ import {
   usageSchema,
 } from './schemas';
 import { usageSeriesQuerySchema, usageSeriesSchema } from './series-schemas';
+import { streamDeltaSchema, streamStartSchema } from './stream-schemas';
 
 type Json = Record<string, unknown>;
 
@@ -53,6 +55,27 @@ const parameters = (s: z.ZodObject): Json[] => {
   }));
 };
 
+/** The events of a streamed POST /api/inference (`stream: true`). */
+const inferenceEvents = eventStream('A streamed call (`stream: true`).', [
+  { event: 'start', data: ref('StreamStart'), description: 'The call, before its first delta' },
+  {
+    event: 'delta',
+    data: ref('StreamDelta'),
+    description: 'A piece of text and/or tool-call fragments (concatenate by `index`)',
+  },
+  {
+    event: 'done',
+    data: ref('InferenceResult'),
+    description: 'The last event of a success, sent once the call is recorded',
+  },
+  {
+    event: 'error',
+    data: ref('Problem'),
+    description:
+      'The last event of a failure after the start (an upstream error mid-stream, invalid output, the service shutting down)',
+  },
+]);
+
 const ok = (description: string, content?: Json): Json => ({
   '200': { description, ...(content ? { content } : {}) },
 });
@@ -83,7 +106,12 @@ export const openApiDocument = (o: {
           ...secured,
           requestBody: { required: true, content: json('InferenceRequest') },
           responses: {
-            ...ok('The answer; `cached` is true on a cache hit', json('InferenceResult')),
+            ...ok(
+              'The answer; `cached` is true on a cache hit. With `stream: true`, server-sent ' +
+                'events instead: `start`, then `delta`s, then `done` or `error` (errors before ' +
+                'the first delta are problem responses with their status, as without `stream`)',
+              { ...json('InferenceResult'), ...inferenceEvents },
+            ),
             ...problems(
               'invalid_request',
               'unauthorized',
@@ -174,6 +202,8 @@ export const openApiDocument = (o: {
       schemas: {
         InferenceRequest: schema(inferenceRequestSchema(o.maxInputChars)),
         InferenceResult: schema(inferenceResultSchema),
+        StreamStart: schema(streamStartSchema),
+        StreamDelta: schema(streamDeltaSchema),
         Problem: schema(problemSchema),
         Status: schema(statusSchema),
         Usage: schema(usageSchema),

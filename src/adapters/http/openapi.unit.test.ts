@@ -5,6 +5,7 @@ import { createHttpApp } from './app';
 import type { HttpApi } from './context';
 import { HttpMetrics } from './metrics';
 import { modelCatalog } from './openai/catalog';
+import { streamEventChecker } from '../../../test/support/openapi-stream-check';
 
 const unused = () => {
   throw new Error('not called in this test');
@@ -113,5 +114,80 @@ describe('OpenAPI document', () => {
     expect(paths['/v1/models']!.get).toBeDefined();
     const schemas = (openApi.components as { schemas: Record<string, any> }).schemas;
     expect(schemas.ChatCompletionRequest.required).toEqual(['model', 'messages']);
+  });
+
+  it('describes the event stream of POST /api/inference: start, delta, done, error and their data', () => {
+    const check = streamEventChecker(openApi, '/api/inference');
+    const result = {
+      callId: 'c1',
+      level: 'turn',
+      model: 'a',
+      text: 'hi',
+      finishReason: 'stop',
+      inputTokens: 1,
+      outputTokens: 1,
+      reasoningTokens: 0,
+      cachedInputTokens: 0,
+      latencyMs: 3,
+      costUsd: 0.001,
+      cached: false,
+    };
+    const events = [
+      { event: 'start', data: { callId: 'c1', level: 'turn', model: 'a' } },
+      { event: 'delta', data: { text: 'hi' } },
+      {
+        event: 'delta',
+        data: { toolCalls: [{ index: 0, id: 't1', type: 'function', function: { name: 'w' } }] },
+      },
+      { event: 'delta', data: { toolCalls: [{ index: 0, function: { arguments: '{"c' } }] } },
+      { event: 'done', data: result },
+      {
+        event: 'error',
+        data: { type: 'u', title: 'U', status: 503, code: 'unavailable', detail: 'shutting down' },
+      },
+    ];
+    for (const e of events) {
+      expect(check({ event: e.event, data: JSON.stringify(e.data) }).event).toBe(e.event);
+    }
+    // The data shapes are enforced, not just named.
+    expect(() => check({ event: 'start', data: '{"callId":"c1"}' })).toThrow(/level/);
+    expect(() => check({ event: 'delta', data: '{"toolCalls":[{"id":"t"}]}' })).toThrow(/index/);
+    expect(() => check({ event: 'done', data: '{"text":"hi"}' })).toThrow(/callId/);
+    expect(() => check({ event: 'error', data: '{"detail":"x"}' })).toThrow(/code/);
+    expect(() => check({ event: 'finish', data: '{}' })).toThrow(/no kind of that name/);
+  });
+
+  it('describes the event stream of POST /v1/chat/completions: chunks, the error chunk, [DONE]', () => {
+    const check = streamEventChecker(openApi, '/v1/chat/completions');
+    const head = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'a' };
+    const fragment = {
+      index: 0,
+      id: 't1',
+      type: 'function',
+      function: { name: 'w', arguments: '' },
+    };
+    const kinds = [
+      {
+        ...head,
+        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+      },
+      { ...head, choices: [{ index: 0, delta: { tool_calls: [fragment] }, finish_reason: null }] },
+      {
+        error: { message: 'shutting down', type: 'server_error', param: null, code: 'unavailable' },
+      },
+    ].map((d) => check({ data: JSON.stringify(d) }).description);
+    expect(kinds[0]).toMatch(/role chunk/);
+    expect(kinds[1]).toBe(kinds[0]);
+    expect(kinds[2]).toMatch(/failure after the start/);
+    expect(check({ data: '[DONE]' }).description).toMatch(/end of the stream/);
+    expect(() =>
+      check({
+        data: JSON.stringify({
+          ...head,
+          choices: [{ index: 0, delta: { tool_calls: [{ id: 'x' }] }, finish_reason: null }],
+        }),
+      }),
+    ).toThrow(/index/);
+    expect(() => check({ event: 'delta', data: '{}' })).toThrow();
   });
 });

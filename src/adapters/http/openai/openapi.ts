@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventStream } from '../openapi-event-stream';
 import {
   chatCompletionChunkSchema,
   chatCompletionRequestSchema,
@@ -61,7 +62,18 @@ export const openAiOpenApi = (): { paths: Json; schemas: Json } => {
               },
               content: {
                 'application/json': { schema: ref('ChatCompletion') },
-                'text/event-stream': { schema: ref('ChatCompletionChunk') },
+                ...eventStream('With `stream: true`: unnamed events, as OpenAI sends them.', [
+                  {
+                    data: ref('ChatCompletionChunk'),
+                    description:
+                      'The role chunk, then one per delta (text in `delta.content`, tool-call fragments in `delta.tool_calls`), the finish chunk, and with `stream_options.include_usage` a last chunk with `choices: []` and `usage`',
+                  },
+                  {
+                    data: ref('OpenAiError'),
+                    description: 'A failure after the start (OpenAI SDKs raise it)',
+                  },
+                  { data: { literal: '[DONE]' }, description: 'The end of the stream' },
+                ]),
               },
             },
             ...ERRORS,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LEVELS } from '../../../domain';
+import { toolCallFragmentSchema } from '../stream-schemas';
 
 /**
  * Schemas of the OpenAI-compatible API, for the OpenAPI document and for tests that check real
@@ -135,7 +136,7 @@ export const chatCompletionChunkSchema = z.object({
       delta: z.object({
         role: z.literal('assistant').optional(),
         content: z.string().optional(),
-        tool_calls: z.array(z.record(z.string(), z.unknown())).optional(),
+        tool_calls: z.array(toolCallFragmentSchema).optional(),
       }),
       finish_reason: z.string().nullable(),
     }),
