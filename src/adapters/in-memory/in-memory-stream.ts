@@ -19,7 +19,7 @@ export const piecesOf = (text: string, n = 3): string[] => {
 };
 
 /**
- * Streams a completion as deltas (a few pieces of its text), asynchronously, honouring the
+ * Streams a completion as deltas (a few pieces of its text, then its tool calls), asynchronously, honouring the
  * caller's signal between pieces; a held stream stops after its first piece until released.
  */
 export const playStream = (
@@ -28,13 +28,14 @@ export const playStream = (
   play: StreamPlay,
 ): ResultAsync<Completion, StreamFailure> => {
   let text = '';
+  let delivered = false;
   const partial = (): PartialStream => ({
     text,
     usage: null,
     model: c.model,
     upstreamId: c.upstreamId,
     attempts: c.attempts,
-    delivered: text !== '',
+    delivered: text !== '' || delivered,
   });
   const cancelled = (): StreamFailure => ({
     error: inferenceError('unavailable', 'the caller cancelled the stream', {
@@ -61,6 +62,13 @@ export const playStream = (
           partial: partial(),
         });
       }
+    }
+    if (c.toolCalls) {
+      // Tool calls go out as one delta of whole fragments (OpenAI's chunk shape, by index).
+      await Promise.resolve();
+      if (control.signal?.aborted) return err<Completion, StreamFailure>(cancelled());
+      control.onDelta({ toolCalls: c.toolCalls.map((t, index) => ({ index, ...t })) });
+      delivered = true;
     }
     if (control.signal?.aborted) return err<Completion, StreamFailure>(cancelled());
     return ok<Completion, StreamFailure>(c);

@@ -56,6 +56,33 @@ describe('streamInference', () => {
     expect(t.limiter.snapshot().tokensInWindow).toBe(r.inputTokens + r.outputTokens);
   });
 
+  it('tool calls stream as fragments and are recorded assembled', async () => {
+    const t = setup();
+    const tools = [{ type: 'function', function: { name: 'clock', parameters: {} } }];
+    const s = t.stream({
+      ...REQ,
+      tools,
+      toolChoice: { type: 'function', function: { name: 'clock' } },
+    });
+    const chunks = await drain(s);
+    const fragments = chunks.flatMap((c) => (c.type === 'delta' ? (c.toolCalls ?? []) : []));
+    expect(fragments).toEqual([
+      {
+        index: 0,
+        id: expect.any(String),
+        type: 'function',
+        function: { name: 'clock', arguments: '{}' },
+      },
+    ]);
+    const r = (await s.result)._unsafeUnwrap();
+    expect(r).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ id: fragments[0]!.id }] });
+    expect(await t.store.get(r.callId)).toMatchObject({
+      finishReason: 'tool_calls',
+      toolCalls: [{ id: fragments[0]!.id, function: { name: 'clock' } }],
+      streamed: true,
+    });
+  });
+
   it('a plain call is recorded as not streamed', async () => {
     const t = setup();
     const r = (await t.run(REQ))._unsafeUnwrap();
