@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startChild, type Child } from './children';
@@ -10,11 +10,22 @@ const VERSION = '1.15.2';
 const DIR = join('bench', 'peers', 'portkey');
 const PACKAGE = join(DIR, 'node_modules', '@portkey-ai', 'gateway');
 
-const installed = (root: string): boolean => {
-  const manifest = join(root, PACKAGE, 'package.json');
-  if (!existsSync(manifest)) return false;
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version === VERSION;
+/**
+ * Portkey asks for `@hono/node-server` `^1.3.3`, which npm resolves to the newest 1.x. Since
+ * 1.14.1 its Response keeps the upstream reply's immutable Headers, and Portkey 1.15.2 appends
+ * to them: every streamed request then fails (500, "immutable" in its log). 1.14.0 copies them.
+ */
+const ADAPTER = { name: '@hono/node-server', version: '1.14.0' } as const;
+
+const versionOf = (root: string, pkg: string): string | undefined => {
+  const manifest = join(root, DIR, 'node_modules', pkg, 'package.json');
+  if (!existsSync(manifest)) return undefined;
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
 };
+
+const installed = (root: string): boolean =>
+  versionOf(root, '@portkey-ai/gateway') === VERSION &&
+  versionOf(root, ADAPTER.name) === ADAPTER.version;
 
 /**
  * Installs the peer into bench/peers/portkey (git-ignored; never a dependency of the service)
@@ -24,7 +35,16 @@ export const ensurePeer = (root: string, timeoutMs = 120_000): Promise<string | 
   if (installed(root)) return Promise.resolve(null);
   return new Promise((resolve) => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const args = ['install', '--prefix', DIR, PEER, '--no-audit', '--no-fund'];
+    mkdirSync(join(root, DIR), { recursive: true });
+    writeFileSync(
+      join(root, DIR, 'package.json'),
+      JSON.stringify({
+        private: true,
+        dependencies: { '@portkey-ai/gateway': VERSION },
+        overrides: { [ADAPTER.name]: ADAPTER.version },
+      }),
+    );
+    const args = ['install', '--prefix', DIR, '--no-audit', '--no-fund'];
     const p = spawn(npm, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-8000)));
