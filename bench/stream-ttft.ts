@@ -3,15 +3,19 @@
  * same percentile, same run, at fixed request rates; beside Portkey's gateway streaming the same
  * requests through (when installed: `--peer` installs it into bench/peers/portkey).
  *
- *   npm run bench:stream -- [--rates 200,500] [--seconds 10] [--peer]
+ *   npm run bench:stream -- [--rates 200,500] [--seconds 10] [--peer] [--memory] [--profile DIR]
+ *
+ * `--memory` adds the service with its call log in memory (what the durable intent costs, by
+ * difference); `--profile DIR` runs the service processes with `--cpu-prof` into DIR.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildService } from './lib/build';
 import { benchDatabase } from './lib/database';
 import type { Target } from './lib/load';
 import { ensurePeer, startPeer } from './lib/peer';
+import { machine } from './lib/proc';
 import { directTarget, peerTarget, serviceTarget, startFake, startService } from './lib/stack';
 import { chatFirstToken, measureTtft, serviceFirstToken, type TtftRun } from './lib/ttft';
 
@@ -22,6 +26,11 @@ const arg = (name: string, fallback: string): string => {
 const rates = arg('rates', '200,500').split(',').map(Number);
 const seconds = Number(arg('seconds', '10'));
 const withPeer = process.argv.includes('--peer');
+const withMemory = process.argv.includes('--memory');
+const profile = process.argv.includes('--profile')
+  ? resolve(arg('profile', 'profiles'))
+  : undefined;
+const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
 
 /** The same target, asking for a stream. */
 const streamed = (t: Target): Target => ({
@@ -44,12 +53,33 @@ const main = async (): Promise<void> => {
     databaseUrl: db.url,
     upstream: fake.baseUrl,
     cache: false,
+    nodeArgs,
   });
+  const memory = withMemory
+    ? await startService({
+        name: 'service-memory',
+        main: serviceMain,
+        tmp,
+        databaseUrl: null,
+        upstream: fake.baseUrl,
+        cache: false,
+        nodeArgs,
+      })
+    : undefined;
   const peerProblem = withPeer ? await ensurePeer(root) : 'not asked for (--peer)';
   const peer = peerProblem === null ? await startPeer(root, tmp) : undefined;
   const targets: Array<[string, Target, (b: string) => boolean]> = [
     ['direct', streamed(directTarget(fake.baseUrl)), chatFirstToken],
     ['service', streamed(serviceTarget(service.url)), serviceFirstToken],
+    ...(memory
+      ? [
+          ['service, log in memory', streamed(serviceTarget(memory.url)), serviceFirstToken] as [
+            string,
+            Target,
+            (b: string) => boolean,
+          ],
+        ]
+      : []),
     ...(peer
       ? [
           ['Portkey', streamed(peerTarget(peer.port, fake.baseUrl)), chatFirstToken] as [
@@ -61,6 +91,8 @@ const main = async (): Promise<void> => {
       : []),
   ];
   try {
+    const m = machine();
+    console.log(`machine: ${m.cores} × ${m.cpu}, Node ${m.node}, load average ${m.load}`);
     console.log(`TTFT, ms (open loop, ${seconds} s per target and rate; upstream latency 20 ms)`);
     if (!peer) console.log(`Portkey skipped: ${peerProblem}`);
     for (const rate of rates) {
@@ -84,6 +116,7 @@ const main = async (): Promise<void> => {
     }
   } finally {
     await peer?.stop();
+    await memory?.stop();
     await service.stop();
     await fake.stop();
     await db.drop();
