@@ -3,7 +3,6 @@ import {
   inferenceError,
   nanosFromUsd,
   promptChars,
-  type InferenceError,
   type InferenceEvent,
   type NanoUsd,
 } from '../../domain';
@@ -17,13 +16,13 @@ import type {
 import type { Call, eventFactory } from './call';
 import type { CallStream } from './call-stream';
 import { NOTHING_SPENT, type Checked, type Spent, type Unchecked } from './checked-completion';
-import { shuttingDown } from './intent';
+import { StreamCutter, type CutBy } from './stream-cut';
 
 /** A stream cut short on purpose: its caller went away, or the service shut down. */
 export interface StreamCut {
   readonly partial: PartialStream;
   readonly costEstimated: boolean;
-  readonly by: 'client' | 'shutdown';
+  readonly by: CutBy;
 }
 
 /** A stream that ended without an answer; `cancelled` when it was cut on purpose. */
@@ -76,26 +75,6 @@ const spentSoFar = (d: StreamedDeps, call: Call, p: PartialStream): Spent => {
   };
 };
 
-/** The error a cancelled stream's caller gets (after it has gone, usually nobody). */
-export const cancelledError = (attempts: number): InferenceError =>
-  inferenceError('unavailable', 'the caller cancelled the stream', { attempts });
-
-/** Which cut a stream first: its caller, or the shutdown (`stop`); its caller gets `error`. */
-const cutBy = (
-  signal: AbortSignal,
-  stop: AbortSignal,
-  attempts: number,
-): Pick<StreamCut, 'by'> & { readonly error: InferenceError } =>
-  stop.aborted && signal.reason === stop.reason
-    ? {
-        by: 'shutdown',
-        error: shuttingDown(
-          stop.reason instanceof Error ? stop.reason.message : 'aborted',
-          attempts,
-        ),
-      }
-    : { by: 'client', error: cancelledError(attempts) };
-
 /**
  * One completion streamed to the caller as it arrives. Retries happen in the gateway, before the
  * first delta; structured output is checked once at the end (text already sent cannot be
@@ -108,9 +87,8 @@ export const streamedCompletion = (
   stop: AbortSignal,
 ): ResultAsync<Checked, StreamStopped> => {
   const { upstream: req, check, stream: s } = call;
-  // Whichever aborts first is the signal's reason: that is who cut the stream.
-  const signal = AbortSignal.any([s.signal, stop]);
-  if (signal.aborted) {
+  const cutter = new StreamCutter(s.signal, stop);
+  if (cutter.signal.aborted) {
     const partial = {
       text: '',
       usage: null,
@@ -119,7 +97,7 @@ export const streamedCompletion = (
       attempts: 0,
       delivered: false,
     };
-    const { by, error } = cutBy(signal, stop, 0);
+    const { by, error } = cutter.outcome(0);
     return errAsync({
       error,
       spent: NOTHING_SPENT,
@@ -127,12 +105,13 @@ export const streamedCompletion = (
     });
   }
   return d.gateway
-    .stream(req, { onDelta: s.deliver, signal })
+    .stream(req, { onDelta: s.deliver, signal: cutter.signal })
     .mapErr((f): StreamStopped => {
+      cutter.release();
       const spent = spentSoFar(d, call, f.partial);
       if (f.cancelled) {
         const costEstimated = f.partial.usage === null && f.partial.attempts > 0;
-        const { by, error } = cutBy(signal, stop, f.partial.attempts);
+        const { by, error } = cutter.outcome(f.partial.attempts);
         return {
           error,
           spent,
@@ -147,6 +126,7 @@ export const streamedCompletion = (
       };
     })
     .andThen((c) => {
+      cutter.release();
       const spent = spentOf(c, d.costOf(c));
       const problem = check && !c.toolCalls ? check(c.text) : undefined;
       if (problem === undefined) return okAsync({ completion: c, spent });
