@@ -63,9 +63,20 @@ export const sendStream = async (
       const { callId, level, model } = result.value;
       write(frame('start', { callId, level, model }));
     }
-    for (let c = first; !c.done; c = await chunks.next()) write(frameOf(c.value));
+    // `start` comes with the first delta (both queued at once): one write, so the headers, the
+    // start and the first token leave in one packet.
+    let held = '';
+    for (let c = first; !c.done; c = await chunks.next()) {
+      if (c.value.type === 'start') held = frameOf(c.value);
+      else {
+        write(held + frameOf(c.value));
+        held = '';
+      }
+    }
     const end = await s.result;
-    write(end.isOk() ? frame('done', end.value) : frame('error', problemOf(end.error).body));
+    write(
+      held + (end.isOk() ? frame('done', end.value) : frame('error', problemOf(end.error).body)),
+    );
   } finally {
     clearInterval(keepAlive);
     res.end();

@@ -15,7 +15,7 @@ import type { Policies } from './resilience';
 import { parseRetryAfter } from './retry-after';
 import { chunkOf } from './stream-chunks';
 import { StreamProgress } from './stream-progress';
-import { chatBody, httpFailure, scrub } from './wire';
+import { chatFields, httpFailure, scrub } from './wire';
 
 /** What a streamed call needs from its gateway. */
 export interface StreamDeps {
@@ -40,7 +40,7 @@ export const estimatedInputTokens = (req: CompletionRequest): number =>
 
 /** The request body of a streamed call: the chat body with `stream: true`. */
 export const streamBody = (req: CompletionRequest): string =>
-  JSON.stringify({ ...(JSON.parse(chatBody(req)) as object), stream: true });
+  JSON.stringify({ ...chatFields(req), stream: true });
 
 /**
  * One streamed call through the gateway's circuit breaker and retries (no per-attempt timeout:

@@ -33,7 +33,10 @@ export const upstreamHeaders = (id: UpstreamIdentity): Record<string, string> =>
  * `tools`, `tool_choice`, and `response_format` with `provider.require_parameters` so that
  * OpenRouter routes only to providers that honour the format.
  */
-export const chatBody = (req: CompletionRequest): string => {
+export const chatBody = (req: CompletionRequest): string => JSON.stringify(chatFields(req));
+
+/** The fields of the chat body, before serialization (a stream adds `stream: true`). */
+export const chatFields = (req: CompletionRequest): Record<string, unknown> => {
   const body: Record<string, unknown> = { model: req.model };
   if (req.fallbacks !== undefined && req.fallbacks.length > 0) {
     body.models = [req.model, ...req.fallbacks];
@@ -56,7 +59,7 @@ export const chatBody = (req: CompletionRequest): string => {
         ? { effort: req.reasoning.effort }
         : { max_tokens: req.reasoning.maxTokens };
   }
-  return JSON.stringify(body);
+  return body;
 };
 
 const upstreamMessage = (m: ChatMessage): Record<string, unknown> => {
