@@ -1,8 +1,3 @@
-import {
-  callRecordsProjection,
-  openIntentsProjection,
-  usageProjection,
-} from '../../../application';
 import type { CallLogEvent } from '../../../domain';
 import { callRecordsSql } from './call-records.sql';
 import { openIntentsSql } from './open-intents.sql';
@@ -46,21 +41,10 @@ export const projectionRowOf = (e: CallLogEvent, pos?: number): Record<string, u
 
 /**
  * Applies every projection to the events in `new_events` (those not seen before), in the
- * statement that selects them, and advances the checkpoints. Sibling CTEs do not see each
- * other's writes, so each one looks at `new_events` itself.
+ * statement that selects them. Sibling CTEs do not see each other's writes, so each one looks
+ * at `new_events` itself.
  */
-const PROJECT = `
-  ${SQL_PROJECTIONS.flatMap((p) => p.sql('new_events')).join(',\n')},
-  checkpoint AS (
-    INSERT INTO projection_checkpoints AS c (name, position, updated_at)
-    SELECT p.name, max(n.pos), now()
-    FROM new_events n CROSS JOIN (VALUES ('${callRecordsProjection.name}'),
-      ('${usageProjection.name}'), ('${openIntentsProjection.name}')) AS p(name)
-    GROUP BY p.name
-    ON CONFLICT (name) DO UPDATE SET
-      position = GREATEST(c.position, EXCLUDED.position), updated_at = EXCLUDED.updated_at
-    RETURNING 1
-  )`;
+const PROJECT = SQL_PROJECTIONS.flatMap((p) => p.sql('new_events')).join(',\n');
 
 /**
  * One append as one statement (so one round trip and one implicit transaction): insert the
