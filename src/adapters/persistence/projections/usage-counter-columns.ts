@@ -1,4 +1,4 @@
-import { zeroCounters, type UsageCounters } from '../../../domain';
+import { zeroCounters, type Level, type UsageCounters, type UsageRow } from '../../../domain';
 
 /**
  * Every usage counter and its column in each grain table (all `bigint`, summed exactly): the one
@@ -44,3 +44,15 @@ export const countersOfRow = (row: Readonly<Record<string, unknown>>): UsageCoun
   for (const [field, column] of COUNTERS) counters[field] = Number(row[column]);
   return counters;
 };
+
+/** A row of sums per level and model, as the usage statements select it. */
+export type SumRow = { readonly level: Level; readonly model: string } & Readonly<
+  Record<string, unknown>
+>;
+
+/** The usage row such a row holds. */
+export const usageRowOf = (r: SumRow): UsageRow => ({
+  level: r.level,
+  model: r.model,
+  counters: countersOfRow(r),
+});

@@ -4,14 +4,12 @@ import {
   type SeriesRow,
   usageReport,
   usageWindow,
-  type Level,
   type UsageQuery,
   type UsageReport,
-  type UsageRow,
 } from '../../../domain';
 import type { UsageReadModel } from '../../../ports';
 import { storedText } from '../projections/rows';
-import { counterSums, countersOfRow } from '../projections/usage-counter-columns';
+import { counterSums, usageRowOf, type SumRow } from '../projections/usage-counter-columns';
 import { readSeries } from './knex-usage-series';
 import { usageRanges } from './usage-ranges';
 
@@ -48,8 +46,6 @@ export const usageStatement = (query: UsageQuery): Statement | undefined => {
   };
 };
 
-type SumRow = { level: Level; model: string } & Record<string, string>;
-
 /** Answers the usage query from the aggregate tables only (NFR5). */
 export class KnexUsageReadModel implements UsageReadModel {
   constructor(private readonly db: Knex) {}
@@ -64,9 +60,3 @@ export class KnexUsageReadModel implements UsageReadModel {
     return readSeries(this.db, query);
   }
 }
-
-const usageRowOf = (r: SumRow): UsageRow => ({
-  level: r.level,
-  model: r.model,
-  counters: countersOfRow(r),
-});
