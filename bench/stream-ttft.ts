@@ -4,9 +4,11 @@
  * requests through (when installed: `--peer` installs it into bench/peers/portkey).
  *
  *   npm run bench:stream -- [--rates 200,500] [--seconds 10] [--peer] [--memory] [--profile DIR]
+ *                           [--service-src DIR]
  *
  * `--memory` adds the service with its call log in memory (what the durable intent costs, by
- * difference); `--profile DIR` runs the service processes with `--cpu-prof` into DIR.
+ * difference); `--profile DIR` runs the service processes with `--cpu-prof` into DIR;
+ * `--service-src DIR` takes the service's src/ and migrations/ from another checkout (A/B).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,9 @@ const withMemory = process.argv.includes('--memory');
 const profile = process.argv.includes('--profile')
   ? resolve(arg('profile', 'profiles'))
   : undefined;
+const source = process.argv.includes('--service-src')
+  ? resolve(arg('service-src', '.'))
+  : undefined;
 const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
 
 /** The same target, asking for a stream. */
@@ -43,7 +48,7 @@ const ms = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(2));
 const main = async (): Promise<void> => {
   const root = process.cwd();
   const tmp = mkdtempSync(join(tmpdir(), 'hs-bench-ttft-'));
-  const { main: serviceMain } = buildService(root);
+  const { main: serviceMain } = buildService(root, source);
   const db = await benchDatabase();
   const fake = await startFake(root, tmp);
   const service = await startService({
