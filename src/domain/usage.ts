@@ -97,13 +97,13 @@ export interface UsageChange {
 
 /**
  * The aggregate row an event adds to, and what it adds; null for an intent (`InferenceStarted`),
- * which counts nothing until its outcome. A reconciliation adds the difference to the row of the
+ * which counts nothing until its outcome, and for a generation id learnt on the way. A reconciliation adds the difference to the row of the
  * original record. Pure.
  */
 export function usageDeltaOf(e: InferenceEvent): UsageChange;
 export function usageDeltaOf(e: CallLogEvent): UsageChange | null;
 export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
-  if (e.type === 'InferenceStarted') return null;
+  if (e.type === 'InferenceStarted' || e.type === 'InferenceUpstreamIdentified') return null;
   const delta = zeroCounters();
   if (e.type === 'InferenceReconciled') {
     const d = e.data;

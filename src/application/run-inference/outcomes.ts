@@ -104,8 +104,16 @@ export const makeOutcomes = (
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, withAttempts(o.error, 0));
 
-  /** Aborted upstream at shutdown: recorded `cancelled` at the worst-case cost, then refused. */
-  const cancel = (call: Call, estimatedCostNanos: number, error: InferenceError) =>
+  /**
+   * Aborted upstream at shutdown: recorded `cancelled` at the worst-case cost, with the
+   * generation id when it was known (to reconcile the cost later), then refused.
+   */
+  const cancel = (
+    call: Call,
+    estimatedCostNanos: number,
+    error: InferenceError,
+    upstreamId: string | null = null,
+  ) =>
     record(
       event(call, 'InferenceCancelled', {
         reason: 'shutdown',
@@ -117,7 +125,7 @@ export const makeOutcomes = (
         costEstimated: true,
         reportedCostNanos: null,
         attempts: ('attempts' in error ? error.attempts : undefined) ?? 1,
-        upstreamId: null,
+        upstreamId,
       }),
     ).andThen(() => errAsync(error));
 

@@ -73,7 +73,8 @@ const usageCte = (g: Grain, project = 'f.u_project'): string => `
  * Applies the projections to the events in `fresh` (those not seen before), in the statement
  * that selects them: call records from outcomes (one per call id, the first wins), corrections
  * from reconciliations, open intents (opened by an intent unless its call already has an
- * outcome, closed by the outcome), usage rows at every grain, and the checkpoints. Sibling CTEs
+ * outcome, given the latest generation id learnt for the call, closed by the outcome), usage
+ * rows at every grain, and the checkpoints. Sibling CTEs
  * do not see each other's writes, so each one also looks at `fresh` itself.
  */
 const PROJECT = `
@@ -96,10 +97,21 @@ const PROJECT = `
     FROM fresh f WHERE f.type = 'InferenceReconciled' AND c.id = f.id
     RETURNING 1
   ),
+  identities AS (
+    SELECT DISTINCT ON (id) id, upstream_id FROM fresh
+    WHERE type = 'InferenceUpstreamIdentified' ORDER BY id, pos DESC
+  ),
+  identified AS (
+    UPDATE inference_intents i SET upstream_id = u.upstream_id
+    FROM identities u
+    WHERE i.call_id = u.id AND NOT EXISTS (SELECT 1 FROM fresh o WHERE o.id = u.id AND o.status IS NOT NULL)
+    RETURNING 1
+  ),
   opened AS (
-    INSERT INTO inference_intents (call_id, instance_id, created_at, estimated_cost_nanos, data)
-    SELECT f.id, f.intent_instance, f.created_at, f.intent_cost, f.data
-    FROM fresh f
+    INSERT INTO inference_intents (call_id, instance_id, created_at, estimated_cost_nanos,
+      upstream_id, data)
+    SELECT f.id, f.intent_instance, f.created_at, f.intent_cost, u.upstream_id, f.data
+    FROM fresh f LEFT JOIN identities u ON u.id = f.id
     WHERE f.type = 'InferenceStarted'
       AND NOT EXISTS (SELECT 1 FROM fresh o WHERE o.id = f.id AND o.status IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM inference_calls c WHERE c.id = f.id)

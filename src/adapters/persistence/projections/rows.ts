@@ -12,6 +12,9 @@ import type { StoredEvent } from '../../../ports';
 /** The call-record columns of a projection row; null for an intent. */
 const recordColumns = (e: CallLogEvent) => {
   if (e.type === 'InferenceStarted') return { id: e.data.callId, created_at: e.occurredAt };
+  if (e.type === 'InferenceUpstreamIdentified') {
+    return { id: e.data.callId, upstream_id: e.data.upstreamId };
+  }
   if (e.type === 'InferenceReconciled') {
     // Only the figures a reconciliation replaces; `status` stays null, so no record is inserted.
     const d = e.data;
