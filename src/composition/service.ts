@@ -24,6 +24,7 @@ import type { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import type { ServiceOptions } from './options';
 import { probeLogger } from './probe-log';
+import { startReconciliation } from './reconciliation';
 import { get, getAsync, TOKENS } from './tokens';
 
 /** The in-process API other modules use. */
@@ -92,6 +93,7 @@ export const createInferenceService = async (
       (draining ??= inFlight.shutdown(config.server.shutdownTimeoutMs, (ms, fn) =>
         clock.schedule(ms, fn),
       ));
+    await startReconciliation(c, lifecycle, logger);
     if (options.background !== false) {
       startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }

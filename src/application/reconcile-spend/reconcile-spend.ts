@@ -18,7 +18,7 @@ export interface ReconcileRound {
   /** Calls whose reconciliation was appended. */
   readonly reconciled: readonly string[];
   /** Calls left at their estimate for good: `/generation` never had them in time. */
-  readonly gaveUp: ReadonlyArray<{ readonly callId: string; readonly upstreamId: string }>;
+  readonly gaveUp: readonly GaveUp[];
   /** Asks (or the records' search, or the append) that failed, and the first reason. */
   readonly failed: number;
   readonly firstFailure: string | null;
@@ -26,6 +26,12 @@ export interface ReconcileRound {
   readonly waiting: number;
   /** When the next round is due, in ms from now. */
   readonly nextInMs: number;
+}
+
+/** A call left at its estimate. */
+interface GaveUp {
+  readonly callId: string;
+  readonly upstreamId: string;
 }
 
 /** A record to reconcile: its generation id is known. */
@@ -61,8 +67,11 @@ export const makeReconcileSpend = (d: ReconcileSpendDeps) => {
   const expired = (p: Pending, now: number) =>
     Date.parse(p.record.createdAt) + s.giveUpAfterMs <= now;
 
-  /** New candidates join; those gone from the records (reconciled elsewhere) leave. */
-  const scan = async (now: number): Promise<void> => {
+  /**
+   * New candidates join; those no longer found leave: given up when too old (the search no
+   * longer reaches them), else reconciled elsewhere.
+   */
+  const scan = async (now: number, gaveUp: GaveUp[]): Promise<void> => {
     const since = new Date(now - s.giveUpAfterMs + 1).toISOString();
     const found = await d.records.unreconciled(since, SCAN_LIMIT);
     const ids = new Set<string>();
@@ -72,8 +81,12 @@ export const makeReconcileSpend = (d: ReconcileSpendDeps) => {
       if (!pending.has(r.id))
         pending.set(r.id, { record: { ...r, upstreamId: r.upstreamId }, asked: 0, dueAt: now });
     }
-    if (found.length < SCAN_LIMIT)
-      for (const id of pending.keys()) if (!ids.has(id)) pending.delete(id);
+    if (found.length >= SCAN_LIMIT) return;
+    for (const p of pending.values()) {
+      if (ids.has(p.record.id)) continue;
+      pending.delete(p.record.id);
+      if (expired(p, now)) gaveUp.push({ callId: p.record.id, upstreamId: p.record.upstreamId });
+    }
   };
 
   return async (signal?: AbortSignal): Promise<ReconcileRound> => {
@@ -84,11 +97,11 @@ export const makeReconcileSpend = (d: ReconcileSpendDeps) => {
       failed++;
       firstFailure ??= reason;
     };
+    const gaveUp: GaveUp[] = [];
     if (now >= nextScanAt) {
       nextScanAt = now + s.scanEveryMs;
-      await scan(now).catch((e: unknown) => fail(`reading the records failed: ${why(e)}`));
+      await scan(now, gaveUp).catch((e: unknown) => fail(`reading the records failed: ${why(e)}`));
     }
-    const gaveUp: Array<{ callId: string; upstreamId: string }> = [];
     const asking: Pending[] = [];
     for (const p of pending.values()) {
       if (p.dueAt > now) continue;
