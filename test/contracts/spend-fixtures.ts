@@ -4,6 +4,7 @@ import type {
   InferenceEvent,
   InferenceReconciled,
   InferenceStarted,
+  InferenceUpstreamIdentified,
 } from '../../src/domain';
 import { T0, type EventSpec } from './fixtures';
 
@@ -40,6 +41,17 @@ const factsOf = (i: InferenceStarted, latencyMs: number) => ({
   commandId: i.data.commandId,
   turnId: i.data.turnId,
   latencyMs,
+});
+
+/** The generation id of the intent's call, learnt while it runs. */
+export const identifiedOf = (
+  i: InferenceStarted,
+  upstreamId: string,
+): InferenceUpstreamIdentified => ({
+  type: 'InferenceUpstreamIdentified',
+  eventId: randomUUID(),
+  occurredAt: i.occurredAt,
+  data: { callId: i.data.callId, upstreamId },
 });
 
 /** The intent's call cancelled at shutdown, its cost unknown (so the estimate). */
