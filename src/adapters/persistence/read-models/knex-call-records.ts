@@ -37,7 +37,7 @@ export class KnexCallRecords implements CallRecords {
   /** Served by the partial index `inference_calls_unreconciled_idx` (a handful of rows). */
   async unreconciled(since: string, limit: number): Promise<readonly CallRecord[]> {
     const rows: CallRow[] = await this.db('inference_calls')
-      .select(this.db.raw(`${CALL_COLUMNS}, ${CALL_MONEY}`))
+      .select(this.db.raw(RECORD_SELECT))
       .where('cost_estimated', true)
       .whereNotNull('upstream_id')
       .where('created_at', '>=', new Date(since))
