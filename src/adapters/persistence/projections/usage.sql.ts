@@ -20,7 +20,7 @@ const upsert = (g: Grain, events: string, project = 'n.usage_project_id'): strin
   ${g.table} AS (
     INSERT INTO ${g.table} AS u (bucket, level, model, project_id, ${COUNTER_LIST})
     SELECT to_timestamp(n.usage_bucket_ms / ${g.ms} * ${g.ms / 1000}), n.usage_level,
-      n.usage_model, ${project}, ${DELTAS.map(([, d]) => `sum(n.${d})`).join(', ')}
+      n.usage_model, ${project}, ${DELTAS.map(([, d]) => `coalesce(sum(n.${d}), 0)`).join(', ')}
     FROM ${events} n
     WHERE n.usage_bucket_ms IS NOT NULL
     GROUP BY 1, 2, 3, 4
@@ -47,7 +47,8 @@ export const usageSql: SqlProjection = {
       usage_model: key.model,
       usage_project_id: key.projectId ?? '',
     };
-    for (const [field, d] of DELTAS) row[d] = delta[field];
+    // Most counters of an event are zero: those are left out, and read as NULL, summed as 0.
+    for (const [field, d] of DELTAS) if (delta[field] !== 0) row[d] = delta[field];
     return row;
   },
   sql: (events) => [
