@@ -28,6 +28,18 @@ describe('migrations', () => {
       )
     ).rows.map((r: { tablename: string }) => r.tablename);
 
+  /** Rolls migrations back one at a time until `usage_hour` has no `column`. */
+  const downUntilUsageHourLacks = async (column: string): Promise<void> => {
+    const has = async () =>
+      (
+        await database().knex.raw(
+          "SELECT 1 FROM information_schema.columns WHERE table_name = 'usage_hour' AND column_name = ?",
+          [column],
+        )
+      ).rows.length > 0;
+    while (await has()) await database().knex.migrate.down(migrationConfig);
+  };
+
   it('roll all the way down and up again; readiness follows', async () => {
     expect(await tables()).toEqual(TABLES);
     expect(await isReady(database().knex)).toBe(true);
@@ -115,13 +127,7 @@ describe('migrations', () => {
 
   it('fill latency sums from the call records a database already has', async () => {
     const knex = database().knex;
-    const hasLatency = async () =>
-      (
-        await knex.raw(
-          "SELECT 1 FROM information_schema.columns WHERE table_name = 'usage_hour' AND column_name = 'latency_ms_sum'",
-        )
-      ).rows.length > 0;
-    while (await hasLatency()) await knex.migrate.down(migrationConfig);
+    await downUntilUsageHourLacks('latency_ms_sum');
     const call = (id: number, at: string, status: string, latency: number) =>
       `('00000000-0000-4000-8000-00000000000${id}', '${at}', 'turn', 'p', 'm', '${status}', 0, 0,
         '${'a'.repeat(64)}', ${latency}, 0, 1, NULL)`;
@@ -149,13 +155,7 @@ describe('migrations', () => {
 
   it('fill the spend of each status from the call records a database already has', async () => {
     const knex = database().knex;
-    const hasSpend = async () =>
-      (
-        await knex.raw(
-          "SELECT 1 FROM information_schema.columns WHERE table_name = 'usage_hour' AND column_name = 'cancelled_cost_nanos'",
-        )
-      ).rows.length > 0;
-    while (await hasSpend()) await knex.migrate.down(migrationConfig);
+    await downUntilUsageHourLacks('cancelled_cost_nanos');
     await knex.raw('TRUNCATE inference_calls, usage_hour, usage_week, usage_hour_all_projects');
     const call = (id: number, status: string, tokens: number, usd: string, project: string) =>
       `('00000000-0000-4000-8000-00000000000${id}', '2026-01-07T10:0${id}:00Z', 'turn', 'p', 'm',
