@@ -1,3 +1,4 @@
+import { CALL_STATUSES } from './call-record';
 import { usdFromNanos } from './money';
 import type { UsageQuery } from './usage';
 import {
@@ -95,14 +96,7 @@ export interface UsageSeries {
 export const ALL_KEY = 'all';
 
 /** Statuses a status grouping always shows, in order. */
-export const SERIES_STATUSES = [
-  'succeeded',
-  'failed',
-  'cached',
-  'rate_limited',
-  'cancelled',
-  'interrupted',
-] as const;
+export const SERIES_STATUSES = CALL_STATUSES;
 
 type StatusCounter =
   | 'succeededCalls'
