@@ -13,14 +13,13 @@ export const openIntentsSql: SqlProjection = {
     ['intent_instance_id', 'text'],
     ['intent_estimated_cost_nanos', 'bigint'],
   ],
-  row: (e) =>
-    e.type === 'InferenceStarted'
-      ? {
-          intent_call_id: e.data.callId,
-          intent_instance_id: e.data.instanceId,
-          intent_estimated_cost_nanos: e.data.estimatedCostNanos,
-        }
-      : { intent_call_id: e.data.callId },
+  row: (e, row) => {
+    row['intent_call_id'] = e.data.callId;
+    if (e.type === 'InferenceStarted') {
+      row['intent_instance_id'] = e.data.instanceId;
+      row['intent_estimated_cost_nanos'] = e.data.estimatedCostNanos;
+    }
+  },
   sql: (events) => [
     `open_intents AS (
       INSERT INTO inference_intents (call_id, instance_id, created_at, estimated_cost_nanos, data)

@@ -37,19 +37,16 @@ export const usageSql: SqlProjection = {
   name: usageProjection.name,
   canHandle: usageProjection.canHandle,
   fields: [...KEY_FIELDS, ...DELTAS.map(([, d]) => [d, 'bigint'] as const)],
-  row: (e) => {
+  row: (e, row) => {
     const change = usageDeltaOf(e);
-    if (!change) return {};
+    if (!change) return;
     const { key, delta } = change;
-    const row: Record<string, unknown> = {
-      usage_bucket_ms: key.bucket,
-      usage_level: key.level,
-      usage_model: key.model,
-      usage_project_id: key.projectId ?? '',
-    };
+    row['usage_bucket_ms'] = key.bucket;
+    row['usage_level'] = key.level;
+    row['usage_model'] = key.model;
+    row['usage_project_id'] = key.projectId ?? '';
     // Most counters of an event are zero: those are left out, and read as NULL, summed as 0.
     for (const [field, d] of DELTAS) if (delta[field] !== 0) row[d] = delta[field];
-    return row;
   },
   sql: (events) => [
     ...GRAINS.map((g) => upsert(g, events)),
