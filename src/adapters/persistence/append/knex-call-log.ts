@@ -56,6 +56,9 @@ export class KnexCallLog implements CallLog {
         maxBacklog: opts.maxBacklog ?? 10_000,
         retryBaseMs: opts.retryBaseMs ?? 250,
         retryMaxMs: opts.retryMaxMs ?? 10_000,
+        // Also bounds the wait for a pooled connection and connecting, which the query's own
+        // timeout does not cover.
+        writeTimeoutMs: timeout,
       },
       opts.log,
     );

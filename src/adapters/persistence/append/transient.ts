@@ -42,7 +42,7 @@ export const publicDescription = (e: unknown): string => {
   const errors = (e as { errors?: unknown }).errors;
   if (Array.isArray(errors) && errors.length > 0) return publicDescription(errors[0]);
   const name = (e as { name?: unknown }).name;
-  return name === 'KnexTimeoutError'
+  return name === 'KnexTimeoutError' || name === 'WriteTimeoutError'
     ? 'the database did not answer in time'
     : 'the database write failed';
 };
