@@ -84,8 +84,14 @@ export class GroupCommit {
   /** Events not yet in the database, the last failure, and whether new calls must be refused. */
   health(): LogHealth {
     const backlog = this.pending();
-    const { lastError } = this.recovery;
-    return { backlog, lastError, full: backlog >= this.opts.maxBacklog };
+    const { lastError, unreachable, journalError } = this.recovery;
+    return {
+      backlog,
+      lastError,
+      full: backlog >= this.opts.maxBacklog,
+      database: unreachable ? 'unreachable' : 'connected',
+      journalError,
+    };
   }
 
   /** Retries now and waits until everything is in the database or `timeoutMs` has passed. */
