@@ -56,8 +56,8 @@ describe('PostgreSQL absent when the service starts', () => {
       const after = await calls(svc, 10, 'present');
       const answered = [...before.answered, ...after.answered];
       await eventually(async () => {
-        const [{ n }] = await knex('inference_calls').count<{ n: string }[]>('* as n');
-        return Number(n) === answered.length;
+        const counted = await knex('inference_calls').count<{ n: string }[]>('* as n');
+        return Number(counted[0]?.n) === answered.length;
       });
       const rows: Array<{ id: string }> = await knex('inference_calls').select('id');
       expect(rows.map((r) => r.id).sort()).toEqual([...answered].sort());

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CallLogEvent } from '../../../domain';
 import { frameRecord, parseJournal } from './journal-frame';
@@ -35,6 +35,9 @@ export class Backlog {
    */
   async load(): Promise<number> {
     if (this.file === null) return 0;
+    // A device or a pipe in its place (say, /dev/full) holds no records and may never end.
+    const kind = await stat(this.file).catch(() => undefined);
+    if (kind !== undefined && !kind.isFile()) return 0;
     const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return '';
       throw e;
