@@ -1,13 +1,49 @@
 import type { Knex } from 'knex';
 import {
-  nanosFromUsd,
+  COUNTERS,
+  usageRowOf,
+} from '../src/adapters/persistence/projections/usage-counter-columns';
+import {
   usageReport,
   usageWindow,
+  type UsageCounters,
   type UsageQuery,
   type UsageReport,
 } from '../src/domain';
 
-/** The same report computed from call records; they do not carry what a cache hit saved. */
+const count = (status: string) => `count(*) FILTER (WHERE status = '${status}')`;
+// Tokens count for calls that reached upstream: not cache hits, not refusals.
+const billed = (column: string) =>
+  `sum(${column}) FILTER (WHERE status NOT IN ('cached', 'rate_limited'))`;
+
+/**
+ * Each usage counter as an aggregate over call records, as `usageDeltaOf` counts it (a
+ * reconciled record already holds the figures its usage was moved to). The compiler asks for
+ * every counter; records do not carry what a cache hit saved.
+ */
+const FROM_RECORDS: { readonly [F in keyof UsageCounters]-?: string } = {
+  calls: 'count(*)',
+  succeededCalls: count('succeeded'),
+  failedCalls: count('failed'),
+  cachedCalls: count('cached'),
+  rateLimitedCalls: count('rate_limited'),
+  cancelledCalls: count('cancelled'),
+  interruptedCalls: count('interrupted'),
+  inputTokens: billed('input_tokens'),
+  outputTokens: billed('output_tokens'),
+  reasoningTokens: billed('reasoning_tokens'),
+  costNanos: 'sum(cost_usd * 1000000000)',
+  reportedCostNanos: 'sum(reported_cost_usd * 1000000000)',
+  savedNanos: '0',
+  latencyMsSum: "sum(latency_ms) FILTER (WHERE status = 'succeeded')",
+  latencyCalls: count('succeeded'),
+  ttftMsSum: "sum(ttft_ms) FILTER (WHERE status = 'succeeded')",
+  ttftCalls: "count(ttft_ms) FILTER (WHERE status = 'succeeded')",
+};
+
+const SUMS = COUNTERS.map(([f, c]) => `coalesce(${FROM_RECORDS[f]}, 0)::text AS ${c}`).join(', ');
+
+/** The same report computed by GROUP BY over call records, with the read model's row mapping. */
 export const groupBy = async (knex: Knex, q: UsageQuery): Promise<UsageReport> => {
   const w = usageWindow(q);
   const where: string[] = ['true'];
@@ -17,34 +53,8 @@ export const groupBy = async (knex: Knex, q: UsageQuery): Promise<UsageReport> =
   if (q.level) where.push('level = ?') && args.push(q.level);
   if (q.projectId) where.push('project_id = ?') && args.push(q.projectId);
   const { rows } = await knex.raw(
-    `SELECT level, model, count(*)::int AS calls,
-       count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
-       count(*) FILTER (WHERE status = 'failed')::int AS failed,
-       count(*) FILTER (WHERE status = 'cached')::int AS cached,
-       count(*) FILTER (WHERE status = 'rate_limited')::int AS rate_limited,
-       coalesce(sum(input_tokens) FILTER (WHERE status = 'succeeded'), 0)::text AS input_tokens,
-       coalesce(sum(output_tokens) FILTER (WHERE status = 'succeeded'), 0)::text AS output_tokens,
-       coalesce(sum(cost_usd), 0)::text AS cost, coalesce(sum(reported_cost_usd), 0)::text AS reported
-     FROM inference_calls WHERE ${where.join(' AND ')} GROUP BY level, model`,
+    `SELECT level, model, ${SUMS} FROM inference_calls WHERE ${where.join(' AND ')} GROUP BY level, model`,
     args,
   );
-  return usageReport(
-    rows.map((r: Record<string, string | number>) => ({
-      level: r.level,
-      model: r.model,
-      counters: {
-        calls: r.calls,
-        succeededCalls: r.succeeded,
-        failedCalls: r.failed,
-        cachedCalls: r.cached,
-        rateLimitedCalls: r.rate_limited,
-        inputTokens: Number(r.input_tokens),
-        outputTokens: Number(r.output_tokens),
-        costNanos: nanosFromUsd(Number(r.cost)),
-        reportedCostNanos: nanosFromUsd(Number(r.reported)),
-        savedNanos: 0,
-      },
-    })),
-    q,
-  );
+  return usageReport(rows.map(usageRowOf), q);
 };

@@ -9,6 +9,7 @@ import * as richerRequests from './20261201130001_richer_requests';
 import * as streamingColumns from './20261201140001_streaming_columns';
 import * as usageLatency from './20261201160001_usage_latency';
 import * as usageHourAllProjects from './20261201160002_usage_hour_all_projects';
+import * as dropProjectionCheckpoints from './20261201170001_drop_projection_checkpoints';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20261201140001_streaming_columns', ...streamingColumns },
   { name: '20261201160001_usage_latency', ...usageLatency },
   { name: '20261201160002_usage_hour_all_projects', ...usageHourAllProjects },
+  { name: '20261201170001_drop_projection_checkpoints', ...dropProjectionCheckpoints },
 ];

@@ -15,7 +15,7 @@ export interface BenchDatabase {
    * Applies the migrations once, before the services start: two processes migrating a fresh
    * database at the same moment race on creating knex's lock table and one of them fails.
    */
-  migrate(): Promise<void>;
+  migrate(using?: Persistence): Promise<void>;
   /** Sets a parameter for every later session on this database (ALTER DATABASE … SET). */
   setting(name: string, value: string): Promise<void>;
   drop(): Promise<void>;
@@ -38,15 +38,23 @@ const counter = (url: string) => async (): Promise<number> => {
   return row?.n ?? 0;
 };
 
-const migrator = (url: string) => async (): Promise<void> => {
-  // Two: migrateLatest holds one connection for its lock while knex migrates on another.
-  const knex = createKnex(url, { poolMax: 2 });
-  try {
-    await migrateLatest(knex);
-  } finally {
-    await knex.destroy();
-  }
-};
+/** The persistence adapter's migration entry points (this checkout's, or a built service's). */
+export interface Persistence {
+  readonly createKnex: typeof createKnex;
+  readonly migrateLatest: typeof migrateLatest;
+}
+
+const migrator =
+  (url: string) =>
+  async (using: Persistence = { createKnex, migrateLatest }): Promise<void> => {
+    // Two: migrateLatest holds one connection for its lock while knex migrates on another.
+    const knex = using.createKnex(url, { poolMax: 2 });
+    try {
+      await using.migrateLatest(knex);
+    } finally {
+      await knex.destroy();
+    }
+  };
 
 const alter = (url: string, db: string) => async (name: string, value: string) => {
   if (!/^[a-z_]+$/.test(name) || !/^[a-z0-9_]+$/.test(value))

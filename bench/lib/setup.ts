@@ -1,6 +1,7 @@
-import { buildService } from './build';
+import { join } from 'node:path';
+import { BUILD_DIR, buildService } from './build';
 import type { Child } from './children';
-import { benchDatabase, type BenchDatabase } from './database';
+import { benchDatabase, type BenchDatabase, type Persistence } from './database';
 import { ensurePeer, PEER, startPeer } from './peer';
 import type { Subject } from './scenarios';
 import * as stack from './stack';
@@ -32,6 +33,11 @@ export interface SetupOptions {
   readonly onDatabase: (db: BenchDatabase) => void;
 }
 
+/** The transpiled service's persistence adapter (what `buildService` just wrote). */
+const builtPersistence = (root: string): Persistence =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(join(root, BUILD_DIR, 'src', 'adapters', 'persistence')) as Persistence;
+
 /**
  * Installs the peer (in the background) while it transpiles the service and opens a database;
  * then starts the fake OpenRouter, two service processes (cache off for unique inputs, cache on
@@ -42,7 +48,8 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const { main, bareProxy } = buildService(o.root, o.serviceSource);
   const db = o.memory ? undefined : await benchDatabase();
   if (db) o.onDatabase(db);
-  await db?.migrate();
+  // With the migrations of the service being measured (another checkout's, with --service-src).
+  await db?.migrate(builtPersistence(o.root));
   if (db && o.asyncCommit) await db.setting('synchronous_commit', 'off');
   const databaseUrl = db?.url ?? null;
   const countCalls = db?.countCalls;

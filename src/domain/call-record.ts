@@ -241,13 +241,30 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
   };
 };
 
-/** A record after a reconciliation: the real tokens and cost, no longer an estimate. Pure. */
-export const reconciledRecord = (r: CallRecord, e: InferenceReconciled): CallRecord => ({
-  ...r,
+/** The record fields a reconciliation replaces. */
+export const RECONCILED_FIELDS = [
+  'inputTokens',
+  'outputTokens',
+  'costNanos',
+  'reportedCostNanos',
+  'costEstimated',
+  'upstreamId',
+] as const satisfies ReadonlyArray<keyof CallRecord>;
+
+/** What a reconciliation sets on its record: the real tokens and cost, no longer an estimate. */
+export const reconciledFigures = (
+  e: InferenceReconciled,
+): Pick<CallRecord, (typeof RECONCILED_FIELDS)[number]> => ({
   inputTokens: e.data.inputTokens,
   outputTokens: e.data.outputTokens,
   costNanos: e.data.costNanos,
   reportedCostNanos: e.data.reportedCostNanos,
   costEstimated: false,
   upstreamId: e.data.upstreamId,
+});
+
+/** A record after a reconciliation. Pure. */
+export const reconciledRecord = (r: CallRecord, e: InferenceReconciled): CallRecord => ({
+  ...r,
+  ...reconciledFigures(e),
 });

@@ -46,7 +46,7 @@ export interface UsageCounters {
   ttftCalls: number;
 }
 
-/** Counters at zero. */
+/** Counters at zero: the one list of the counters' names. */
 export const zeroCounters = (): UsageCounters => ({
   calls: 0,
   succeededCalls: 0,
@@ -67,25 +67,11 @@ export const zeroCounters = (): UsageCounters => ({
   ttftCalls: 0,
 });
 
+const COUNTER_FIELDS = Object.keys(zeroCounters()) as ReadonlyArray<keyof UsageCounters>;
+
 /** Adds `b` into `a` in place. */
 export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters => {
-  a.calls += b.calls;
-  a.succeededCalls += b.succeededCalls;
-  a.failedCalls += b.failedCalls;
-  a.cachedCalls += b.cachedCalls;
-  a.rateLimitedCalls += b.rateLimitedCalls;
-  a.cancelledCalls += b.cancelledCalls;
-  a.interruptedCalls += b.interruptedCalls;
-  a.inputTokens += b.inputTokens;
-  a.outputTokens += b.outputTokens;
-  a.reasoningTokens += b.reasoningTokens;
-  a.costNanos += b.costNanos;
-  a.reportedCostNanos += b.reportedCostNanos;
-  a.savedNanos += b.savedNanos;
-  a.latencyMsSum += b.latencyMsSum;
-  a.latencyCalls += b.latencyCalls;
-  a.ttftMsSum += b.ttftMsSum;
-  a.ttftCalls += b.ttftCalls;
+  for (const k of COUNTER_FIELDS) a[k] += b[k];
   return a;
 };
 

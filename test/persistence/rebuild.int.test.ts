@@ -23,8 +23,6 @@ const snapshot = async (knex: Knex) => ({
         (await knex.raw(`SELECT * FROM ${t} ORDER BY bucket, level, model, project_id`)).rows,
     ),
   ),
-  checkpoints: (await knex.raw('SELECT name, position FROM projection_checkpoints ORDER BY name'))
-    .rows,
 });
 
 describe('projection rebuild', () => {

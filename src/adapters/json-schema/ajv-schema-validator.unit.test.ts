@@ -26,6 +26,32 @@ describe('AjvSchemaValidator (JSON Schema 2020-12)', () => {
     expect(v([1, 2])).toMatch(/^\(root\): /);
   });
 
+  it('speaks draft-07 and 2019-09 when the schema says so in $schema', () => {
+    const s = new AjvSchemaValidator();
+    // draft-07: `items` as an array is the tuple form, `additionalItems` closes it.
+    const d7 = s
+      .compile({
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'array',
+        items: [{ type: 'integer' }],
+        additionalItems: false,
+      })
+      ._unsafeUnwrap();
+    expect(d7([1])).toBeUndefined();
+    expect(d7([1, 2])).toMatch(/^\(root\): /);
+    expect(d7(['x'])).toBe('/0: must be integer');
+    const d2019 = s
+      .compile({
+        $schema: 'https://json-schema.org/draft/2019-09/schema',
+        type: 'object',
+        properties: { a: { type: 'string' } },
+        unevaluatedProperties: false,
+      })
+      ._unsafeUnwrap();
+    expect(d2019({ a: 'x' })).toBeUndefined();
+    expect(d2019({ a: 'x', b: 1 })).toMatch(/^\(root\): /);
+  });
+
   it('compiles each schema once, whatever its key order, and refuses an invalid one', () => {
     const s = new AjvSchemaValidator();
     const a = s.compile(SCHEMA)._unsafeUnwrap();

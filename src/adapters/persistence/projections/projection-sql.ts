@@ -1,128 +1,50 @@
-import {
-  callRecordsProjection,
-  openIntentsProjection,
-  usageProjection,
-} from '../../../application';
-import { GRAINS, HOUR_ALL_PROJECTS, type Grain } from '../read-models/usage-ranges';
+import type { CallLogEvent } from '../../../domain';
+import { callRecordsSql } from './call-records.sql';
+import { openIntentsSql } from './open-intents.sql';
+import type { PayloadField, SqlProjection } from './sql-projection';
+import { usageSql } from './usage.sql';
 
-/** The fields of one element of the JSON parameter (see `projectionRowOf`), but its position. */
-const FIELDS = `
-  event_id uuid, type text, occurred_at timestamptz, data jsonb,
-  id uuid, created_at timestamptz, level text, purpose text, model text, status text,
-  input_tokens int, output_tokens int, input_hash text, result_text text, latency_ms int,
-  cost_nanos bigint, reported_cost_nanos bigint, cost_estimated boolean, error_code text,
-  error_message text, attempts int,
-  project_id text, agent_id text, command_id text, turn_id text, upstream_id text,
-  intent_instance text, intent_cost bigint,
-  streamed boolean, ttft_ms int,
-  bucket_ms bigint, u_level text, u_model text, u_project text,
-  d_calls int, d_succeeded int, d_failed int, d_cached int, d_rate_limited int,
-  d_cancelled int, d_interrupted int, d_input_tokens bigint, d_output_tokens bigint, d_cost bigint,
-  d_reported bigint, d_saved bigint,
-  reasoning_tokens int, cached_input_tokens int, tool_calls jsonb, finish_reason text,
-  d_reasoning_tokens bigint, d_latency_sum bigint, d_latency_calls int, d_ttft_sum bigint,
-  d_ttft_calls int`;
-const NAMES = FIELDS.split(',')
-  .map((f) => f.trim().split(/\s+/)[0])
-  .join(', ');
+/** The projections every append applies, in the statement that appends the events. */
+export const SQL_PROJECTIONS: readonly SqlProjection[] = [callRecordsSql, openIntentsSql, usageSql];
 
-const COUNTERS: ReadonlyArray<readonly [column: string, delta: string]> = [
-  ['calls', 'd_calls'],
-  ['succeeded_calls', 'd_succeeded'],
-  ['failed_calls', 'd_failed'],
-  ['cached_calls', 'd_cached'],
-  ['rate_limited_calls', 'd_rate_limited'],
-  ['cancelled_calls', 'd_cancelled'],
-  ['interrupted_calls', 'd_interrupted'],
-  ['input_tokens', 'd_input_tokens'],
-  ['output_tokens', 'd_output_tokens'],
-  ['cost_nanos', 'd_cost'],
-  ['reported_cost_nanos', 'd_reported'],
-  ['saved_nanos', 'd_saved'],
-  ['reasoning_tokens', 'd_reasoning_tokens'],
-  ['latency_ms_sum', 'd_latency_sum'],
-  ['latency_calls', 'd_latency_calls'],
-  ['ttft_ms_sum', 'd_ttft_sum'],
-  ['ttft_calls', 'd_ttft_calls'],
+const ENVELOPE: readonly PayloadField[] = [
+  ['event_id', 'uuid'],
+  ['type', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['data', 'jsonb'],
 ];
 
-const CALL_FIELDS =
-  'id, created_at, level, purpose, model, status, input_tokens, output_tokens, input_hash, ' +
-  'result_text, latency_ms, cost_usd, reported_cost_usd, cost_estimated, error_code, ' +
-  'error_message, attempts, project_id, agent_id, command_id, turn_id, upstream_id, ' +
-  'reasoning_tokens, cached_input_tokens, tool_calls, finish_reason, streamed, ttft_ms';
+const FIELDS = [...ENVELOPE, ...SQL_PROJECTIONS.flatMap((p) => p.fields)];
+const NAMES = FIELDS.map(([name]) => name);
+const repeated = NAMES.find((n, i) => NAMES.indexOf(n) !== i);
+if (repeated !== undefined) throw new Error(`payload field ${repeated} is declared twice`);
+const DECLARED = FIELDS.map(([name, type]) => `${name} ${type}`).join(', ');
+
+const HANDLERS = SQL_PROJECTIONS.map((p) => ({ p, types: new Set<string>(p.canHandle) }));
 
 /**
- * Adds the fresh events' usage deltas to the rows of one grain, each row upserted once; with
- * `project` '' the rows sum over every project.
+ * One event as the append statement reads it: the envelope, and the fields of every projection
+ * that handles it, all computed by the domain's pure functions so that live appends and
+ * rebuilds agree by construction. Fields an event does not have are left out and read as NULL.
  */
-const usageCte = (g: Grain, project = 'f.u_project'): string => `
-  ${g.table} AS (
-    INSERT INTO ${g.table} AS u (bucket, level, model, project_id, ${COUNTERS.map(([c]) => c).join(', ')})
-    SELECT to_timestamp(f.bucket_ms / ${g.ms} * ${g.ms / 1000}), f.u_level, f.u_model, ${project},
-      ${COUNTERS.map(([, d]) => `sum(f.${d})`).join(', ')}
-    FROM fresh f
-    WHERE f.bucket_ms IS NOT NULL
-    GROUP BY 1, 2, 3, 4
-    ON CONFLICT (bucket, level, model, project_id) DO UPDATE SET
-      ${COUNTERS.map(([c]) => `${c} = u.${c} + EXCLUDED.${c}`).join(', ')}
-    RETURNING 1
-  )`;
+export const projectionRowOf = (e: CallLogEvent, pos?: number): Record<string, unknown> => {
+  const row: Record<string, unknown> = {
+    pos,
+    event_id: e.eventId,
+    type: e.type,
+    occurred_at: e.occurredAt,
+    data: e.data,
+  };
+  for (const { p, types } of HANDLERS) if (types.has(e.type)) Object.assign(row, p.row(e));
+  return row;
+};
 
 /**
- * Applies the projections to the events in `fresh` (those not seen before), in the statement
- * that selects them: call records from outcomes (one per call id, the first wins), corrections
- * from reconciliations, open intents (opened by an intent unless its call already has an
- * outcome, closed by the outcome), usage rows at every grain, and the checkpoints. Sibling CTEs
- * do not see each other's writes, so each one also looks at `fresh` itself.
+ * Applies every projection to the events in `new_events` (those not seen before), in the
+ * statement that selects them. Sibling CTEs do not see each other's writes, so each one looks
+ * at `new_events` itself.
  */
-const PROJECT = `
-  records AS (
-    INSERT INTO inference_calls (${CALL_FIELDS})
-    SELECT id, created_at, level, purpose, model, status, input_tokens, output_tokens,
-      input_hash, result_text, latency_ms, cost_nanos * 0.000000001,
-      reported_cost_nanos * 0.000000001, cost_estimated, error_code, error_message, attempts,
-      project_id, agent_id, command_id, turn_id, upstream_id, coalesce(reasoning_tokens, 0),
-      coalesce(cached_input_tokens, 0), tool_calls, finish_reason, coalesce(streamed, false),
-      ttft_ms
-    FROM fresh WHERE status IS NOT NULL ORDER BY pos
-    ON CONFLICT (id) DO NOTHING
-    RETURNING 1
-  ),
-  reconciled AS (
-    UPDATE inference_calls c SET input_tokens = f.input_tokens, output_tokens = f.output_tokens,
-      cost_usd = f.cost_nanos * 0.000000001, reported_cost_usd = f.reported_cost_nanos * 0.000000001,
-      upstream_id = f.upstream_id, cost_estimated = false
-    FROM fresh f WHERE f.type = 'InferenceReconciled' AND c.id = f.id
-    RETURNING 1
-  ),
-  opened AS (
-    INSERT INTO inference_intents (call_id, instance_id, created_at, estimated_cost_nanos, data)
-    SELECT f.id, f.intent_instance, f.created_at, f.intent_cost, f.data
-    FROM fresh f
-    WHERE f.type = 'InferenceStarted'
-      AND NOT EXISTS (SELECT 1 FROM fresh o WHERE o.id = f.id AND o.status IS NOT NULL)
-      AND NOT EXISTS (SELECT 1 FROM inference_calls c WHERE c.id = f.id)
-    ON CONFLICT (call_id) DO NOTHING
-    RETURNING 1
-  ),
-  closed AS (
-    DELETE FROM inference_intents i USING fresh f
-    WHERE f.status IS NOT NULL AND i.call_id = f.id
-    RETURNING 1
-  ),
-  ${GRAINS.map((g) => usageCte(g)).join(',\n')},
-  ${usageCte(HOUR_ALL_PROJECTS, "''")},
-  checkpoint AS (
-    INSERT INTO projection_checkpoints AS c (name, position, updated_at)
-    SELECT p.name, max(f.pos), now()
-    FROM fresh f CROSS JOIN (VALUES ('${callRecordsProjection.name}'),
-      ('${usageProjection.name}'), ('${openIntentsProjection.name}')) AS p(name)
-    GROUP BY p.name
-    ON CONFLICT (name) DO UPDATE SET
-      position = GREATEST(c.position, EXCLUDED.position), updated_at = EXCLUDED.updated_at
-    RETURNING 1
-  )`;
+const PROJECT = SQL_PROJECTIONS.flatMap((p) => p.sql('new_events')).join(',\n');
 
 /**
  * One append as one statement (so one round trip and one implicit transaction): insert the
@@ -131,8 +53,8 @@ const PROJECT = `
  */
 export const APPEND_SQL = `
   WITH input AS (
-    SELECT * FROM ROWS FROM (json_to_recordset(?::json) AS (${FIELDS}))
-      WITH ORDINALITY AS x(${NAMES}, ord)
+    SELECT * FROM ROWS FROM (json_to_recordset(?::json) AS (${DECLARED}))
+      WITH ORDINALITY AS x(${NAMES.join(', ')}, ord)
   ),
   appended AS (
     INSERT INTO inference_events (event_id, type, occurred_at, data)
@@ -140,12 +62,12 @@ export const APPEND_SQL = `
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id, position
   ),
-  fresh AS (SELECT i.*, a.position AS pos FROM input i JOIN appended a USING (event_id)),
+  new_events AS (SELECT i.*, a.position AS pos FROM input i JOIN appended a USING (event_id)),
   ${PROJECT}
-  SELECT count(*)::int AS appended FROM fresh`;
+  SELECT count(*)::int AS appended FROM new_events`;
 
 /** Replays stored events (with their positions) through the projections, for a rebuild. */
 export const REPLAY_SQL = `
-  WITH fresh AS (SELECT * FROM json_to_recordset(?::json) AS x(${FIELDS}, pos bigint)),
+  WITH new_events AS (SELECT * FROM json_to_recordset(?::json) AS x(${DECLARED}, pos bigint)),
   ${PROJECT}
-  SELECT count(*)::int AS applied FROM fresh`;
+  SELECT count(*)::int AS applied FROM new_events`;

@@ -9,7 +9,6 @@ export const PROJECTION_TABLES: readonly string[] = [
   'inference_intents',
   ...GRAINS.map((g) => g.table),
   HOUR_ALL_PROJECTS.table,
-  'projection_checkpoints',
 ];
 
 /** Progress of a rebuild, after each batch. */

@@ -1,13 +1,8 @@
 import type { Knex } from 'knex';
 import { encodeCursor, type CallRecord } from '../../../domain';
 import type { CallRecords, CallsPage, CallsQuery } from '../../../ports';
-import {
-  CALL_COLUMNS,
-  CALL_MONEY,
-  callRecordOfRow,
-  storedText,
-  type CallRow,
-} from '../projections/rows';
+import { callRecordOfRow, RECORD_SELECT, type CallRow } from '../projections/call-record-columns';
+import { storedText } from '../projections/rows';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,7 +12,7 @@ export class KnexCallRecords implements CallRecords {
 
   async list(q: CallsQuery): Promise<CallsPage> {
     const query = this.db('inference_calls')
-      .select(this.db.raw(`${CALL_COLUMNS}, ${CALL_MONEY}`))
+      .select(this.db.raw(RECORD_SELECT))
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -42,7 +37,7 @@ export class KnexCallRecords implements CallRecords {
   async get(id: string): Promise<CallRecord | undefined> {
     if (!UUID.test(id)) return undefined;
     const row: CallRow | undefined = await this.db('inference_calls')
-      .select(this.db.raw(`${CALL_COLUMNS}, ${CALL_MONEY}`))
+      .select(this.db.raw(RECORD_SELECT))
       .where('id', id)
       .first();
     return row ? callRecordOfRow(row) : undefined;

@@ -1,0 +1,25 @@
+import type { CallLogEvent, CallLogEventType } from '../../../domain';
+
+/** A field of the append payload and its SQL type, as `json_to_recordset` declares it. */
+export type PayloadField = readonly [name: string, type: string];
+
+/**
+ * One projection as SQL (emmett's `postgreSQLRawSQLProjection`, batched): the events it handles,
+ * its fields of each event's payload row, and the data-modifying CTEs that apply a batch of new
+ * events to its tables. Every projection runs in the statement that appends the events, so its
+ * rows commit with them or not at all.
+ */
+export interface SqlProjection {
+  readonly name: string;
+  readonly canHandle: readonly CallLogEventType[];
+  /** The payload fields it reads; no two projections share a name. */
+  readonly fields: readonly PayloadField[];
+  /** Its fields of one event's payload row; called only for events it handles. */
+  row(e: CallLogEvent): Record<string, unknown>;
+  /**
+   * Its CTEs (`name AS (…)`) over `events`, the relation of the batch's new events: the
+   * envelope (`event_id`, `type`, `occurred_at`, `data`, log position `pos`) and every
+   * projection's fields, NULL where an event has none.
+   */
+  sql(events: string): string[];
+}

@@ -1,0 +1,57 @@
+import { usageDeltaOf } from '../../../domain';
+import { usageProjection } from '../../../application';
+import { GRAINS, HOUR_ALL_PROJECTS, type Grain } from '../read-models/usage-ranges';
+import type { PayloadField, SqlProjection } from './sql-projection';
+import { COUNTER_LIST, COUNTERS } from './usage-counter-columns';
+
+const KEY_FIELDS: readonly PayloadField[] = [
+  ['usage_bucket_ms', 'bigint'],
+  ['usage_level', 'text'],
+  ['usage_model', 'text'],
+  ['usage_project_id', 'text'],
+];
+const DELTAS = COUNTERS.map(([field, column]) => [field, `delta_${column}`] as const);
+
+/**
+ * Adds the batch's usage deltas to the rows of one grain, each row upserted once; with
+ * `project` '' the rows sum over every project.
+ */
+const upsert = (g: Grain, events: string, project = 'n.usage_project_id'): string => `
+  ${g.table} AS (
+    INSERT INTO ${g.table} AS u (bucket, level, model, project_id, ${COUNTER_LIST})
+    SELECT to_timestamp(n.usage_bucket_ms / ${g.ms} * ${g.ms / 1000}), n.usage_level,
+      n.usage_model, ${project}, ${DELTAS.map(([, d]) => `sum(n.${d})`).join(', ')}
+    FROM ${events} n
+    WHERE n.usage_bucket_ms IS NOT NULL
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (bucket, level, model, project_id) DO UPDATE SET
+      ${COUNTERS.map(([, c]) => `${c} = u.${c} + EXCLUDED.${c}`).join(', ')}
+    RETURNING 1
+  )`;
+
+/**
+ * The usage grains (`usage_minute` … `usage_week`, and hours over every project): each event's
+ * delta is the domain's `usageDeltaOf`, computed in TypeScript; SQL only sums it into its rows.
+ */
+export const usageSql: SqlProjection = {
+  name: usageProjection.name,
+  canHandle: usageProjection.canHandle,
+  fields: [...KEY_FIELDS, ...DELTAS.map(([, d]) => [d, 'bigint'] as const)],
+  row: (e) => {
+    const change = usageDeltaOf(e);
+    if (!change) return {};
+    const { key, delta } = change;
+    const row: Record<string, unknown> = {
+      usage_bucket_ms: key.bucket,
+      usage_level: key.level,
+      usage_model: key.model,
+      usage_project_id: key.projectId ?? '',
+    };
+    for (const [field, d] of DELTAS) row[d] = delta[field];
+    return row;
+  },
+  sql: (events) => [
+    ...GRAINS.map((g) => upsert(g, events)),
+    upsert(HOUR_ALL_PROJECTS, events, "''"),
+  ],
+};

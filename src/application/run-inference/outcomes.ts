@@ -1,0 +1,167 @@
+import { errAsync, ResultAsync } from 'neverthrow';
+import {
+  attemptsOf,
+  inferenceError,
+  withAttempts,
+  type InferenceError,
+  type InferenceEvent,
+} from '../../domain';
+import type { CachedAnswer, Completion } from '../../ports';
+import { resultOf, type Call, type eventFactory } from './call';
+import { NOTHING_SPENT, type Spent } from './checked-completion';
+import type { SharedOutcome } from './coalescer';
+import type { RunInferenceDeps } from './deps';
+import { deltaOfAnswer } from './stream-upstream';
+
+/** Each way a call ends: one outcome event, appended, then published, then answered. */
+export type Outcomes = ReturnType<typeof makeOutcomes>;
+
+/** The call as answered by `model` (a fallback, or the model of a cached answer). */
+export const withModel = (call: Call, model: string): Call =>
+  model === call.facts.model ? call : { ...call, facts: { ...call.facts, model } };
+
+export const makeOutcomes = (
+  deps: Pick<RunInferenceDeps, 'log' | 'publisher' | 'budgets'>,
+  event: ReturnType<typeof eventFactory>,
+) => {
+  /** Appends, then publishes; the value is returned only once the event is recorded. */
+  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> => {
+    // Every outcome settles its call's budget reservation to the cost it records.
+    deps.budgets?.settle(e);
+    // The cause (a driver message, maybe with SQL) is the call log's to log; callers get a sentence.
+    return ResultAsync.fromPromise(deps.log.append([e]), () =>
+      inferenceError('unavailable', 'the call could not be recorded; the service log has why'),
+    ).map(() => {
+      deps.publisher.publish(e);
+      return e;
+    });
+  };
+
+  const answer = (call: Call, e: InferenceEvent) =>
+    record(e).map((r) => resultOf(r, call.req.responseFormat !== undefined));
+
+  /** A refusal or failure: recorded (with what the attempts so far cost), then the error. */
+  const refuse = (
+    call: Call,
+    error: InferenceError,
+    spent: Spent = NOTHING_SPENT,
+  ): ResultAsync<never, InferenceError> => {
+    if (error.code === 'budget_exceeded' && error.budget && error.retryAfterMs !== undefined) {
+      const { budget, retryAfterMs } = error;
+      const refused = event(call, 'InferenceRateLimited', {
+        limit: 'budget',
+        retryAfterMs,
+        budget,
+      });
+      return record(refused).andThen(() => errAsync(error));
+    }
+    const paid = spent.attempts > 0 && spent.inputTokens + spent.outputTokens > 0;
+    const e =
+      error.code === 'rate_limited' && error.limit && error.retryAfterMs !== undefined
+        ? event(call, 'InferenceRateLimited', {
+            limit: error.limit,
+            retryAfterMs: error.retryAfterMs,
+          })
+        : event(call, 'InferenceFailed', {
+            errorCode: error.code,
+            errorMessage: error.detail,
+            attempts: attemptsOf(error),
+            upstreamStatus: ('upstreamStatus' in error ? error.upstreamStatus : undefined) ?? null,
+            ...(paid
+              ? {
+                  inputTokens: spent.inputTokens,
+                  outputTokens: spent.outputTokens,
+                  reasoningTokens: spent.reasoningTokens,
+                  cachedInputTokens: spent.cachedInputTokens,
+                  costNanos: spent.costNanos,
+                  reportedCostNanos: spent.reportedCostNanos,
+                }
+              : {}),
+          });
+    return record(e).andThen(() => errAsync(error));
+  };
+
+  const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) => {
+    call.stream?.deliver(deltaOfAnswer(hit));
+    return answer(
+      call,
+      event(withModel(call, hit.model), 'InferenceServedFromCache', {
+        text: hit.text,
+        inputTokens: hit.inputTokens,
+        outputTokens: hit.outputTokens,
+        reasoningTokens: hit.reasoningTokens ?? 0,
+        cachedInputTokens: hit.cachedInputTokens ?? 0,
+        toolCalls: hit.toolCalls ?? null,
+        finishReason: hit.finishReason ?? null,
+        savedNanos: hit.costNanos,
+        sourceCallId: hit.sourceCallId,
+        coalesced,
+      }),
+    );
+  };
+
+  /** A coalesced call shares its leader's outcome: the answer, or the leader's error. */
+  const follow = (call: Call, o: SharedOutcome) =>
+    o.ok ? serveCached(call, o.answer, true) : refuse(call, withAttempts(o.error, 0));
+
+  /** Aborted upstream at shutdown: recorded `cancelled` at the worst-case cost, then refused. */
+  const cancel = (call: Call, estimatedCostNanos: number, error: InferenceError) =>
+    record(
+      event(call, 'InferenceCancelled', {
+        reason: 'shutdown',
+        errorCode: error.code,
+        errorMessage: error.detail,
+        inputTokens: 0,
+        outputTokens: 0,
+        costNanos: estimatedCostNanos,
+        costEstimated: true,
+        reportedCostNanos: null,
+        attempts: ('attempts' in error ? error.attempts : undefined) ?? 1,
+        upstreamId: null,
+      }),
+    ).andThen(() => errAsync(error));
+
+  /**
+   * A success: `share` first hears the answer as the cache keeps it (to cache it and hand it to
+   * coalesced callers), then the success is recorded and answered.
+   */
+  const succeed = (
+    call: Call,
+    c: Completion,
+    spent: Spent,
+    share: (cached: CachedAnswer) => void,
+  ) => {
+    const facts = {
+      reasoningTokens: spent.reasoningTokens,
+      cachedInputTokens: spent.cachedInputTokens,
+      toolCalls: c.toolCalls,
+      finishReason: c.finishReason,
+    };
+    const cached: CachedAnswer = {
+      text: c.text,
+      model: c.model,
+      inputTokens: spent.inputTokens,
+      outputTokens: spent.outputTokens,
+      ...facts,
+      costNanos: spent.costNanos,
+      sourceCallId: call.facts.callId,
+    };
+    share(cached);
+    return answer(
+      call,
+      event(withModel(call, c.model), 'InferenceSucceeded', {
+        text: c.text,
+        inputTokens: spent.inputTokens,
+        outputTokens: spent.outputTokens,
+        ...facts,
+        costNanos: spent.costNanos,
+        reportedCostNanos: spent.reportedCostNanos,
+        unpriced: spent.unpriced,
+        attempts: spent.attempts,
+        upstreamId: c.upstreamId,
+      }),
+    );
+  };
+
+  return { record, answer, refuse, serveCached, follow, cancel, succeed };
+};
