@@ -4,26 +4,39 @@ import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import { get, getAsync, TOKENS } from './tokens';
 
-/** Logs what a round did: reconciliations and failures in a line each, every give-up once. */
-const report = (logger: Logger, r: ReconcileRound): void => {
-  if (r.reconciled.length > 0) {
-    logger.info(
-      { reconciled: r.reconciled.length, waiting: r.waiting },
-      `reconciled ${r.reconciled.length} estimated calls from OpenRouter's /generation`,
-    );
-  }
-  for (const g of r.gaveUp) {
-    logger.info(
-      { callId: g.callId, upstreamId: g.upstreamId },
-      'reconciliation: /generation had no figures for the call in time; it keeps its estimate',
-    );
-  }
-  if (r.failed > 0) {
-    logger.warn(
-      { failed: r.failed, waiting: r.waiting, reason: r.firstFailure },
-      'reconciliation: asking /generation or recording the result failed; retried later',
-    );
-  }
+/** Failures are warned about at most this often (a database away fails every round). */
+const WARN_EVERY_MS = 60_000;
+
+/**
+ * Logs what a round did: reconciliations in a line, every give-up once, failures in a warning
+ * at most once a minute (debug otherwise).
+ */
+const reporter = (logger: Logger, now: () => number) => {
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  return (r: ReconcileRound): void => {
+    if (r.reconciled.length > 0) {
+      logger.info(
+        { reconciled: r.reconciled.length, waiting: r.waiting },
+        `reconciled ${r.reconciled.length} estimated calls from OpenRouter's /generation`,
+      );
+    }
+    for (const g of r.gaveUp) {
+      logger.info(
+        { callId: g.callId, upstreamId: g.upstreamId },
+        'reconciliation: /generation had no figures for the call in time; it keeps its estimate',
+      );
+    }
+    if (r.failed > 0) {
+      const fields = { failed: r.failed, waiting: r.waiting, reason: r.firstFailure };
+      const msg =
+        'reconciliation: reading the records, asking /generation or recording failed; retried later';
+      if (now() - warnedAt < WARN_EVERY_MS) logger.debug(fields, msg);
+      else {
+        warnedAt = now();
+        logger.warn(fields, msg);
+      }
+    }
+  };
 };
 
 /**
@@ -52,13 +65,14 @@ export const startReconciliation = async (
       scanEveryMs: s.scanIntervalMs,
     },
   });
+  const report = reporter(logger, () => clock.now());
   const stop = new AbortController();
   let cancel: (() => void) | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = (): void => {
     running = round(stop.signal)
       .then((r) => {
-        report(logger, r);
+        report(r);
         return r.nextInMs;
       })
       .catch((e: unknown) => {

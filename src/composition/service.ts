@@ -120,13 +120,9 @@ export const createInferenceService = async (
   }
 };
 
-/** Readiness in words: the check answers a boolean and never rejects by contract; be sure. */
-const readiness = (isReady: () => Promise<boolean>): Promise<Readiness> =>
-  isReady().then(
-    (ready) => ({
-      ready,
-      detail: ready ? null : 'database: does not answer, or migrations are pending',
-    }),
+/** Readiness: the check never rejects by contract; be sure. */
+const readiness = (isReady: () => Promise<Readiness>): Promise<Readiness> =>
+  isReady().catch(
     // A driver message may quote SQL or connection details: answer a sentence instead.
     () => ({ ready: false, detail: 'database: the readiness check failed' }),
   );

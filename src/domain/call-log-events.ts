@@ -61,6 +61,8 @@ export type InferenceReconciled = Event<
     readonly level: Level;
     readonly model: string;
     readonly projectId: string | null;
+    /** The record's status: whose share of the spend the difference moves. */
+    readonly status: 'cancelled' | 'interrupted';
     readonly upstreamId: string;
     /** The record's figures before this event. */
     readonly previous: SpendFigures;

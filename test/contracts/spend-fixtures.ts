@@ -92,6 +92,11 @@ export const interruptedOf = (i: InferenceStarted, settledBy = 'instance-b'): In
   },
 });
 
+const reconcilable = (status: CallRecord['status']): 'cancelled' | 'interrupted' => {
+  if (status === 'cancelled' || status === 'interrupted') return status;
+  throw new Error(`a ${status} record is never reconciled: its cost was never an estimate`);
+};
+
 /** What `/generation` reported for a recorded call. */
 export const reconciledOf = (
   r: CallRecord,
@@ -106,6 +111,7 @@ export const reconciledOf = (
     level: r.level,
     model: r.model,
     projectId: r.projectId,
+    status: reconcilable(r.status),
     upstreamId: 'gen-reconciled',
     ...figures,
     reportedCostNanos: figures.costNanos,

@@ -63,7 +63,7 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
   }
 
   health(): LogHealth {
-    return { backlog: 0, lastError: null, full: false };
+    return { backlog: 0, lastError: null, full: false, database: 'memory', journalError: null };
   }
 
   close(): Promise<void> {

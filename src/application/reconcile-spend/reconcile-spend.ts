@@ -34,8 +34,19 @@ interface GaveUp {
   readonly upstreamId: string;
 }
 
-/** A record to reconcile: its generation id is known. */
-type Candidate = CallRecord & { readonly upstreamId: string };
+/** A record to reconcile: cancelled or interrupted, its generation id known. */
+type Candidate = CallRecord & {
+  readonly upstreamId: string;
+  readonly status: 'cancelled' | 'interrupted';
+};
+
+const candidateOf = (r: CallRecord): Candidate | undefined => {
+  const { upstreamId, status } = r;
+  if (upstreamId === null || !r.costEstimated) return undefined;
+  return status === 'cancelled' || status === 'interrupted'
+    ? { ...r, upstreamId, status }
+    : undefined;
+};
 
 interface Pending {
   readonly record: Candidate;
@@ -76,10 +87,10 @@ export const makeReconcileSpend = (d: ReconcileSpendDeps) => {
     const found = await d.records.unreconciled(since, SCAN_LIMIT);
     const ids = new Set<string>();
     for (const r of found) {
-      if (r.upstreamId === null || !r.costEstimated) continue;
+      const record = candidateOf(r);
+      if (!record) continue;
       ids.add(r.id);
-      if (!pending.has(r.id))
-        pending.set(r.id, { record: { ...r, upstreamId: r.upstreamId }, asked: 0, dueAt: now });
+      if (!pending.has(r.id)) pending.set(r.id, { record, asked: 0, dueAt: now });
     }
     if (found.length >= SCAN_LIMIT) return;
     for (const p of pending.values()) {

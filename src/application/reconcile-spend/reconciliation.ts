@@ -15,7 +15,7 @@ export const reconciliationEventId = (callId: string): string =>
  * `/generation` reports is both the cost and the reported cost.
  */
 export const reconciliationOf = (
-  r: CallRecord & { readonly upstreamId: string },
+  r: CallRecord & { readonly upstreamId: string; readonly status: 'cancelled' | 'interrupted' },
   g: GenerationStats,
   at: number,
 ): InferenceReconciled => ({
@@ -28,6 +28,7 @@ export const reconciliationOf = (
     level: r.level,
     model: r.model,
     projectId: r.projectId,
+    status: r.status,
     upstreamId: r.upstreamId,
     inputTokens: g.inputTokens,
     outputTokens: g.outputTokens,

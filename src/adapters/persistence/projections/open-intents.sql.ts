@@ -19,18 +19,14 @@ export const openIntentsSql: SqlProjection = {
     ['intent_estimated_cost_nanos', 'bigint'],
     ['intent_upstream_id', 'text'],
   ],
-  row: (e) => {
+  row: (e, row) => {
+    row['intent_call_id'] = e.data.callId;
     if (e.type === 'InferenceStarted') {
-      return {
-        intent_call_id: e.data.callId,
-        intent_instance_id: e.data.instanceId,
-        intent_estimated_cost_nanos: e.data.estimatedCostNanos,
-      };
+      row['intent_instance_id'] = e.data.instanceId;
+      row['intent_estimated_cost_nanos'] = e.data.estimatedCostNanos;
+    } else if (e.type === 'InferenceUpstreamIdentified') {
+      row['intent_upstream_id'] = e.data.upstreamId;
     }
-    if (e.type === 'InferenceUpstreamIdentified') {
-      return { intent_call_id: e.data.callId, intent_upstream_id: e.data.upstreamId };
-    }
-    return { intent_call_id: e.data.callId };
   },
   sql: (events) => {
     const settled = (id: string) =>
