@@ -12,6 +12,9 @@ import {
 } from '../src/domain';
 
 const count = (status: string) => `count(*) FILTER (WHERE status = '${status}')`;
+const spentBy = (status: string, expr: string) =>
+  `sum(${expr}) FILTER (WHERE status = '${status}')`;
+const NANOS = 'cost_usd * 1000000000';
 // Tokens count for calls that reached upstream: not cache hits, not refusals.
 const billed = (column: string) =>
   `sum(${column}) FILTER (WHERE status NOT IN ('cached', 'rate_limited'))`;
@@ -32,13 +35,25 @@ const FROM_RECORDS: { readonly [F in keyof UsageCounters]-?: string } = {
   inputTokens: billed('input_tokens'),
   outputTokens: billed('output_tokens'),
   reasoningTokens: billed('reasoning_tokens'),
-  costNanos: 'sum(cost_usd * 1000000000)',
+  costNanos: `sum(${NANOS})`,
   reportedCostNanos: 'sum(reported_cost_usd * 1000000000)',
   savedNanos: '0',
   latencyMsSum: "sum(latency_ms) FILTER (WHERE status = 'succeeded')",
   latencyCalls: count('succeeded'),
   ttftMsSum: "sum(ttft_ms) FILTER (WHERE status = 'succeeded')",
   ttftCalls: "count(ttft_ms) FILTER (WHERE status = 'succeeded')",
+  failedInputTokens: spentBy('failed', 'input_tokens'),
+  failedOutputTokens: spentBy('failed', 'output_tokens'),
+  failedReasoningTokens: spentBy('failed', 'reasoning_tokens'),
+  failedCostNanos: spentBy('failed', NANOS),
+  cancelledInputTokens: spentBy('cancelled', 'input_tokens'),
+  cancelledOutputTokens: spentBy('cancelled', 'output_tokens'),
+  cancelledReasoningTokens: spentBy('cancelled', 'reasoning_tokens'),
+  cancelledCostNanos: spentBy('cancelled', NANOS),
+  interruptedInputTokens: spentBy('interrupted', 'input_tokens'),
+  interruptedOutputTokens: spentBy('interrupted', 'output_tokens'),
+  interruptedReasoningTokens: spentBy('interrupted', 'reasoning_tokens'),
+  interruptedCostNanos: spentBy('interrupted', NANOS),
 };
 
 const SUMS = COUNTERS.map(([f, c]) => `coalesce(${FROM_RECORDS[f]}, 0)::text AS ${c}`).join(', ');

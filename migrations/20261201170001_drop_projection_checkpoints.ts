@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { up as recreate } from './20260101000004_projection_checkpoints';
 
 /**
  * Drops `projection_checkpoints`: it was written by every append and never read. Each append
@@ -10,13 +11,5 @@ export const up = async (knex: Knex): Promise<void> => {
   await knex.raw('DROP TABLE projection_checkpoints');
 };
 
-/** Recreates the table, empty, as `20260101000004_projection_checkpoints` made it. */
-export const down = async (knex: Knex): Promise<void> => {
-  await knex.raw(`
-    CREATE TABLE projection_checkpoints (
-      name       text        PRIMARY KEY,
-      position   bigint      NOT NULL,
-      updated_at timestamptz NOT NULL DEFAULT now()
-    );
-  `);
-};
+/** Recreates the table, empty, as the migration that made it did. */
+export const down = recreate;

@@ -10,6 +10,8 @@ import * as streamingColumns from './20261201140001_streaming_columns';
 import * as usageLatency from './20261201160001_usage_latency';
 import * as usageHourAllProjects from './20261201160002_usage_hour_all_projects';
 import * as dropProjectionCheckpoints from './20261201170001_drop_projection_checkpoints';
+import * as usageSpendByStatus from './20261201170002_usage_spend_by_status';
+import * as unreconciledIndex from './20261201180001_unreconciled_index';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -34,4 +36,6 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20261201160001_usage_latency', ...usageLatency },
   { name: '20261201160002_usage_hour_all_projects', ...usageHourAllProjects },
   { name: '20261201170001_drop_projection_checkpoints', ...dropProjectionCheckpoints },
+  { name: '20261201170002_usage_spend_by_status', ...usageSpendByStatus },
+  { name: '20261201180001_unreconciled_index', ...unreconciledIndex },
 ];

@@ -18,3 +18,5 @@ export * from './settle-interrupted/settle-interrupted';
 export * from './run-inference/budget-gate';
 export * from './get-status/budget-status';
 export * from './budgets/recorded-spend';
+export * from './reconcile-spend/reconcile-spend';
+export * from './reconcile-spend/reconciliation';

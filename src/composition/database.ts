@@ -24,6 +24,20 @@ export const openDatabase = async (
   logger: Logger,
   lifecycle: Lifecycle,
 ): Promise<Database> => {
+  const db = await openPool(config, logger, lifecycle);
+  await migrateLatest(db.knex);
+  return db;
+};
+
+/**
+ * The pool of `openDatabase`, not migrated and not yet known to answer. An embedded server that
+ * fails to start still throws: that is a broken install, not a passing outage.
+ */
+export const openPool = async (
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<Database> => {
   let url = config.database.url;
   let displayUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@');
   if (url === '') {
@@ -47,7 +61,6 @@ export const openDatabase = async (
     onWarning: (message) => logger.debug({ knex: message }, 'database client warning'),
   });
   lifecycle.onClose('database pool', () => knex.destroy());
-  await migrateLatest(knex);
   return { knex, displayUrl };
 };
 

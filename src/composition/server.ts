@@ -105,7 +105,11 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
     service: svc,
     summary: {
       url,
-      database: databaseMode(svc.config, o.memory === true),
+      database:
+        databaseMode(svc.config, o.memory === true) +
+        (status.logging.database === 'absent'
+          ? ' (not reachable yet: calls are kept in the journal until it answers)'
+          : ''),
       models: status.models,
       auth: s.authToken !== '',
       degradedReason: status.degradedReason,

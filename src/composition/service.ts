@@ -24,6 +24,7 @@ import type { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import type { ServiceOptions } from './options';
 import { probeLogger } from './probe-log';
+import { startReconciliation } from './reconciliation';
 import { get, getAsync, TOKENS } from './tokens';
 
 /** The in-process API other modules use. */
@@ -92,6 +93,7 @@ export const createInferenceService = async (
       (draining ??= inFlight.shutdown(config.server.shutdownTimeoutMs, (ms, fn) =>
         clock.schedule(ms, fn),
       ));
+    await startReconciliation(c, lifecycle, logger);
     if (options.background !== false) {
       startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }
@@ -118,13 +120,9 @@ export const createInferenceService = async (
   }
 };
 
-/** Readiness in words: the check answers a boolean and never rejects by contract; be sure. */
-const readiness = (isReady: () => Promise<boolean>): Promise<Readiness> =>
-  isReady().then(
-    (ready) => ({
-      ready,
-      detail: ready ? null : 'database: does not answer, or migrations are pending',
-    }),
+/** Readiness: the check never rejects by contract; be sure. */
+const readiness = (isReady: () => Promise<Readiness>): Promise<Readiness> =>
+  isReady().catch(
     // A driver message may quote SQL or connection details: answer a sentence instead.
     () => ({ ready: false, detail: 'database: the readiness check failed' }),
   );

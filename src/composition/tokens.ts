@@ -18,6 +18,7 @@ import type {
   Clock,
   LlmGateway,
   RateLimiter,
+  Readiness,
   SharedStore,
   UsageReadModel,
 } from '../ports';
@@ -60,8 +61,8 @@ export const TOKENS = {
   CallLog: token<CallLog>('CallLog'),
   UsageReadModel: token<UsageReadModel>('UsageReadModel'),
   CallRecords: token<CallRecords>('CallRecords'),
-  /** The database answers and its migrations are applied. */
-  Readiness: token<() => Promise<boolean>>('Readiness'),
+  /** Whether the database answers and its migrations are applied, and why not. */
+  Readiness: token<() => Promise<Readiness>>('Readiness'),
   Cache: token<Cache>('Cache'),
   RateLimiter: token<RateLimiter>('RateLimiter'),
   BudgetLedger: token<BudgetLedger>('BudgetLedger'),

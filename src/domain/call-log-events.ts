@@ -26,6 +26,19 @@ export type InferenceStarted = Event<
   }
 >;
 
+/**
+ * OpenRouter's generation id of a call still in flight, learnt before its answer (from the
+ * response headers or the first streamed chunk). Kept with the open intent, so a call whose
+ * instance dies can still be reconciled from `/generation`. Makes no record, counts nothing.
+ */
+export type InferenceUpstreamIdentified = Event<
+  'InferenceUpstreamIdentified',
+  { readonly callId: string; readonly upstreamId: string }
+>;
+
+/** An intent without an outcome yet, with the generation id its call was given, when known. */
+export type OpenIntent = InferenceStarted & { readonly upstreamId: string | null };
+
 /** A call's tokens and cost, as recorded. */
 export interface SpendFigures {
   readonly inputTokens: number;
@@ -48,18 +61,23 @@ export type InferenceReconciled = Event<
     readonly level: Level;
     readonly model: string;
     readonly projectId: string | null;
+    /** The record's status: whose share of the spend the difference moves. */
+    readonly status: 'cancelled' | 'interrupted';
     readonly upstreamId: string;
     /** The record's figures before this event. */
     readonly previous: SpendFigures;
   }
 >;
 
-/** Everything the call log holds: outcomes, plus intents and reconciliations. */
-export type CallLogEvent = InferenceEvent | InferenceStarted | InferenceReconciled;
+/** Everything the call log holds: outcomes, plus intents, generation ids and reconciliations. */
+export type CallLogEvent =
+  InferenceEvent | InferenceStarted | InferenceUpstreamIdentified | InferenceReconciled;
 
 /** The call log's event type names. */
 export type CallLogEventType = CallLogEvent['type'];
 
 /** True for the events that are a call's outcome (and make its record). */
 export const isOutcome = (e: CallLogEvent): e is InferenceEvent =>
-  e.type !== 'InferenceStarted' && e.type !== 'InferenceReconciled';
+  e.type !== 'InferenceStarted' &&
+  e.type !== 'InferenceUpstreamIdentified' &&
+  e.type !== 'InferenceReconciled';

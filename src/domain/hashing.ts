@@ -62,3 +62,13 @@ export const cacheKey = (p: CacheKeyParts): string => {
     'hex',
   );
 };
+
+/**
+ * An event id derived from what the event settles (e.g. `interrupted:<callId>`), the same
+ * whichever instance makes it: two instances settling or reconciling one call at once append
+ * one event, as appends are idempotent by event id. A UUID in form (version 5 bits, no more).
+ */
+export const derivedEventId = (what: string): string => {
+  const h = hash('sha256', what, 'hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};

@@ -9,6 +9,7 @@ export * from './request';
 export * from './events';
 export * from './call-record';
 export * from './usage';
+export * from './usage-counters';
 export * from './cursor';
 export * from './rate-limits';
 export * from './well-formed';

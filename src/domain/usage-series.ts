@@ -1,5 +1,13 @@
+import { CALL_STATUSES } from './call-record';
 import { usdFromNanos } from './money';
-import { addCounters, zeroCounters, type UsageCounters, type UsageQuery } from './usage';
+import type { UsageQuery } from './usage';
+import {
+  addCounters,
+  SPEND_FIGURES,
+  SPENT_BY,
+  zeroCounters,
+  type UsageCounters,
+} from './usage-counters';
 
 /** Bucket sizes of a usage series; weeks count from the Unix epoch (Thursday 00:00 UTC). */
 export const SERIES_GRAINS = {
@@ -88,14 +96,7 @@ export interface UsageSeries {
 export const ALL_KEY = 'all';
 
 /** Statuses a status grouping always shows, in order. */
-export const SERIES_STATUSES = [
-  'succeeded',
-  'failed',
-  'cached',
-  'rate_limited',
-  'cancelled',
-  'interrupted',
-] as const;
+export const SERIES_STATUSES = CALL_STATUSES;
 
 type StatusCounter =
   | 'succeededCalls'
@@ -115,9 +116,9 @@ const COUNTER: Record<(typeof SERIES_STATUSES)[number], StatusCounter> = {
 
 /**
  * One status's share of a bucket's counters: its calls, and what only that status produces
- * (latency for succeeded, savings for cached). The aggregates do not split tokens and cost
- * between succeeded, cancelled and interrupted calls, so the `succeeded` share carries all of
- * them: the statuses still add up to the bucket.
+ * (latency for succeeded, savings for cached, its own tokens and cost for failed, cancelled and
+ * interrupted; succeeded keeps the rest, with the reported cost). The shares add up to the
+ * bucket.
  */
 export const statusShare = (
   status: (typeof SERIES_STATUSES)[number],
@@ -125,11 +126,28 @@ export const statusShare = (
 ): UsageCounters => {
   if (status === 'succeeded') {
     const none = { failedCalls: 0, cachedCalls: 0, rateLimitedCalls: 0, savedNanos: 0 };
-    return { ...c, ...none, cancelledCalls: 0, interruptedCalls: 0, calls: c.succeededCalls };
+    const share = {
+      ...c,
+      ...none,
+      cancelledCalls: 0,
+      interruptedCalls: 0,
+      calls: c.succeededCalls,
+    };
+    for (const spent of Object.values(SPENT_BY)) {
+      for (const f of SPEND_FIGURES) {
+        share[f] -= c[spent[f]];
+        share[spent[f]] = 0;
+      }
+    }
+    return share;
   }
   const field = COUNTER[status];
   const share = { ...zeroCounters(), calls: c[field], [field]: c[field] };
-  return status === 'cached' ? { ...share, savedNanos: c.savedNanos } : share;
+  if (status === 'cached') return { ...share, savedNanos: c.savedNanos };
+  if (status === 'rate_limited') return share;
+  const own = SPENT_BY[status];
+  for (const f of SPEND_FIGURES) share[f] = share[own[f]] = c[own[f]];
+  return share;
 };
 
 const mean = (sum: number, n: number): number | null =>

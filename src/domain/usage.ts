@@ -1,7 +1,8 @@
 import type { CallLogEvent } from './call-log-events';
 import type { InferenceEvent } from './events';
 import type { Level } from './levels';
-import { usdFromNanos, type NanoUsd } from './money';
+import { usdFromNanos } from './money';
+import { addCounters, countSpendAs, zeroCounters, type UsageCounters } from './usage-counters';
 
 /** Usage aggregates are kept per minute: the finest window the usage query answers exactly. */
 export const BUCKET_MS = 60_000;
@@ -20,61 +21,6 @@ export interface UsageKey {
   readonly projectId: string | null;
 }
 
-/** Additive counters of one aggregate row. Tokens and cost count upstream (billed) calls only. */
-export interface UsageCounters {
-  calls: number;
-  succeededCalls: number;
-  failedCalls: number;
-  cachedCalls: number;
-  rateLimitedCalls: number;
-  /** Sent upstream and stopped (shutdown, caller gone); their cost counts, maybe estimated. */
-  cancelledCalls: number;
-  /** Sent upstream by an instance that died; their estimated cost counts until reconciled. */
-  interruptedCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** Of the output tokens, those spent reasoning. */
-  reasoningTokens: number;
-  costNanos: NanoUsd;
-  reportedCostNanos: NanoUsd;
-  savedNanos: NanoUsd;
-  /** Sum and count of succeeded calls' latencies, for a mean per bucket. */
-  latencyMsSum: number;
-  latencyCalls: number;
-  /** Sum and count over the calls that know their time to first token (streamed ones). */
-  ttftMsSum: number;
-  ttftCalls: number;
-}
-
-/** Counters at zero: the one list of the counters' names. */
-export const zeroCounters = (): UsageCounters => ({
-  calls: 0,
-  succeededCalls: 0,
-  failedCalls: 0,
-  cachedCalls: 0,
-  rateLimitedCalls: 0,
-  cancelledCalls: 0,
-  interruptedCalls: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  costNanos: 0,
-  reportedCostNanos: 0,
-  savedNanos: 0,
-  latencyMsSum: 0,
-  latencyCalls: 0,
-  ttftMsSum: 0,
-  ttftCalls: 0,
-});
-
-const COUNTER_FIELDS = Object.keys(zeroCounters()) as ReadonlyArray<keyof UsageCounters>;
-
-/** Adds `b` into `a` in place. */
-export const addCounters = (a: UsageCounters, b: UsageCounters): UsageCounters => {
-  for (const k of COUNTER_FIELDS) a[k] += b[k];
-  return a;
-};
-
 /** An aggregate row's key and what an event adds to it. */
 export interface UsageChange {
   readonly key: UsageKey;
@@ -83,13 +29,13 @@ export interface UsageChange {
 
 /**
  * The aggregate row an event adds to, and what it adds; null for an intent (`InferenceStarted`),
- * which counts nothing until its outcome. A reconciliation adds the difference to the row of the
+ * which counts nothing until its outcome, and for a generation id learnt on the way. A reconciliation adds the difference to the row of the
  * original record. Pure.
  */
 export function usageDeltaOf(e: InferenceEvent): UsageChange;
 export function usageDeltaOf(e: CallLogEvent): UsageChange | null;
 export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
-  if (e.type === 'InferenceStarted') return null;
+  if (e.type === 'InferenceStarted' || e.type === 'InferenceUpstreamIdentified') return null;
   const delta = zeroCounters();
   if (e.type === 'InferenceReconciled') {
     const d = e.data;
@@ -97,6 +43,7 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
     delta.outputTokens = d.outputTokens - d.previous.outputTokens;
     delta.costNanos = d.costNanos - d.previous.costNanos;
     delta.reportedCostNanos = (d.reportedCostNanos ?? 0) - (d.previous.reportedCostNanos ?? 0);
+    countSpendAs(delta, d.status);
     const key: UsageKey = {
       bucket: bucketStart(Date.parse(d.callCreatedAt)),
       level: d.level,
@@ -135,6 +82,7 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
       delta.reasoningTokens = e.data.reasoningTokens ?? 0;
       delta.costNanos = e.data.costNanos ?? 0;
       delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
+      countSpendAs(delta, 'failed');
       break;
     case 'InferenceServedFromCache':
       delta.cachedCalls = 1;
@@ -149,10 +97,12 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
       delta.outputTokens = e.data.outputTokens;
       delta.costNanos = e.data.costNanos;
       delta.reportedCostNanos = e.data.reportedCostNanos ?? 0;
+      countSpendAs(delta, 'cancelled');
       break;
     case 'InferenceInterrupted':
       delta.interruptedCalls = 1;
       delta.costNanos = e.data.costNanos;
+      countSpendAs(delta, 'interrupted');
       break;
   }
   return { key, delta };

@@ -6,6 +6,13 @@ export interface StoredEvent {
   readonly event: CallLogEvent;
 }
 
+/**
+ * Where the log's database is: `connected` (writes go to it), `unreachable` (writes are failing;
+ * events wait in the journal), `absent` (not reached since start: not migrated yet, events wait in
+ * the journal), `migrating` (reached, applying migrations), `memory` (no database: in process).
+ */
+export type DatabaseState = 'connected' | 'unreachable' | 'absent' | 'migrating' | 'memory';
+
 /** How the log's writer is doing (status `logging`). */
 export interface LogHealth {
   /** Events accepted but not yet in the database (being written, or waiting out an outage). */
@@ -13,6 +20,12 @@ export interface LogHealth {
   readonly lastError: string | null;
   /** True when the backlog is full and new calls must be refused rather than go unrecorded. */
   readonly full: boolean;
+  readonly database: DatabaseState;
+  /**
+   * Why the journal could not take the last events that needed it, or null. While the database
+   * is away too, nothing can be recorded: calls are refused before they spend.
+   */
+  readonly journalError: string | null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { InferenceStarted } from '../domain';
+import type { OpenIntent } from '../domain';
 
 /**
  * Which service instances sharing one store are alive. Each instance holds a lease while it
@@ -10,8 +10,8 @@ export interface InstanceLeases {
   acquire(): Promise<void>;
   /** Renews the lease (and takes it again if the store lost it). */
   renew(): Promise<void>;
-  /** Intents without an outcome whose instance is dead, oldest first. */
-  orphans(limit: number): Promise<readonly InferenceStarted[]>;
+  /** Intents without an outcome whose instance is dead, oldest first, with their generation ids. */
+  orphans(limit: number): Promise<readonly OpenIntent[]>;
   /** Gives the lease up: this instance has stopped. */
   release(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type {
   ChatMessage,
   FinishReason,
   InferenceError,
+  NanoUsd,
   PriceTable,
   Reasoning,
   ResponseFormat,
@@ -30,6 +31,11 @@ export interface CompletionRequest {
   readonly reasoning?: Reasoning | undefined;
   /** Aborts the request (every attempt) when it fires, e.g. at shutdown. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Told OpenRouter's generation id of each attempt as soon as it is known, before the answer
+   * (response headers, or a stream's first chunk), so a call cut short can still be reconciled.
+   */
+  readonly onUpstreamId?: ((upstreamId: string) => void) | undefined;
 }
 
 /** What came back (FR3). */
@@ -59,6 +65,19 @@ export interface Completion {
   readonly attempts: number;
 }
 
+/** What a generation used and cost, as OpenRouter's `/generation` tells it afterwards. */
+export interface GenerationStats {
+  /** Prompt tokens (the model's own count when given). */
+  readonly inputTokens: number;
+  /** Completion tokens, reasoning included. */
+  readonly outputTokens: number;
+  /** What OpenRouter charged (`total_cost`). */
+  readonly costNanos: NanoUsd;
+}
+
+/** `/generation`'s answer: the figures, or `not_ready` while it has none for the id yet (404). */
+export type GenerationLookup = GenerationStats | 'not_ready';
+
 /** Circuit breaker state. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -82,6 +101,15 @@ export interface LlmGateway {
    * circuit breaker act only before the first delta; a failure or cancel carries what arrived.
    */
   stream(req: CompletionRequest, control: StreamControl): ResultAsync<Completion, StreamFailure>;
+  /**
+   * The real tokens and cost of a generation by its id, for calls recorded with an estimate.
+   * `not_ready` until OpenRouter has them (and for an id it does not know); a failure to ask is
+   * an error value. Not retried here: the caller polls with its own backoff.
+   */
+  generation(
+    upstreamId: string,
+    signal?: AbortSignal,
+  ): ResultAsync<GenerationLookup, InferenceError>;
   /** A lightweight connectivity and authentication check. */
   probe(): Promise<HealthReport>;
   /** Per-model prices the provider publishes (USD per million tokens); empty when unknown. */

@@ -39,6 +39,11 @@ export interface CallsPage {
 export interface CallRecords {
   list(query: CallsQuery): Promise<CallsPage>;
   get(id: string): Promise<CallRecord | undefined>;
+  /**
+   * Records whose cost is still an estimate and whose generation id is known (cancelled or
+   * interrupted calls to reconcile), created at or after `since` (ISO-8601), oldest first.
+   */
+  unreconciled(since: string, limit: number): Promise<readonly CallRecord[]>;
 }
 
 /** Whether the service can serve: the database answers and migrations are applied. */

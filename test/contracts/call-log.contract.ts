@@ -85,7 +85,12 @@ export const callLogContract = (name: string, make: SubjectFactory): void => {
     it('resolves an empty append and reports a healthy writer', async () => {
       await expect(s.log.append([])).resolves.toBeUndefined();
       await s.log.append([succeeded()]);
-      expect(s.log.health()).toEqual({ backlog: 0, lastError: null, full: false });
+      expect(s.log.health()).toMatchObject({
+        backlog: 0,
+        lastError: null,
+        full: false,
+        journalError: null,
+      });
     });
 
     it('refuses appends once closed, after keeping what it had accepted', async () => {

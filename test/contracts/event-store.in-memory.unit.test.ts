@@ -16,5 +16,7 @@ usageReadModelContract('InMemoryEventStore', make);
 usageSeriesContract('InMemoryEventStore', make);
 callRecordsContract('InMemoryEventStore', make);
 spendRecordsContract('InMemoryEventStore', make, async (s) =>
-  (s.log as InMemoryEventStore).openIntents().map((i) => i.data.callId),
+  (s.log as InMemoryEventStore)
+    .openIntents()
+    .map((i) => ({ callId: i.data.callId, upstreamId: i.upstreamId })),
 );

@@ -41,10 +41,10 @@ describe('Knex event store (PostgreSQL)', () => {
   usageSeriesContract('KnexUsageReadModel', make);
   callRecordsContract('KnexCallRecords', make);
   spendRecordsContract('Knex event store', make, async () => {
-    const rows: Array<{ call_id: string }> = await database()
+    const rows: Array<{ call_id: string; upstream_id: string | null }> = await database()
       .knex('inference_intents')
-      .select('call_id')
+      .select('call_id', 'upstream_id')
       .orderBy('created_at');
-    return rows.map((r) => r.call_id);
+    return rows.map((r) => ({ callId: r.call_id, upstreamId: r.upstream_id }));
   });
 });

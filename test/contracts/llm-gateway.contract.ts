@@ -7,6 +7,8 @@ export interface GatewayHarness {
   readonly gateway: LlmGateway;
   /** The next call is refused for the request's own fault (a 400 upstream). */
   refuseNext(): void;
+  /** While on, `/generation` has no figures yet for any generation (OpenRouter's 404). */
+  holdGenerations(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,25 @@ export const llmGatewayContract = (name: string, make: () => Promise<GatewayHarn
       expect(e.detail).toEqual(expect.any(String));
       expect(h.gateway.circuitState()).toBe('closed');
       expect((await h.gateway.complete(req)).isOk()).toBe(true);
+    });
+
+    it('generation: the tokens and cost of a generation it served, by its id; not ready while held', async () => {
+      const c = (await h.gateway.complete(req))._unsafeUnwrap();
+      expect(c.upstreamId).toEqual(expect.any(String));
+      h.holdGenerations(true);
+      expect((await h.gateway.generation(c.upstreamId!))._unsafeUnwrap()).toBe('not_ready');
+      h.holdGenerations(false);
+      const g = (await h.gateway.generation(c.upstreamId!))._unsafeUnwrap();
+      const expected = answerTo(req);
+      expect(g).toEqual({
+        inputTokens: expected.inputTokens,
+        outputTokens: expected.outputTokens,
+        costNanos: c.reportedCostUsd === null ? 0 : Math.round(c.reportedCostUsd * 1e9),
+      });
+    });
+
+    it('generation of an id it never served is not ready (a 404), not an error', async () => {
+      expect((await h.gateway.generation('gen-never-made'))._unsafeUnwrap()).toBe('not_ready');
     });
 
     it('probe reports reachability without rejecting', async () => {

@@ -13,6 +13,7 @@ llmGatewayContract('InMemoryGateway', () => {
           upstreamStatus: 400,
         }),
       ),
+    holdGenerations: (on: boolean) => void (gateway.generations.held = on),
     close: () => Promise.resolve(),
   });
 });

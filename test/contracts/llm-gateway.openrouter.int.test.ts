@@ -7,6 +7,7 @@ llmGatewayContract('OpenRouterGateway over the fake OpenRouter', async () => {
   return {
     gateway: gatewayOver(fake).gateway,
     refuseNext: () => void fake.script(400),
+    holdGenerations: (on: boolean) => void (fake.generations.delayMs = on ? 3_600_000 : 0),
     close: () => fake.close(),
   };
 });

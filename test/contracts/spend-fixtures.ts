@@ -4,6 +4,7 @@ import type {
   InferenceEvent,
   InferenceReconciled,
   InferenceStarted,
+  InferenceUpstreamIdentified,
 } from '../../src/domain';
 import { T0, type EventSpec } from './fixtures';
 
@@ -40,6 +41,17 @@ const factsOf = (i: InferenceStarted, latencyMs: number) => ({
   commandId: i.data.commandId,
   turnId: i.data.turnId,
   latencyMs,
+});
+
+/** The generation id of the intent's call, learnt while it runs. */
+export const identifiedOf = (
+  i: InferenceStarted,
+  upstreamId: string,
+): InferenceUpstreamIdentified => ({
+  type: 'InferenceUpstreamIdentified',
+  eventId: randomUUID(),
+  occurredAt: i.occurredAt,
+  data: { callId: i.data.callId, upstreamId },
 });
 
 /** The intent's call cancelled at shutdown, its cost unknown (so the estimate). */
@@ -80,6 +92,11 @@ export const interruptedOf = (i: InferenceStarted, settledBy = 'instance-b'): In
   },
 });
 
+const reconcilable = (status: CallRecord['status']): 'cancelled' | 'interrupted' => {
+  if (status === 'cancelled' || status === 'interrupted') return status;
+  throw new Error(`a ${status} record is never reconciled: its cost was never an estimate`);
+};
+
 /** What `/generation` reported for a recorded call. */
 export const reconciledOf = (
   r: CallRecord,
@@ -94,6 +111,7 @@ export const reconciledOf = (
     level: r.level,
     model: r.model,
     projectId: r.projectId,
+    status: reconcilable(r.status),
     upstreamId: 'gen-reconciled',
     ...figures,
     reportedCostNanos: figures.costNanos,

@@ -1,3 +1,4 @@
+import type { InferenceCancelled } from '../../src/domain';
 import {
   freshSubjectEachTest,
   MIN,
@@ -6,10 +7,12 @@ import {
   type EventStoreSubject,
   type SubjectFactory,
 } from './fixtures';
-import { cancelledOf, interruptedOf, reconciledOf, started } from './spend-fixtures';
+import { cancelledOf, identifiedOf, interruptedOf, reconciledOf, started } from './spend-fixtures';
 
-/** Extra reads a store offers for the spend contract: the call ids of open intents. */
-export type OpenIntentIds = (s: EventStoreSubject) => Promise<string[]>;
+/** Extra reads a store offers for the spend contract: its open intents, oldest first. */
+export type OpenIntents = (
+  s: EventStoreSubject,
+) => Promise<Array<{ callId: string; upstreamId: string | null }>>;
 
 /**
  * Intents, cancelled and interrupted outcomes, and reconciliations, over one event store: an
@@ -19,8 +22,9 @@ export type OpenIntentIds = (s: EventStoreSubject) => Promise<string[]>;
 export const spendRecordsContract = (
   name: string,
   make: SubjectFactory,
-  openIntentIds: OpenIntentIds,
+  openIntents: OpenIntents,
 ): void => {
+  const openIntentIds = async (s: EventStoreSubject) => (await openIntents(s)).map((i) => i.callId);
   describe(`spend records contract: ${name}`, () => {
     let s!: EventStoreSubject;
     freshSubjectEachTest(make, (subject) => (s = subject));
@@ -119,6 +123,58 @@ export const spendRecordsContract = (
         costUsd: 0.00000125,
         reportedCostUsd: 0.00000125,
       });
+    });
+
+    it('a generation id learnt in flight is kept with its open intent, the latest winning; it counts nothing', async () => {
+      const i = started();
+      await s.log.append([i]);
+      await s.log.append([identifiedOf(i, 'gen-1')]);
+      expect(await openIntents(s)).toEqual([{ callId: i.data.callId, upstreamId: 'gen-1' }]);
+      // A retry's new generation, twice in one batch: the later one wins.
+      await s.log.append([identifiedOf(i, 'gen-2'), identifiedOf(i, 'gen-3')]);
+      expect(await openIntents(s)).toEqual([{ callId: i.data.callId, upstreamId: 'gen-3' }]);
+      expect(await s.records.get(i.data.callId)).toBeUndefined();
+      expect((await s.usage.usage({})).totalCalls).toBe(0);
+      await s.log.append([succeeded({ callId: i.data.callId })]);
+      expect(await openIntents(s)).toEqual([]);
+    });
+
+    it('a generation id in the batch of its intent (a replay) opens it with the id; in the batch of its outcome, or after it, reopens nothing', async () => {
+      const a = started();
+      const b = started();
+      const c = started();
+      await s.log.append([a, identifiedOf(a, 'gen-a')]);
+      await s.log.append([b, c]);
+      await s.log.append([identifiedOf(b, 'gen-b'), cancelledOf(b)]);
+      await s.log.append([succeeded({ callId: c.data.callId })]);
+      await s.log.append([identifiedOf(c, 'gen-c')]);
+      expect(await openIntents(s)).toEqual([{ callId: a.data.callId, upstreamId: 'gen-a' }]);
+      expect((await s.usage.usage({})).totalCalls).toBe(2);
+    });
+
+    it('unreconciled: estimated records with a generation id, since a time, oldest first; reconciled ones leave', async () => {
+      const old = started({ at: T0 });
+      const a = started({ at: T0 + 2 * MIN });
+      const b = started({ at: T0 + MIN });
+      const known = started({ at: T0 + 3 * MIN });
+      const noId = started({ at: T0 + 4 * MIN });
+      await s.log.append([old, a, b, known, noId]);
+      const knownCost = cancelledOf(known) as InferenceCancelled;
+      await s.log.append([
+        cancelledOf(old),
+        cancelledOf(a),
+        cancelledOf(b),
+        { ...knownCost, data: { ...knownCost.data, costEstimated: false } },
+        interruptedOf(noId),
+      ]);
+      const since = new Date(T0 + MIN).toISOString();
+      const due = await s.records.unreconciled(since, 10);
+      expect(due.map((r) => r.id)).toEqual([b.data.callId, a.data.callId]);
+      expect((await s.records.unreconciled(since, 1)).map((r) => r.id)).toEqual([b.data.callId]);
+      await s.log.append([
+        reconciledOf(due[0]!, { inputTokens: 1, outputTokens: 1, costNanos: 1 }),
+      ]);
+      expect((await s.records.unreconciled(since, 10)).map((r) => r.id)).toEqual([a.data.callId]);
     });
   });
 };

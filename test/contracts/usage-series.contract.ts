@@ -4,6 +4,7 @@ import {
   seriesWindow,
   type InferenceEvent,
   type SeriesGrain,
+  type SeriesPoint,
   type SeriesQuery,
   type UsageSeries,
 } from '../../src/domain';
@@ -21,8 +22,17 @@ import {
   type EventStoreSubject,
   type SubjectFactory,
 } from './fixtures';
+import { cancelledOf, interruptedOf, reconciledOf, started } from './spend-fixtures';
 
 const SONNET = 'anthropic/claude-sonnet-4.5';
+
+/** A failure that reached upstream and spent (invalid structured output). */
+const spentFailure = (at: number): InferenceEvent => {
+  const e = failed({ at });
+  if (e.type !== 'InferenceFailed') throw new Error('fixture');
+  const spent = { inputTokens: 50, outputTokens: 9, reasoningTokens: 3, costNanos: 3_000 };
+  return { ...e, data: { ...e.data, ...spent } };
+};
 
 /** A success with its own latency and, optionally, a time to first token. */
 const timed = (s: EventSpec, latencyMs: number, ttftMs?: number): InferenceEvent => {
@@ -105,6 +115,62 @@ export const usageSeriesContract = (name: string, make: SubjectFactory): void =>
         ['interrupted', 0],
       ]);
       expect(total(byStatus, 'costUsd')).toBe(0.000003);
+    });
+
+    it('gives each status its own tokens and cost, reconciled ones too, adding up to the bucket', async () => {
+      const [toCancel, toInterrupt] = [
+        started({ at: T0 + MIN, estimatedCostNanos: 9_000 }),
+        started({ at: T0 + 2 * MIN }),
+      ];
+      const interrupted = interruptedOf(toInterrupt);
+      await s.log.append([
+        succeeded({ at: T0, costNanos: 1_000 }),
+        spentFailure(T0 + 3 * MIN),
+        cached({ at: T0 + 4 * MIN }),
+        toCancel,
+        cancelledOf(toCancel),
+        toInterrupt,
+        interrupted,
+      ]);
+      const record = await s.records.get(interrupted.data.callId);
+      const figures = { inputTokens: 40, outputTokens: 8, costNanos: 1_250 };
+      await s.log.append([reconciledOf(record!, figures)]);
+      const q = (groupBy?: 'status') => query(T0, T0 + HOUR, 'hour', { groupBy });
+      const spend = (p: SeriesPoint) => {
+        const { calls, inputTokens, outputTokens, reasoningTokens, costUsd } = p;
+        return { calls, inputTokens, outputTokens, reasoningTokens, costUsd };
+      };
+      const byStatus = await series(q('status'));
+      const nothing = { calls: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0 };
+      expect(Object.fromEntries(byStatus.series.map((x) => [x.key, spend(x.points[0]!)]))).toEqual({
+        succeeded: { ...nothing, calls: 1, inputTokens: 100, outputTokens: 20, costUsd: 0.000001 },
+        failed: {
+          calls: 1,
+          inputTokens: 50,
+          outputTokens: 9,
+          reasoningTokens: 3,
+          costUsd: 0.000003,
+        },
+        cached: { ...nothing, calls: 1 },
+        rate_limited: nothing,
+        cancelled: { ...nothing, calls: 1, costUsd: 0.000009 },
+        interrupted: {
+          ...nothing,
+          calls: 1,
+          inputTokens: 40,
+          outputTokens: 8,
+          costUsd: 0.00000125,
+        },
+      });
+      const all = spend((await series(q())).series[0]!.points[0]!);
+      expect(all).toEqual({
+        ...nothing,
+        calls: 5,
+        inputTokens: 190,
+        outputTokens: 37,
+        reasoningTokens: 3,
+        costUsd: 0.00001425,
+      });
     });
 
     it('filters by level and project, and reads week buckets from the epoch', async () => {

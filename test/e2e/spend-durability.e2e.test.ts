@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { listeningUrl, spawnServer, type ServerProcess } from './process-harness';
-import { chargedInputs, load, post, recordsByInput, type Sent } from './spend-harness';
+import type { Knex } from 'knex';
+import {
+  chargedInputs,
+  embeddedKnex,
+  load,
+  post,
+  recordsByInput,
+  type Sent,
+} from './spend-harness';
 
 jest.setTimeout(240_000);
 
@@ -40,29 +48,34 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
     await db.drop();
   });
 
-  it('kill -9 under load at 100 req/s: after a restart, one record per charged request; every 200 recorded', async () => {
-    const cfg = config(
-      'kill.yaml',
-      `data_dir: ${join(dir, 'kill')}\nopenrouter: { rate_limits: { calls_per_minute: 100000, tokens_per_minute: 100000000 } }\n`,
-    );
-    const first = start(cfg);
+  /**
+   * `kill -9` of the service under 100 req/s with a 300 ms upstream, then a restart on the same
+   * data_dir: one record per charged request, every 200 recorded `succeeded`.
+   */
+  const killUnderLoad = async (
+    launch: () => ServerProcess,
+    prefix: string,
+    knexOf: () => Promise<Knex>,
+  ): Promise<void> => {
+    const first = launch();
     const url = await listeningUrl(first);
-    const traffic = load(url, 100, 'kill');
+    const traffic = load(url, 100, prefix);
     // Let calls pile up upstream (300 ms each), then kill without warning.
-    while (chargedInputs(fake, 'kill').length < 150) await fake.requests(fake.received.length + 1);
+    while (chargedInputs(fake, prefix).length < 150) await fake.requests(fake.received.length + 1);
     first.child.kill('SIGKILL');
     await first.exited;
     await traffic.stop();
-    const charged = chargedInputs(fake, 'kill');
+    const charged = chargedInputs(fake, prefix);
     const answered = traffic.sent.filter((s) => s.status === 200);
     expect(answered.length).toBeGreaterThan(0);
     expect(charged.length).toBeGreaterThan(answered.length); // calls were in flight at the kill
 
     // The restart settles the dead predecessor's calls (same data_dir) before it serves.
-    const second = start(cfg);
+    const second = launch();
     await listeningUrl(second);
+    const knex = await knexOf();
     const records = await waitFor(async () => {
-      const r = await recordsByInput(db.knex);
+      const r = await recordsByInput(knex);
       return charged.every((input) => r.of(input).length === 1) ? r : undefined;
     });
     for (const input of charged) expect(records.of(input)).toHaveLength(1);
@@ -81,8 +94,46 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
     expect(interrupted.length + succeeded.length).toBe(records.rows.length);
     expect(interrupted.length).toBeGreaterThan(0);
     expect(interrupted.every((r) => r.cost_estimated)).toBe(true);
-    const open = await db.knex('inference_intents').count<{ count: string }[]>('* as count');
-    expect(Number(open[0]!.count)).toBe(0);
+    const open = await waitFor(async () => {
+      const n = await knex('inference_intents').count<{ count: string }[]>('* as count');
+      return Number(n[0]!.count) === 0 ? 0 : undefined;
+    });
+    expect(open).toBe(0);
+  };
+
+  const LIMITS =
+    'openrouter: { rate_limits: { calls_per_minute: 100000, tokens_per_minute: 100000000 } }\n';
+
+  it('kill -9 under load at 100 req/s (database.url): after a restart, one record per charged request; every 200 recorded', async () => {
+    const cfg = config('kill.yaml', `data_dir: ${join(dir, 'kill')}\n${LIMITS}`);
+    await killUnderLoad(
+      () => start(cfg),
+      'kill',
+      () => Promise.resolve(db.knex),
+    );
+  });
+
+  it('kill -9 under load at 100 req/s (embedded PostgreSQL, the default): the same after a restart', async () => {
+    const dataDir = join(dir, 'kill-embedded');
+    const cfg = config('kill-embedded.yaml', `data_dir: ${dataDir}\n${LIMITS}`);
+    // No database.url: each process starts (or reuses) PostgreSQL under its data_dir.
+    const launch = (): ServerProcess => {
+      const p = spawnServer(['--config', cfg], {
+        OPENROUTER_BASE_URL: fake.baseUrl,
+        OPENROUTER_API_KEY: FAKE_API_KEY,
+      });
+      procs.push(p);
+      return p;
+    };
+    let embedded: Knex | undefined;
+    try {
+      await killUnderLoad(launch, 'embedded', async () => {
+        embedded = await embeddedKnex(join(dataDir, 'postgres'));
+        return embedded;
+      });
+    } finally {
+      await embedded?.destroy();
+    }
   });
 
   it('two instances on one database: one is killed; the other settles its calls within a minute, never its own', async () => {

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { createKnex } from '../../src/adapters/persistence';
+import {
+  loadOrCreatePassword,
+  runningServer,
+} from '../../src/adapters/persistence/embedded/cluster-files';
 import type { FakeOpenRouter } from '../support/fake-openrouter';
 
 /** The answer to one request sent by `load`. */
@@ -60,4 +65,14 @@ export const recordsByInput = async (knex: Knex) => {
   const byHash = new Map<string, typeof rows>();
   for (const r of rows) byHash.set(r.input_hash, [...(byHash.get(r.input_hash) ?? []), r]);
   return { rows, of: (input: string) => byHash.get(sha256(input)) ?? [] };
+};
+
+/** A pool on the embedded PostgreSQL a service runs under `dir` (`<data_dir>/postgres`). */
+export const embeddedKnex = async (dir: string): Promise<Knex> => {
+  const running = await runningServer(dir);
+  if (!running) throw new Error(`no embedded PostgreSQL runs under ${dir}`);
+  const password = encodeURIComponent(await loadOrCreatePassword(dir));
+  return createKnex(`postgres://postgres:${password}@127.0.0.1:${running.port}/headspace`, {
+    poolMax: 2,
+  });
 };

@@ -46,6 +46,13 @@ describe('Backlog journal file', () => {
       new RecordingSink(),
     );
     await expect(log.append([succeeded()])).rejects.toThrow(/backlog could not be saved/);
-    expect(log.health().backlog).toBe(0);
+    expect(log.health()).toMatchObject({
+      backlog: 0,
+      database: 'unreachable',
+      journalError: 'the backlog journal could not be written (EEXIST)',
+    });
+    db.down = false; // the database takes writes again: nothing is unrecordable any more
+    await log.append([succeeded()]);
+    expect(log.health()).toMatchObject({ database: 'connected', journalError: null });
   });
 });

@@ -67,7 +67,9 @@ export const settle = async (): Promise<void> => {
 };
 
 /** A GroupCommit over a FakeDatabase, a manual clock and an in-memory backlog. */
-export const groupCommitFixture = (opts: { batchMax?: number; maxBacklog?: number } = {}) => {
+export const groupCommitFixture = (
+  opts: { batchMax?: number; maxBacklog?: number; writeTimeoutMs?: number } = {},
+) => {
   const db = new FakeDatabase();
   const clock = new ManualClock();
   const sink = new RecordingSink();
@@ -80,6 +82,7 @@ export const groupCommitFixture = (opts: { batchMax?: number; maxBacklog?: numbe
       maxBacklog: opts.maxBacklog ?? 100,
       retryBaseMs: 100,
       retryMaxMs: 1000,
+      ...(opts.writeTimeoutMs === undefined ? {} : { writeTimeoutMs: opts.writeTimeoutMs }),
     },
     sink,
   );

@@ -26,7 +26,13 @@ describe('GroupCommit: database unreachable', () => {
     clock.advance(1);
     await settle();
     expect(db.stored).toEqual(events.map((e) => e.eventId));
-    expect(log.health()).toEqual({ backlog: 0, lastError: null, full: false });
+    expect(log.health()).toEqual({
+      backlog: 0,
+      lastError: null,
+      full: false,
+      database: 'connected',
+      journalError: null,
+    });
     expect(sink.lines.at(-1)).toMatchObject({
       level: 'info',
       message: expect.stringMatching(/drained/),

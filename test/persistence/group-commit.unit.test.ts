@@ -20,7 +20,13 @@ describe('GroupCommit: batching', () => {
     db.release();
     await settle();
     expect(rest.every((s) => s.done)).toBe(true);
-    expect(log.health()).toEqual({ backlog: 0, lastError: null, full: false });
+    expect(log.health()).toEqual({
+      backlog: 0,
+      lastError: null,
+      full: false,
+      database: 'connected',
+      journalError: null,
+    });
   });
 
   it('caps a batch at batchMax events, keeping appends whole', async () => {

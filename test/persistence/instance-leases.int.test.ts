@@ -9,7 +9,7 @@ import {
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { makeSettleInterrupted } from '../../src/application';
 import type { Knex } from 'knex';
-import { started } from '../contracts/spend-fixtures';
+import { identifiedOf, started } from '../contracts/spend-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
@@ -51,6 +51,8 @@ describe('instance leases (PostgreSQL): only dead instances have orphans', () =>
     await a.leases.acquire();
     const intent = started({ instanceId: 'a', estimatedCostNanos: 4_000_000 });
     await a.log.append([intent]);
+    // Its generation id came with the headers and was kept with the intent.
+    await a.log.append([identifiedOf(intent, 'gen-in-flight')]);
     // b treats every heartbeat as stale: only a's lock tells it that a lives.
     const b = instance('b', { staleAfterMs: 0 });
     await b.leases.acquire();
@@ -79,7 +81,11 @@ describe('instance leases (PostgreSQL): only dead instances have orphans', () =>
       status: 'interrupted',
       costNanos: 4_000_000,
       costEstimated: true,
+      upstreamId: 'gen-in-flight',
     });
+    // …so it is one to reconcile.
+    const due = await records.unreconciled(new Date(0).toISOString(), 10);
+    expect(due.map((r) => r.id)).toEqual([intent.data.callId]);
     const usage = await new KnexUsageReadModel(db.knex).usage({});
     expect(usage).toMatchObject({ totalCalls: 1, interruptedCalls: 1, costUsd: 0.004 });
     expect(await b.leases.orphans(10)).toEqual([]);
@@ -94,7 +100,9 @@ describe('instance leases (PostgreSQL): only dead instances have orphans', () =>
     await e.leases.release();
     const f = instance('f', { staleAfterMs: 60_000 });
     await f.leases.acquire();
-    expect((await f.leases.orphans(10)).map((o) => o.data.callId)).toEqual([intent.data.callId]);
+    expect(await f.leases.orphans(10)).toMatchObject([
+      { data: { callId: intent.data.callId }, upstreamId: null },
+    ]);
     // Its own intents never are.
     await f.log.append([started({ instanceId: 'f' })]);
     expect(await f.leases.orphans(10)).toHaveLength(1);

@@ -28,6 +28,18 @@ describe('migrations', () => {
       )
     ).rows.map((r: { tablename: string }) => r.tablename);
 
+  /** Rolls migrations back one at a time until `usage_hour` has no `column`. */
+  const downUntilUsageHourLacks = async (column: string): Promise<void> => {
+    const has = async () =>
+      (
+        await database().knex.raw(
+          "SELECT 1 FROM information_schema.columns WHERE table_name = 'usage_hour' AND column_name = ?",
+          [column],
+        )
+      ).rows.length > 0;
+    while (await has()) await database().knex.migrate.down(migrationConfig);
+  };
+
   it('roll all the way down and up again; readiness follows', async () => {
     expect(await tables()).toEqual(TABLES);
     expect(await isReady(database().knex)).toBe(true);
@@ -115,13 +127,7 @@ describe('migrations', () => {
 
   it('fill latency sums from the call records a database already has', async () => {
     const knex = database().knex;
-    const hasLatency = async () =>
-      (
-        await knex.raw(
-          "SELECT 1 FROM information_schema.columns WHERE table_name = 'usage_hour' AND column_name = 'latency_ms_sum'",
-        )
-      ).rows.length > 0;
-    while (await hasLatency()) await knex.migrate.down(migrationConfig);
+    await downUntilUsageHourLacks('latency_ms_sum');
     const call = (id: number, at: string, status: string, latency: number) =>
       `('00000000-0000-4000-8000-00000000000${id}', '${at}', 'turn', 'p', 'm', '${status}', 0, 0,
         '${'a'.repeat(64)}', ${latency}, 0, 1, NULL)`;
@@ -145,6 +151,49 @@ describe('migrations', () => {
       expect(rows).toEqual([{ sum: 400, n: 2, t: 0 }]);
     }
     await knex.raw('TRUNCATE inference_calls, usage_hour, usage_week');
+  });
+
+  it('fill the spend of each status from the call records a database already has', async () => {
+    const knex = database().knex;
+    await downUntilUsageHourLacks('cancelled_cost_nanos');
+    await knex.raw('TRUNCATE inference_calls, usage_hour, usage_week, usage_hour_all_projects');
+    const call = (id: number, status: string, tokens: number, usd: string, project: string) =>
+      `('00000000-0000-4000-8000-00000000000${id}', '2026-01-07T10:0${id}:00Z', 'turn', 'p', 'm',
+        '${status}', ${tokens}, 1, '${'a'.repeat(64)}', 5, ${usd}, 1, ${project})`;
+    await knex.raw(`INSERT INTO inference_calls (id, created_at, level, purpose, model, status,
+        input_tokens, output_tokens, input_hash, latency_ms, cost_usd, attempts, project_id)
+      VALUES ${call(1, 'succeeded', 100, '0.5', 'NULL')}, ${call(2, 'failed', 30, '0.25', 'NULL')},
+        ${call(3, 'cancelled', 7, '0.000000002', "'p-1'")}, ${call(4, 'cancelled', 0, '1', 'NULL')},
+        ${call(5, 'interrupted', 0, '0.125', 'NULL')}`);
+    for (const [table, bucket, project] of [
+      ['usage_hour', '2026-01-07T10:00:00Z', ''],
+      ['usage_hour', '2026-01-07T10:00:00Z', 'p-1'],
+      ['usage_week', '2026-01-01T00:00:00Z', ''],
+      ['usage_hour_all_projects', '2026-01-07T10:00:00Z', ''],
+    ]) {
+      await knex.raw(`INSERT INTO ${table} (bucket, level, model, project_id, calls)
+        VALUES ('${bucket}', 'turn', 'm', '${project}', 1)`);
+    }
+    await migrateLatest(knex);
+    const spend = async (table: string) =>
+      (
+        await knex.raw(`SELECT project_id, failed_input_tokens::int AS fi,
+          failed_cost_nanos::bigint::text AS fc, cancelled_input_tokens::int AS ci,
+          cancelled_output_tokens::int AS co, cancelled_cost_nanos::bigint::text AS cc,
+          interrupted_cost_nanos::bigint::text AS ic
+          FROM ${table} ORDER BY project_id`)
+      ).rows;
+    const none = { fi: 30, fc: '250000000', ci: 0, co: 1, cc: '1000000000', ic: '125000000' };
+    const p1 = { fi: 0, fc: '0', ci: 7, co: 1, cc: '2', ic: '0' };
+    expect(await spend('usage_hour')).toEqual([
+      { project_id: '', ...none },
+      { project_id: 'p-1', ...p1 },
+    ]);
+    expect(await spend('usage_week')).toEqual([{ project_id: '', ...none }]);
+    expect(await spend('usage_hour_all_projects')).toEqual([
+      { project_id: '', ...none, ci: 7, co: 2, cc: '1000000002' },
+    ]);
+    await knex.raw('TRUNCATE inference_calls, usage_hour, usage_week, usage_hour_all_projects');
   });
 
   it('keep the event log append-only', async () => {

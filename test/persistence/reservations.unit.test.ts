@@ -1,5 +1,5 @@
 import { succeeded } from '../contracts/fixtures';
-import { cancelledOf, started } from '../contracts/spend-fixtures';
+import { cancelledOf, identifiedOf, started } from '../contracts/spend-fixtures';
 import { groupCommitFixture as setup } from './fake-database';
 
 describe('GroupCommit: backlog room reserved at intent time', () => {
@@ -30,5 +30,22 @@ describe('GroupCommit: backlog room reserved at intent time', () => {
     const { log } = setup({ maxBacklog: 1 });
     for (let n = 0; n < 5; n++) await log.append([started()]);
     expect(log.health().backlog).toBe(0);
+  });
+
+  it('a generation id learnt in flight is not an outcome: it keeps the reservation and has none', async () => {
+    const { db, log } = setup({ maxBacklog: 2 });
+    const i = started();
+    await log.append([i]);
+    db.down = true;
+    await log.append([identifiedOf(i, 'gen-1'), succeeded(), succeeded()]);
+    // Past twice the limit, an id (unreserved) is refused, and the outcome still taken.
+    await expect(log.append([identifiedOf(i, 'gen-2'), succeeded()])).rejects.toThrow(
+      /backlog is full/,
+    );
+    await log.append([identifiedOf(i, 'gen-2')]); // 4 events: up to twice the limit
+    await expect(log.append([identifiedOf(i, 'gen-3')])).rejects.toThrow(/backlog is full/);
+    // The call's outcome still has its room.
+    await log.append([cancelledOf(i)]);
+    expect(log.health().backlog).toBe(5);
   });
 });

@@ -11,7 +11,7 @@ import {
 import type { StreamScript } from './fake-openrouter-stream';
 
 /** The routes the fake serves, under `/api/v1` (as OpenRouter) or at the root. */
-export type FakeRoute = 'POST /chat/completions' | 'GET /key' | 'GET /models';
+export type FakeRoute = 'POST /chat/completions' | 'GET /key' | 'GET /models' | 'GET /generation';
 
 /** An HTTP reply with a status other than the normal one, optionally delayed. */
 export interface FakeReply {
@@ -82,7 +82,8 @@ export const normalReply = (
   if (!req) return send(400, errorReply(400, 'model and messages required'));
   const answering = [req.model, ...(req.fallbacks ?? [])].find((m) => !failing.has(m));
   if (answering === undefined) return send(503, errorReply(503, messageFor(503)));
-  return send(200, completionReply(req, models, { model: answering, ...over }));
+  const reply = completionReply(req, models, { model: answering, ...over }) as { id: string };
+  return send(200, reply, 0, ['x-generation-id', reply.id]);
 };
 
 /** What a step does (pure: the server carries it out). */

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  completionReply,
   DEFAULT_FAKE_MODELS,
   errorReply,
   messageFor,
   type FakePricing,
 } from './fake-openrouter-replies';
+import { FakeGenerations } from './fake-openrouter-generations';
 import {
   actionOf,
   normalReply,
@@ -22,6 +24,7 @@ export type { FakeReply, FakeRoute, FakeStep } from './fake-openrouter-steps';
 export type { FakeCompletion } from './fake-openrouter-replies';
 export type { Received } from './fake-openrouter-received';
 export type { StreamEnd, StreamScript } from './fake-openrouter-stream';
+export type { FakeGeneration } from './fake-openrouter-generations';
 
 /** How to start the fake. */
 export interface FakeOpenRouterOptions {
@@ -44,6 +47,7 @@ const ROUTES: ReadonlySet<string> = new Set<FakeRoute>([
   'POST /chat/completions',
   'GET /key',
   'GET /models',
+  'GET /generation',
 ]);
 
 /**
@@ -54,6 +58,13 @@ export class FakeOpenRouter {
   private readonly log = new ReceivedLog();
   /** Added before every reply; may be changed while running. */
   latencyMs: number;
+  /**
+   * Send a delayed answer's headers (with `X-Generation-Id`) at once and its body after the
+   * latency, so a client knows the generation id while the answer is still coming.
+   */
+  headersFirst = false;
+  /** What it charged (when recording), and its `/generation` (`generations.delayMs`: 404s). */
+  readonly generations = new FakeGenerations();
   private readonly scripts = new Map<FakeRoute, FakeStep[]>();
   private fallback: FakeStep | undefined;
   private readonly auth: string;
@@ -134,6 +145,7 @@ export class FakeOpenRouter {
     this.answers.clear();
     this.log.clear();
     this.streamEnds.length = 0;
+    this.generations.clear();
   }
 
   /** Every request received, in order (when recording). */
@@ -203,6 +215,9 @@ export class FakeOpenRouter {
     const step =
       this.scripts.get(route)?.shift() ??
       (route === 'POST /chat/completions' ? this.fallback : undefined);
+    if (route === 'GET /generation' && step === undefined) {
+      return this.act(this.generations.reply(req.url ?? ''), res);
+    }
     const streamed = route === 'POST /chat/completions' ? streamedRequest(text) : undefined;
     if (
       streamed &&
@@ -216,12 +231,16 @@ export class FakeOpenRouter {
       step === undefined
         ? normalReply(route, text, this.models, this.failing)
         : actionOf(step, route, text, this.models, this.failing);
-    this.act(action, res);
+    this.act(action, res, route === 'POST /chat/completions');
   }
 
   /** Streams the answer after the usual latency, and notes how the stream ended. */
   private stream(res: ServerResponse, req: StreamedRequest, script: StreamScript): void {
+    const charged = this.record
+      ? this.generations.charge(completionReply(req, this.models), true)
+      : undefined;
     res.once('close', () => {
+      if (charged && !res.writableFinished) charged.cancelled = true;
       this.streamEnds.push({ completed: res.writableFinished, at: Date.now() });
       const n = this.streamEnds.length;
       const due = this.endWaiters.filter((w) => w.n <= n);
@@ -241,17 +260,28 @@ export class FakeOpenRouter {
     const action = normalReply('POST /chat/completions', text, this.models, this.failing);
     if (this.answers.size >= 1024) this.answers.clear();
     this.answers.set(text ?? '', action);
-    this.act(action, res);
+    this.act(action, res, true);
   }
 
-  private act(action: FakeAction, res: ServerResponse): void {
+  private act(action: FakeAction, res: ServerResponse, completion = false): void {
     if (action.kind === 'hang') return;
     if (action.kind === 'reset') {
       res.socket?.destroy();
       return;
     }
+    // Charged when it begins: a client that goes away still pays for the generation.
+    if (completion && action.status === 200 && this.record) {
+      this.generations.charge((parse(action.body) ?? {}) as object, false);
+    }
     const ms = this.latencyMs + action.delayMs;
     if (ms <= 0) return this.send(res, action.status, action.body, action.headers);
+    if (this.headersFirst && action.status === 200) {
+      this.head(res, action.status, action.body, action.headers);
+      res.flushHeaders();
+      const t = setTimeout(() => res.end(action.body), ms);
+      res.once('close', () => clearTimeout(t));
+      return;
+    }
     // A client that gives up cancels the wait.
     const t = setTimeout(() => this.send(res, action.status, action.body, action.headers), ms);
     res.once('close', () => clearTimeout(t));
@@ -259,6 +289,11 @@ export class FakeOpenRouter {
 
   private send(res: ServerResponse, status: number, text: string, extra?: readonly string[]): void {
     if (res.destroyed) return;
+    this.head(res, status, text, extra);
+    res.end(text);
+  }
+
+  private head(res: ServerResponse, status: number, text: string, extra?: readonly string[]): void {
     const headers = [
       'content-type',
       'application/json',
@@ -268,7 +303,6 @@ export class FakeOpenRouter {
     if (extra) headers.push(...extra);
     res.sendDate = false;
     res.writeHead(status, headers);
-    res.end(text);
   }
 }
 

@@ -66,7 +66,7 @@ const events: InferenceEvent[] = [
 const status = {
   enabled: false,
   circuitBreaker: 'open',
-  logging: { backlog: 7, lastError: null },
+  logging: { backlog: 7, lastError: null, database: 'connected', journalError: null },
   rateLimits: { waiting: 2 },
   cache: { hits: 4, misses: 9 },
 } as unknown as StatusReport;

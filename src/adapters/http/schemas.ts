@@ -91,7 +91,12 @@ export const statusSchema = z.object({
     maxDelayMs: z.number().int(),
   }),
   budgets: z.array(budgetReportSchema),
-  logging: z.object({ backlog: z.number().int(), lastError: nullableString }),
+  logging: z.object({
+    backlog: z.number().int(),
+    lastError: nullableString,
+    database: z.enum(['connected', 'unreachable', 'absent', 'migrating', 'memory']),
+    journalError: nullableString,
+  }),
   redis: z.object({
     configured: z.boolean(),
     connected: z.boolean().nullable(),

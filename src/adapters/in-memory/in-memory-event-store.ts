@@ -5,7 +5,7 @@ import {
   matchesQuery,
   type CallRecord,
   type CallLogEvent,
-  type InferenceStarted,
+  type OpenIntent,
   type SeriesQuery,
   type SeriesRow,
   SERIES_GRAINS,
@@ -57,13 +57,13 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
     return Promise.resolve(this.events.slice(afterPosition, afterPosition + limit));
   }
 
-  /** Intents without an outcome yet, oldest first. */
-  openIntents(): readonly InferenceStarted[] {
+  /** Intents without an outcome yet, oldest first, with their generation ids. */
+  openIntents(): readonly OpenIntent[] {
     return [...this.intents.open.values()];
   }
 
   health(): LogHealth {
-    return { backlog: 0, lastError: null, full: false };
+    return { backlog: 0, lastError: null, full: false, database: 'memory', journalError: null };
   }
 
   close(): Promise<void> {
@@ -105,6 +105,14 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
 
   get(id: string): Promise<CallRecord | undefined> {
     return Promise.resolve(this.records.get(id));
+  }
+
+  unreconciled(since: string, limit: number): Promise<readonly CallRecord[]> {
+    const from = Date.parse(since);
+    const due = [...this.records.values()]
+      .filter((r) => r.costEstimated && r.upstreamId !== null && Date.parse(r.createdAt) >= from)
+      .sort((a, b) => cmp(a.createdAt, b.createdAt) || cmp(a.id, b.id));
+    return Promise.resolve(due.slice(0, limit));
   }
 
   list(q: CallsQuery): Promise<CallsPage> {

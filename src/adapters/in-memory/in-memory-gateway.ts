@@ -5,11 +5,13 @@ import type {
   CircuitState,
   Completion,
   CompletionRequest,
+  GenerationLookup,
   HealthReport,
   LlmGateway,
   StreamControl,
   StreamFailure,
 } from '../../ports';
+import { InMemoryGenerations } from './in-memory-generations';
 import { sampleOf } from './json-sample';
 import { playStream } from './in-memory-stream';
 
@@ -36,6 +38,8 @@ export class InMemoryGateway implements LlmGateway {
   circuit: CircuitState = 'closed';
   published: PriceTable = {};
   private breaks: InferenceError[] = [];
+  /** What `generation` answers: served generations, scripted answers, a hold. */
+  readonly generations = new InMemoryGenerations();
 
   /** Queues outcomes for the next calls; unscripted calls succeed. */
   enqueue(...outcomes: ScriptedOutcome[]): this {
@@ -62,9 +66,14 @@ export class InMemoryGateway implements LlmGateway {
     const next = this.script.shift();
     const outcome = (): ResultAsync<Completion, InferenceError> => {
       if (next && 'code' in next) return errAsync(next as InferenceError);
-      return okAsync({ ...answerTo(req), ...(next as Partial<Completion> | undefined) });
+      const c: Completion = { ...answerTo(req), ...(next as Partial<Completion> | undefined) };
+      this.generations.serve(c);
+      return okAsync(c);
     };
     if (!this.held) return outcome();
+    // A held call is in flight: its "headers" (and generation id) came, its answer did not.
+    const early = next && 'code' in next ? null : (next?.upstreamId ?? answerTo(req).upstreamId);
+    if (early) req.onUpstreamId?.(early);
     const released = new Promise<boolean>((r) => {
       this.pending.push(() => r(false));
       req.signal?.addEventListener('abort', () => r(true), { once: true });
@@ -104,13 +113,19 @@ export class InMemoryGateway implements LlmGateway {
         },
       });
     }
-    const c = { ...answerTo(req), ...(next as Partial<Completion> | undefined) };
+    const c: Completion = { ...answerTo(req), ...(next as Partial<Completion> | undefined) };
+    this.generations.serve(c);
+    if (c.upstreamId !== null) req.onUpstreamId?.(c.upstreamId);
     const breakWith = this.breaks.shift();
     const held = this.held ? new Promise<void>((r) => this.pending.push(r)) : undefined;
     return playStream(c, control, {
       ...(held ? { held } : {}),
       ...(breakWith ? { breakWith } : {}),
     });
+  }
+
+  generation(upstreamId: string): ResultAsync<GenerationLookup, InferenceError> {
+    return this.generations.lookup(upstreamId);
   }
 
   probe(): Promise<HealthReport> {

@@ -6,3 +6,4 @@ export * from './in-memory-event-store';
 export * from './in-memory-gateway';
 export * from './in-memory-stream';
 export * from './in-memory-budget-ledger';
+export * from './in-memory-generations';

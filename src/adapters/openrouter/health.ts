@@ -10,8 +10,11 @@ export type GetOutcome =
   | { readonly status: number; readonly text: string; readonly message: string }
   | { readonly status: undefined; readonly message: string };
 
-/** Sends one GET with a timeout; never rejects. */
-export type Get = (path: '/key' | '/models', withKey: boolean) => Promise<GetOutcome>;
+/** The paths a Get may ask for. */
+export type GetPath = '/key' | '/models' | `/generation?id=${string}`;
+
+/** Sends one GET with a timeout (and the caller's signal, if any); never rejects. */
+export type Get = (path: GetPath, withKey: boolean, signal?: AbortSignal) => Promise<GetOutcome>;
 
 /** What a Get needs: where, who, how long to wait, and how to clean text of the key. */
 export interface GetDeps {
@@ -26,7 +29,7 @@ export interface GetDeps {
 /** A Get over HTTP: GETs carry the attribution headers, and the key only when asked to. */
 export const httpGet =
   (d: GetDeps): Get =>
-  (path, withKey) => {
+  (path, withKey, caller) => {
     const { Authorization, 'Content-Type': _json, ...attribution } = d.headers;
     const headers = withKey && Authorization ? { ...attribution, Authorization } : attribution;
     return d.timeout.execute(async ({ signal }): Promise<GetOutcome> => {
@@ -43,7 +46,7 @@ export const httpGet =
         const why = signal.aborted ? `no answer within ${d.timeoutMs} ms` : networkReason(e);
         return { status: undefined, message: d.clean(why) };
       }
-    });
+    }, caller);
   };
 
 const parseJson = (text: string): unknown => {

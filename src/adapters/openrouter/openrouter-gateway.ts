@@ -5,6 +5,7 @@ import type {
   CircuitState,
   Completion,
   CompletionRequest,
+  GenerationLookup,
   HealthReport,
   LlmGateway,
   StreamControl,
@@ -18,6 +19,7 @@ import {
   UpstreamFailure,
   type CallTally,
 } from './failure';
+import { generationLookupOf } from './generation';
 import { httpGet, pricesFrom, probeUpstream, type Get } from './health';
 import { nodeHttpFetch, type HttpFetch, type HttpReply } from './node-http-fetch';
 import { nodeHttpStream, type HttpStreamFetch } from './node-http-stream';
@@ -111,7 +113,7 @@ export class OpenRouterGateway implements LlmGateway {
     const tally: CallTally = { attempts: 0, timeouts: 0 };
     const body = chatBody(req);
     const settled = this.policies.policy
-      .execute(({ signal }) => this.attempt(req.model, body, signal, tally, req.signal), req.signal)
+      .execute(({ signal }) => this.attempt(req, body, signal, tally), req.signal)
       .then(
         (c) => ok<Completion, InferenceError>(c),
         (e: unknown) =>
@@ -135,6 +137,17 @@ export class OpenRouterGateway implements LlmGateway {
     return streamCompletion({ ...this.streams, onAttempt }, req, control);
   }
 
+  generation(
+    upstreamId: string,
+    signal?: AbortSignal,
+  ): ResultAsync<GenerationLookup, InferenceError> {
+    if (this.s.apiKey === '') {
+      return errAsync(inferenceError('unavailable', 'no OpenRouter API key is configured'));
+    }
+    const asked = this.get(`/generation?id=${encodeURIComponent(upstreamId)}`, true, signal);
+    return new ResultAsync(asked.then(generationLookupOf));
+  }
+
   probe(): Promise<HealthReport> {
     return probeUpstream(this.get, this.s.apiKey !== '', Date.now);
   }
@@ -150,12 +163,12 @@ export class OpenRouterGateway implements LlmGateway {
 
   /** One upstream attempt; throws an UpstreamFailure for the policies to classify. */
   private async attempt(
-    model: string,
+    req: CompletionRequest,
     body: string,
     signal: AbortSignal,
     tally: CallTally,
-    caller?: AbortSignal,
   ): Promise<Completion> {
+    const { model, signal: caller } = req;
     const attempt = ++tally.attempts;
     this.emit({ type: 'AttemptStarted', attempt, model });
     let res: HttpReply;
@@ -163,6 +176,9 @@ export class OpenRouterGateway implements LlmGateway {
     try {
       const url = `${this.s.baseUrl}/chat/completions`;
       res = await this.fetch(url, { method: 'POST', headers: this.headers, body, signal });
+      // The headers came before the body: the generation id is known while the answer is not.
+      const id = res.headers.get('x-generation-id');
+      if (id && req.onUpstreamId && res.ok) req.onUpstreamId(id);
       text = await res.text();
     } catch (e) {
       // The caller gave up (shutdown): not the upstream's fault, so neither retried nor counted.

@@ -52,7 +52,7 @@ export const streamCompletion = (
   req: CompletionRequest,
   control: StreamControl,
 ): ResultAsync<Completion, StreamFailure> => {
-  const progress = new StreamProgress(req.model, control.onDelta);
+  const progress = new StreamProgress(req.model, control.onDelta, req.onUpstreamId);
   const tally = { attempts: 0, timeouts: 0 };
   const body = streamBody(req);
   const inputEstimate = estimatedInputTokens(req);

@@ -27,6 +27,8 @@ export class StreamProgress {
   constructor(
     private readonly model: string,
     private readonly onDelta: (d: CompletionDelta) => void,
+    /** Told each attempt's generation id once, as soon as it is known (header or first chunk). */
+    private readonly onUpstreamId: (id: string) => void = () => undefined,
   ) {
     this.answeredBy = model;
   }
@@ -40,6 +42,7 @@ export class StreamProgress {
     this.done = false;
     this.id = upstreamId;
     this.answeredBy = this.model;
+    if (upstreamId !== null) this.onUpstreamId(upstreamId);
   }
 
   /** Takes one parsed chunk, passing its delta on to the caller. */
@@ -48,7 +51,10 @@ export class StreamProgress {
       this.done = true;
       return;
     }
-    this.id ??= c.id;
+    if (this.id === null && c.id !== null) {
+      this.id = c.id;
+      this.onUpstreamId(c.id);
+    }
     if (c.model !== null) this.answeredBy = c.model;
     if (c.usage) this.usage = c.usage;
     if (c.finishReason !== null) this.finish = c.finishReason;

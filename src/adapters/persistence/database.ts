@@ -93,10 +93,15 @@ export const isReady = async (db: Knex, timeoutMs = 2000): Promise<boolean> => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   // Read-only: knex's own migrate.list() would create its tables on a database without them.
+  // Each query has the timeout too, so a frozen server's connection is discarded, not kept busy.
   const check = (async () => {
-    const { rows } = await db.raw("SELECT to_regclass('knex_migrations') IS NOT NULL AS present");
+    const { rows } = await db
+      .raw("SELECT to_regclass('knex_migrations') IS NOT NULL AS present")
+      .timeout(timeoutMs);
     if (!rows[0]?.present) return false;
-    const done: Array<{ name: string }> = await db('knex_migrations').select('name');
+    const done: Array<{ name: string }> = await db('knex_migrations')
+      .select('name')
+      .timeout(timeoutMs);
     const names = new Set(done.map((r) => r.name));
     return MIGRATIONS.every((m) => names.has(m.name));
   })().catch(() => false);

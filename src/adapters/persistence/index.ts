@@ -7,3 +7,6 @@ export * from './projections/rebuild';
 export * from './embedded/embedded-postgres';
 export type { LogSink } from './append/drain';
 export * from './append/knex-instance-leases';
+export * from './database-availability';
+export * from './read-models/when-available';
+export { describeError, isTransient, publicDescription } from './append/transient';

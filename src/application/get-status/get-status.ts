@@ -4,6 +4,7 @@ import type {
   Cache,
   CallLog,
   CircuitState,
+  DatabaseState,
   LlmGateway,
   RateLimiter,
   SharedStore,
@@ -51,7 +52,17 @@ export interface StatusReport {
   readonly retry: StatusSettings['retry'];
   /** Every configured budget in its current period. */
   readonly budgets: readonly BudgetReport[];
-  readonly logging: { backlog: number; lastError: string | null };
+  /**
+   * The call log: events not yet in the database, the last write failure, where the database is
+   * (`absent` until first reached, then `migrating`; `unreachable` while writes fail) and why the
+   * journal could not be written, if it could not.
+   */
+  readonly logging: {
+    backlog: number;
+    lastError: string | null;
+    database: DatabaseState;
+    journalError: string | null;
+  };
   /** The store shared across instances; a warning while limits and cache fell back to local. */
   readonly redis: SharedStoreStatus;
   readonly pricing: { fetchedModels: number; unpricedModels: string[] };
@@ -77,7 +88,11 @@ const NO_SHARED_STORE: SharedStoreStatus = { configured: false, connected: null,
 /** Why the service is degraded, or null (NFR4). */
 const degradedReason = (d: StatusDeps, circuit: CircuitState): string | null => {
   if (!d.settings.apiKeyConfigured) return 'no OpenRouter API key is configured';
-  if (d.log.health().full) return 'the call log backlog is full; the database is unreachable';
+  const log = d.log.health();
+  if (log.full) return 'the call log backlog is full; the database is unreachable';
+  if (log.journalError !== null && log.database !== 'connected') {
+    return 'calls cannot be recorded: the database is unreachable and the backlog journal cannot be written';
+  }
   if (circuit === 'open') return 'circuit breaker open after consecutive upstream failures';
   return null;
 };
@@ -114,7 +129,12 @@ export const makeGetStatus =
       cache: { ...d.settings.cache, ...d.cache.stats() },
       retry: d.settings.retry,
       budgets: (d.budgets?.snapshot() ?? []).map(budgetReport),
-      logging: { backlog: logHealth.backlog, lastError: logHealth.lastError },
+      logging: {
+        backlog: logHealth.backlog,
+        lastError: logHealth.lastError,
+        database: logHealth.database,
+        journalError: logHealth.journalError,
+      },
       redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
       pricing: {
         fetchedModels: d.prices.fetchedCount(),

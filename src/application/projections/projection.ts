@@ -2,8 +2,8 @@ import type { CallLogEvent, CallLogEventType } from '../../domain';
 
 /**
  * A projection as plain data (emmett-style): which events it handles and how each one evolves
- * its state. Adapters apply it inline on append or replay it from the log, storing their
- * position so a replay never double-counts.
+ * its state. Adapters apply it inline on append to the events new to the log (new by event id,
+ * so a retried or replayed append never double-counts), or replay the whole log on a rebuild.
  */
 export interface Projection<State> {
   readonly name: string;

@@ -40,5 +40,10 @@ export interface RunInferenceDeps {
     readonly cacheEnabled: boolean;
     /** false: degraded, every call answers `unavailable` (NFR4). */
     readonly apiKeyConfigured: boolean;
+    /**
+     * A call still upstream this long after its generation id is known has the id appended
+     * (fire-and-forget), for reconciling it if this instance dies (default 200).
+     */
+    readonly identifyUpstreamAfterMs?: number;
   };
 }

@@ -20,6 +20,17 @@ export type Outcomes = ReturnType<typeof makeOutcomes>;
 export const withModel = (call: Call, model: string): Call =>
   model === call.facts.model ? call : { ...call, facts: { ...call.facts, model } };
 
+/** What an outcome with an answer records of it. */
+const answered = (a: CachedAnswer) => ({
+  text: a.text,
+  inputTokens: a.inputTokens,
+  outputTokens: a.outputTokens,
+  reasoningTokens: a.reasoningTokens ?? 0,
+  cachedInputTokens: a.cachedInputTokens ?? 0,
+  toolCalls: a.toolCalls ?? null,
+  finishReason: a.finishReason ?? null,
+});
+
 export const makeOutcomes = (
   deps: Pick<RunInferenceDeps, 'log' | 'publisher' | 'budgets'>,
   event: ReturnType<typeof eventFactory>,
@@ -86,13 +97,7 @@ export const makeOutcomes = (
     return answer(
       call,
       event(withModel(call, hit.model), 'InferenceServedFromCache', {
-        text: hit.text,
-        inputTokens: hit.inputTokens,
-        outputTokens: hit.outputTokens,
-        reasoningTokens: hit.reasoningTokens ?? 0,
-        cachedInputTokens: hit.cachedInputTokens ?? 0,
-        toolCalls: hit.toolCalls ?? null,
-        finishReason: hit.finishReason ?? null,
+        ...answered(hit),
         savedNanos: hit.costNanos,
         sourceCallId: hit.sourceCallId,
         coalesced,
@@ -104,8 +109,16 @@ export const makeOutcomes = (
   const follow = (call: Call, o: SharedOutcome) =>
     o.ok ? serveCached(call, o.answer, true) : refuse(call, withAttempts(o.error, 0));
 
-  /** Aborted upstream at shutdown: recorded `cancelled` at the worst-case cost, then refused. */
-  const cancel = (call: Call, estimatedCostNanos: number, error: InferenceError) =>
+  /**
+   * Aborted upstream at shutdown: recorded `cancelled` at the worst-case cost, with the
+   * generation id when it was known (to reconcile the cost later), then refused.
+   */
+  const cancel = (
+    call: Call,
+    estimatedCostNanos: number,
+    error: InferenceError,
+    upstreamId: string | null = null,
+  ) =>
     record(
       event(call, 'InferenceCancelled', {
         reason: 'shutdown',
@@ -117,7 +130,7 @@ export const makeOutcomes = (
         costEstimated: true,
         reportedCostNanos: null,
         attempts: ('attempts' in error ? error.attempts : undefined) ?? 1,
-        upstreamId: null,
+        upstreamId,
       }),
     ).andThen(() => errAsync(error));
 
@@ -131,18 +144,15 @@ export const makeOutcomes = (
     spent: Spent,
     share: (cached: CachedAnswer) => void,
   ) => {
-    const facts = {
-      reasoningTokens: spent.reasoningTokens,
-      cachedInputTokens: spent.cachedInputTokens,
-      toolCalls: c.toolCalls,
-      finishReason: c.finishReason,
-    };
     const cached: CachedAnswer = {
       text: c.text,
       model: c.model,
       inputTokens: spent.inputTokens,
       outputTokens: spent.outputTokens,
-      ...facts,
+      reasoningTokens: spent.reasoningTokens,
+      cachedInputTokens: spent.cachedInputTokens,
+      toolCalls: c.toolCalls,
+      finishReason: c.finishReason,
       costNanos: spent.costNanos,
       sourceCallId: call.facts.callId,
     };
@@ -150,10 +160,7 @@ export const makeOutcomes = (
     return answer(
       call,
       event(withModel(call, c.model), 'InferenceSucceeded', {
-        text: c.text,
-        inputTokens: spent.inputTokens,
-        outputTokens: spent.outputTokens,
-        ...facts,
+        ...answered(cached),
         costNanos: spent.costNanos,
         reportedCostNanos: spent.reportedCostNanos,
         unpriced: spent.unpriced,

@@ -184,7 +184,13 @@ describe('runInference', () => {
 
   it('refuses with unavailable and no record when the call log cannot take more', async () => {
     const t = setup();
-    t.store.health = () => ({ backlog: 10, lastError: 'db down', full: true });
+    t.store.health = () => ({
+      backlog: 10,
+      lastError: 'db down',
+      full: true,
+      database: 'unreachable',
+      journalError: null,
+    });
     const r = await t.run(REQ);
     expect(r._unsafeUnwrapErr().code).toBe('unavailable');
     expect(t.gateway.received).toHaveLength(0);

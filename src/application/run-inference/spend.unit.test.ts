@@ -2,6 +2,7 @@ import { runInferenceOver } from '../../../test/support/run-inference-setup';
 import { InMemoryEventStore } from '../../adapters/in-memory';
 import type { CallLogEvent } from '../../domain';
 import { InFlightCalls } from './in-flight';
+import { answerTo } from '../../adapters/in-memory/in-memory-gateway';
 
 /** A store whose disk is gone: intents cannot be made durable. */
 class RefusingIntents extends InMemoryEventStore {
@@ -102,11 +103,47 @@ describe('no spend without a record', () => {
     const rec = (await t.store.list({ limit: 10, status: 'cancelled' })).calls[0];
     // 'first call': 3 input tokens × $1/M + 100 output × $5/M, the worst case.
     expect(rec?.costNanos).toBe(503_000);
+    // Its generation id came with the headers: the estimate can be reconciled.
+    expect(rec?.upstreamId).toBe(answerTo(t.gateway.received[0]!).upstreamId);
     expect(t.store.openIntents()).toEqual([]);
     expect(t.gateway.received).toHaveLength(1);
     // After shutdown, a new call is refused and recorded too.
     const late = await t.run(REQ);
     expect(late._unsafeUnwrapErr().detail).toMatch(/shutting down/);
     expect((await t.store.list({ limit: 10 })).calls).toHaveLength(3);
+  });
+
+  it('a call still upstream 200 ms after its generation id came has the id kept with its intent', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const pending = t.run({ ...REQ, input: 'slow call' });
+    while (t.gateway.received.length === 0) await tick();
+    const id = answerTo(t.gateway.received[0]!).upstreamId!;
+    expect(t.store.openIntents()[0]?.upstreamId).toBeNull();
+    t.clock.advance(199);
+    expect((await t.log()).map((e) => e.type)).toEqual(['InferenceStarted']);
+    t.clock.advance(1);
+    await tick();
+    expect((await t.log()).map((e) => e.type)).toEqual([
+      'InferenceStarted',
+      'InferenceUpstreamIdentified',
+    ]);
+    expect(t.store.openIntents()[0]?.upstreamId).toBe(id);
+    t.gateway.release();
+    expect((await pending).isOk()).toBe(true);
+    expect(t.store.openIntents()).toEqual([]);
+  });
+
+  it('a call that ends within 200 ms of its generation id writes nothing extra', async () => {
+    const t = setup();
+    t.gateway.hold();
+    const pending = t.run({ ...REQ, input: 'quick call' });
+    while (t.gateway.received.length === 0) await tick();
+    t.clock.advance(150);
+    t.gateway.release();
+    expect((await pending).isOk()).toBe(true);
+    t.clock.advance(1000);
+    await tick();
+    expect((await t.log()).map((e) => e.type)).toEqual(['InferenceStarted', 'InferenceSucceeded']);
   });
 });

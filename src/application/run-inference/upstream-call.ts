@@ -15,6 +15,7 @@ import { intentOf, shuttingDown } from './intent';
 import { withModel, type Outcomes } from './outcomes';
 import type { RunInferenceDeps } from './deps';
 import { cancelledEvent, streamedCompletion, type StreamStopped } from './stream-upstream';
+import { upstreamIdentity } from './upstream-identity';
 
 /** What a call that goes upstream needs besides the use case's ports. */
 export interface UpstreamContext {
@@ -40,6 +41,12 @@ export type CostOf = (
 export const makeCallUpstream = (u: UpstreamContext) => {
   const { deps, outcomes, event, coalescer, inFlight } = u;
   const { refuse, record, cancel, succeed } = outcomes;
+  const identityDeps = {
+    log: deps.log,
+    clock: deps.clock,
+    newId: deps.newId,
+    afterMs: deps.settings.identifyUpstreamAfterMs ?? 200,
+  };
 
   /** The intent, durable before anything is sent; if it cannot be, the call is refused. */
   const announce = (call: Call) => {
@@ -97,10 +104,12 @@ export const makeCallUpstream = (u: UpstreamContext) => {
           })
           .andThen((started) => {
             const upstream = inFlight.sendUpstream(call.facts.callId);
+            const identity = upstreamIdentity(identityDeps, call.facts.callId);
+            const sent = { ...call.upstream, onUpstreamId: identity.learn };
             const completion: ResultAsync<Checked, StreamStopped> = call.stream
               ? streamedCompletion(
                   { gateway: deps.gateway, costOf: u.costOf },
-                  { ...call, stream: call.stream },
+                  { ...call, upstream: sent, stream: call.stream },
                   upstream.signal,
                 )
               : checkedCompletion(
@@ -109,12 +118,13 @@ export const makeCallUpstream = (u: UpstreamContext) => {
                     costOf: u.costOf,
                     repairAttempts: deps.settings.repairAttempts,
                   },
-                  { ...call.upstream, signal: upstream.signal },
+                  { ...sent, signal: upstream.signal },
                   call.check,
                 );
             return completion
               .orElse((stop) => {
                 const { error, spent, model } = stop;
+                identity.end();
                 upstream.release();
                 permit.settle(spent.inputTokens + spent.outputTokens);
                 const { cancelled } = stop;
@@ -131,12 +141,13 @@ export const makeCallUpstream = (u: UpstreamContext) => {
                     ('attempts' in error ? error.attempts : undefined) ?? 1,
                   );
                   share?.({ ok: false, error: stopped });
-                  return cancel(call, started.data.estimatedCostNanos, stopped);
+                  return cancel(call, started.data.estimatedCostNanos, stopped, identity.id);
                 }
                 share?.({ ok: false, error });
                 return refuse(model === undefined ? call : withModel(call, model), error, spent);
               })
               .andThen(({ completion: c, spent }) => {
+                identity.end();
                 upstream.release();
                 permit.settle(spent.inputTokens + spent.outputTokens);
                 return succeed(call, c, spent, (cached) => {

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { InferenceInterrupted, InferenceStarted } from '../../domain';
+import { derivedEventId, type InferenceInterrupted, type OpenIntent } from '../../domain';
 import type { CallLog, EventPublisher, InstanceLeases } from '../../ports';
 
 /** What settling interrupted calls needs. */
@@ -18,13 +17,14 @@ const BATCH = 500;
  * The event id of a call's interruption, the same whoever settles it: two live instances
  * settling one orphan at once append one event (appends are idempotent by event id).
  */
-export const interruptionEventId = (callId: string): string => {
-  const h = createHash('sha256').update(`interrupted:${callId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
+export const interruptionEventId = (callId: string): string =>
+  derivedEventId(`interrupted:${callId}`);
 
-/** The `interrupted` outcome of an orphaned intent: its estimate as cost, flagged as such. */
-export const interruptionOf = (i: InferenceStarted, settledBy: string): InferenceInterrupted => {
+/**
+ * The `interrupted` outcome of an orphaned intent: its estimate as cost, flagged as such, with
+ * the generation id the call was given when it was recorded (so it can be reconciled).
+ */
+export const interruptionOf = (i: OpenIntent, settledBy: string): InferenceInterrupted => {
   const d = i.data;
   return {
     type: 'InferenceInterrupted',
@@ -44,7 +44,7 @@ export const interruptionOf = (i: InferenceStarted, settledBy: string): Inferenc
       latencyMs: 0,
       costNanos: d.estimatedCostNanos,
       costEstimated: true,
-      upstreamId: null,
+      upstreamId: i.upstreamId,
       ownerInstanceId: d.instanceId,
       settledBy,
     },

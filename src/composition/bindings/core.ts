@@ -73,6 +73,7 @@ export const bindCore = (c: Container): void => {
           maxInputChars: or.maxInputChars,
           cacheEnabled: or.cache.enabled,
           apiKeyConfigured: or.apiKey !== '',
+          identifyUpstreamAfterMs: or.reconcile.identifyAfterMs,
         },
       });
     })

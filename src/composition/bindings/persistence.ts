@@ -1,39 +1,48 @@
 import type { Container } from 'inversify';
 import { InMemoryEventStore } from '../../adapters/in-memory/in-memory-event-store';
-import { makeSettleInterrupted } from '../../application';
-import type { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
 import {
   isReady,
   KnexCallLog,
-  KnexInstanceLeases,
   KnexCallRecords,
+  KnexInstanceLeases,
   KnexUsageReadModel,
+  recordsWhenAvailable,
+  usageWhenAvailable,
+  type DatabaseAvailability,
 } from '../../adapters/persistence';
-import type { CallLog, CallRecords, Clock, UsageReadModel } from '../../ports';
-import type { Logger } from '../logger';
-import { backlogFile, openDatabase, succeed } from '../database';
+import type { CallLog, CallRecords, Readiness, UsageReadModel } from '../../ports';
+import type { Knex } from 'knex';
+import { backlogFile, succeed } from '../database';
+import { openServiceDatabase } from '../database-connector';
 import type { Lifecycle } from '../lifecycle';
 import { bind, get, getAsync, token, TOKENS, type Token } from '../tokens';
+import { settleEvery } from './instance-lease';
 
 /** The call log, its read models and readiness, all over one store. */
 interface Store {
   readonly log: CallLog;
   readonly usage: UsageReadModel;
   readonly records: CallRecords;
-  readonly ready: () => Promise<boolean>;
+  readonly ready: () => Promise<Readiness>;
 }
 const STORE = token<Store>('Store');
 
 const inMemory = (lifecycle: Lifecycle): Store => {
   const store = new InMemoryEventStore();
   lifecycle.onClose('call log', () => store.close());
-  return { log: store, usage: store, records: store, ready: () => Promise.resolve(true) };
+  return {
+    log: store,
+    usage: store,
+    records: store,
+    ready: () => Promise.resolve({ ready: true, detail: null }),
+  };
 };
 
 /**
  * Binds the call log and its read models: in memory with `options.memory`, else PostgreSQL at
- * `database.url` or embedded under `data_dir`, migrated at start. The call log registers its
- * closer last, so shutdown flushes it before the pool and the embedded server go.
+ * `database.url` or embedded under `data_dir`, migrated at start, or, when it does not answer
+ * then, as soon as it does (the service serves on its journal meanwhile). The call log registers
+ * its closer after the pool's, so shutdown flushes it before the pool and the embedded server go.
  */
 export const bindPersistence = (c: Container): void => {
   bind(c, STORE)
@@ -42,36 +51,55 @@ export const bindPersistence = (c: Container): void => {
       if (get(ctx, TOKENS.Options).memory) return inMemory(lifecycle);
       const config = get(ctx, TOKENS.Config);
       const logger = get(ctx, TOKENS.Logger);
-      const { knex } = await openDatabase(config, logger, lifecycle);
+      const clock = get(ctx, TOKENS.Clock);
+      const instanceId = get(ctx, TOKENS.InstanceId);
+      const predecessors = await succeed(config, instanceId);
+      let leases: KnexInstanceLeases | undefined;
+      // The lease is taken before the database counts as ready, so before the journal replays:
+      // another instance must never take this one's replayed intents for a dead instance's.
+      const takeLease = async (knex: Knex): Promise<void> => {
+        leases ??= new KnexInstanceLeases(knex, { instanceId, predecessors });
+        await leases.acquire();
+      };
+      const { knex, availability } = await openServiceDatabase(
+        { config, logger, lifecycle, clock },
+        takeLease,
+      );
       const log = new KnexCallLog(knex, {
-        clock: get(ctx, TOKENS.Clock),
+        clock,
         log: logger,
         batchMax: config.database.batchMax,
         maxBacklog: config.database.maxBacklog,
         backlogFile: backlogFile(config),
         closeTimeoutMs: config.server.shutdownTimeoutMs,
         statementTimeoutMs: config.database.statementTimeoutMs,
+        availability,
       });
       await log.start();
       lifecycle.onClose('call log', () => log.close());
-      const instanceId = ctx.get<string>(TOKENS.InstanceId);
-      const leases = new KnexInstanceLeases(knex, {
-        instanceId,
-        predecessors: await succeed(config, instanceId),
-      });
-      await leases.acquire();
-      const settle = makeSettleInterrupted({
-        leases,
-        log,
-        publisher: ctx.get<EventEmitterPublisher>(TOKENS.Publisher),
-        instanceId,
-      });
-      settleEvery(ctx.get<Clock>(TOKENS.Clock), leases, settle, logger, lifecycle);
+      const settle = (): void =>
+        settleEvery({
+          leases: leases!,
+          log,
+          publisher: get(ctx, TOKENS.Publisher),
+          clock,
+          logger,
+          lifecycle,
+          instanceId,
+        });
+      if (availability.state === 'ready') settle();
+      else {
+        // Absent at start: replay the journal and settle the moment it is migrated.
+        void availability.whenReady().then(() => {
+          log.retryNow();
+          settle();
+        });
+      }
       return {
         log,
-        usage: new KnexUsageReadModel(knex),
-        records: new KnexCallRecords(knex),
-        ready: () => isReady(knex),
+        usage: usageWhenAvailable(new KnexUsageReadModel(knex), availability),
+        records: recordsWhenAvailable(new KnexCallRecords(knex), availability),
+        ready: () => readiness(knex, availability),
       };
     })
     .inSingletonScope();
@@ -85,41 +113,18 @@ export const bindPersistence = (c: Container): void => {
   part(TOKENS.Readiness, (s) => s.ready);
 };
 
-/** How often the lease is renewed and dead instances' calls are looked for. */
-const SETTLE_EVERY_MS = 10_000;
-
-/**
- * Renews the lease and settles dead instances' calls now (a predecessor's, at start) and every
- * 10 s; gives the lease up on close (registered after the call log, so it runs before it).
- */
-const settleEvery = (
-  clock: Clock,
-  leases: KnexInstanceLeases,
-  settle: () => Promise<number>,
-  logger: Logger,
-  lifecycle: Lifecycle,
-): void => {
-  let cancel: (() => void) | undefined;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    running = leases
-      .renew()
-      .then(settle)
-      .then((n) => {
-        if (n > 0)
-          logger.warn({ settled: n }, `settled ${n} interrupted calls of stopped instances`);
-      })
-      .catch((e: unknown) => logger.warn({ err: String(e) }, 'settling interrupted calls failed'))
-      .finally(() => {
-        if (!stopped) cancel = clock.schedule(SETTLE_EVERY_MS, tick);
-      });
-  };
-  tick();
-  lifecycle.onClose('instance lease', async () => {
-    stopped = true;
-    cancel?.();
-    await running;
-    await leases.release();
-  });
+/** Ready once the database is migrated and answers; why not in words (never a driver message). */
+const readiness = async (knex: Knex, availability: DatabaseAvailability): Promise<Readiness> => {
+  if (availability.state === 'absent') {
+    return {
+      ready: false,
+      detail: 'database: not reached since start; calls are kept in the journal until it answers',
+    };
+  }
+  if (availability.state === 'migrating') {
+    return { ready: false, detail: 'database: applying migrations' };
+  }
+  return (await isReady(knex))
+    ? { ready: true, detail: null }
+    : { ready: false, detail: 'database: does not answer, or migrations are pending' };
 };

@@ -114,6 +114,24 @@ describe('loadConfig: the keys added for budgets, fallbacks, timeouts and cache 
     ]);
   });
 
+  it('reconciliation: 1 s doubling to a minute, give up after 10 minutes; bounds named', () => {
+    expect(config(undefined).openrouter.reconcile).toEqual({
+      firstDelayMs: 1000,
+      maxDelayMs: 60_000,
+      giveUpAfterMs: 600_000,
+      scanIntervalMs: 5000,
+      identifyAfterMs: 200,
+    });
+    expect(problems({ openrouter: { reconcile: { scan_interval_ms: 0 } } })).toEqual([
+      'openrouter.reconcile.scan_interval_ms must be a positive integer, got 0',
+    ]);
+    expect(
+      problems({ openrouter: { reconcile: { first_delay_ms: 5000, max_delay_ms: 1000 } } }),
+    ).toEqual([
+      'openrouter.reconcile.first_delay_ms (5000) must not exceed openrouter.reconcile.max_delay_ms (1000)',
+    ]);
+  });
+
   it('never echoes a secret, from the file or the environment', () => {
     expect(problems({ server: { auth_token: ['s3cret'] } })).toEqual([
       'server.auth_token must be a string, got a object',

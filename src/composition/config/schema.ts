@@ -60,6 +60,28 @@ const retry = defaulted({
   }
 });
 
+/** Reconciling estimated costs from OpenRouter's `/generation`. */
+const reconcile = defaulted({
+  /** The wait after the first 404; doubles after each one. */
+  first_delay_ms: int(1).default(1000),
+  /** The longest wait between two asks about one call. */
+  max_delay_ms: int(1).default(60_000),
+  /** From the call's start: past it the call stays at its estimate. */
+  give_up_after_ms: int(1).default(600_000),
+  /** How often the records are searched for calls to reconcile. */
+  scan_interval_ms: int(1).default(5000),
+  /** A call still upstream this long after its generation id is known has the id recorded. */
+  identify_after_ms: int(0).default(200),
+}).superRefine((r, ctx) => {
+  if (r.firstDelayMs > r.maxDelayMs) {
+    ctx.addIssue({
+      code: 'custom',
+      params: { sentence: true },
+      message: `openrouter.reconcile.first_delay_ms (${r.firstDelayMs}) must not exceed openrouter.reconcile.max_delay_ms (${r.maxDelayMs})`,
+    });
+  }
+});
+
 /** Every configuration key with its default; defaults < file < environment (see load.ts). */
 export const configSchema = defaulted({
   server: defaulted({
@@ -121,6 +143,7 @@ export const configSchema = defaulted({
       consecutive_failures: int(1).default(5),
       half_open_after_ms: int(1).default(30_000),
     }),
+    reconcile,
   }),
   budgets: budgetsSchema,
   redis: defaulted({

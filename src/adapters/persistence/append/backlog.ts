@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CallLogEvent } from '../../../domain';
 import { frameRecord, parseJournal } from './journal-frame';
@@ -15,6 +15,8 @@ export class Backlog {
   private events: CallLogEvent[] = [];
   private handle: FileHandle | undefined;
   private tornTail = false;
+  /** File operations run one at a time: a drain's truncate never races an add's write. */
+  private fileOps: Promise<unknown> = Promise.resolve();
 
   /** `file` null keeps the backlog in memory only: it survives an outage, not a crash. */
   constructor(readonly file: string | null) {}
@@ -33,6 +35,9 @@ export class Backlog {
    */
   async load(): Promise<number> {
     if (this.file === null) return 0;
+    // A device or a pipe in its place (say, /dev/full) holds no records and may never end.
+    const kind = await stat(this.file).catch(() => undefined);
+    if (kind !== undefined && !kind.isFile()) return 0;
     const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return '';
       throw e;
@@ -51,22 +56,27 @@ export class Backlog {
     return this.events.length;
   }
 
-  /** Adds events at the end; resolves once they are on disk. */
-  async add(events: readonly CallLogEvent[]): Promise<void> {
-    if (this.file !== null) {
-      const h = await this.open(this.file);
-      const records = events.map(frameRecord).join('');
-      try {
-        await h.appendFile(this.tornTail ? `\n${records}` : records, 'utf8');
-        await h.datasync();
-      } catch (e) {
-        // Part of it may be on disk: the next records start on a line of their own.
-        this.tornTail = true;
-        throw e;
+  /**
+   * Adds events at the end; resolves once they are on disk. Safe to call while a drain is
+   * writing the oldest events to the database: file operations are serialised.
+   */
+  add(events: readonly CallLogEvent[]): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.file !== null) {
+        const h = await this.open(this.file);
+        const records = events.map(frameRecord).join('');
+        try {
+          await h.appendFile(this.tornTail ? `\n${records}` : records, 'utf8');
+          await h.datasync();
+        } catch (e) {
+          // Part of it may be on disk: the next records start on a line of their own.
+          this.tornTail = true;
+          throw e;
+        }
+        this.tornTail = false;
       }
-      this.tornTail = false;
-    }
-    this.events.push(...events);
+      this.events.push(...events);
+    });
   }
 
   /** The oldest `n` events, without removing them. */
@@ -75,16 +85,27 @@ export class Backlog {
   }
 
   /** Removes the oldest `n` events, once they are in the database. */
-  async remove(n: number): Promise<void> {
+  remove(n: number): Promise<void> {
     this.events.splice(0, n);
-    if (this.events.length === 0 && this.file !== null)
-      await (await this.open(this.file)).truncate(0);
+    return this.exclusive(async () => {
+      // Checked inside the turn: an add that was writing meanwhile has pushed its events by now.
+      if (this.events.length === 0 && this.file !== null)
+        await (await this.open(this.file)).truncate(0);
+    });
   }
 
   /** Closes the file; its content stays for the next start. */
-  async close(): Promise<void> {
-    await this.handle?.close();
-    this.handle = undefined;
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.handle?.close();
+      this.handle = undefined;
+    });
+  }
+
+  private exclusive<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.fileOps.then(op, op);
+    this.fileOps = run.catch(() => undefined);
+    return run;
   }
 
   private async open(file: string): Promise<FileHandle> {

@@ -15,6 +15,12 @@ export interface GroupCommitOptions {
   readonly maxBacklog: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
+  /**
+   * A write (a batch, or a backlog retry) not done within this is abandoned as a passing failure,
+   * so a hung database turns into the journal in bounded time whatever the driver does; the
+   * write may still commit later, which is harmless (appends are idempotent). None when absent.
+   */
+  readonly writeTimeoutMs?: number;
 }
 
 /**
@@ -22,25 +28,30 @@ export interface GroupCommitOptions {
  * next one, which starts the moment the previous write returns (no timer adds latency) and holds
  * at most `batchMax` events. Each append resolves when its batch is committed. While the database
  * is unreachable, batches go to the backlog instead (see Recovery). A batch the database rejects
- * outright is split, so only the faulty append fails.
+ * outright is split, so only the faulty append fails. The backlog is retried alongside, never in
+ * front of new appends: while a retry waits on a slow or frozen database, new batches keep going
+ * to the journal behind it.
  */
 export class GroupCommit {
   private readonly queue = new BatchQueue();
   private readonly recovery: Recovery;
+  private readonly write: BatchWriter;
   private pumping = false;
+  private draining = false;
   private closed = false;
   private idle: Array<() => void> = [];
   private readonly reservations = new Reservations();
 
   constructor(
-    private readonly write: BatchWriter,
+    write: BatchWriter,
     backlog: Backlog,
     private readonly clock: Clock,
     private readonly opts: GroupCommitOptions,
     private readonly log: LogSink,
   ) {
     const retry = { baseMs: opts.retryBaseMs, maxMs: opts.retryMaxMs };
-    this.recovery = new Recovery(backlog, write, log, clock, retry, () => this.kick());
+    this.write = withDeadline(write, clock, opts.writeTimeoutMs);
+    this.recovery = new Recovery(backlog, this.write, log, clock, retry, () => this.kick());
   }
 
   /** Picks up a backlog a previous run left behind and starts writing it. */
@@ -73,8 +84,14 @@ export class GroupCommit {
   /** Events not yet in the database, the last failure, and whether new calls must be refused. */
   health(): LogHealth {
     const backlog = this.pending();
-    const { lastError } = this.recovery;
-    return { backlog, lastError, full: backlog >= this.opts.maxBacklog };
+    const { lastError, unreachable, journalError } = this.recovery;
+    return {
+      backlog,
+      lastError,
+      full: backlog >= this.opts.maxBacklog,
+      database: unreachable ? 'unreachable' : 'connected',
+      journalError,
+    };
   }
 
   /** Retries now and waits until everything is in the database or `timeoutMs` has passed. */
@@ -104,35 +121,60 @@ export class GroupCommit {
   }
 
   private kick(): void {
+    const r = this.recovery;
+    if (!this.draining && r.due && r.backlog.size > 0) void this.drainBacklog();
     if (!this.pumping) void this.pump();
   }
 
-  private retryNow(): void {
+  /** Retries now and starts the writers. */
+  retryNow(): void {
     this.recovery.retryNow();
     this.kick();
   }
 
   private whenIdle(): Promise<void> {
-    return this.pumping ? new Promise((r) => this.idle.push(r)) : Promise.resolve();
+    return this.pumping || this.draining
+      ? new Promise((r) => this.idle.push(r))
+      : Promise.resolve();
   }
 
+  private wakeIdle(): void {
+    if (!this.pumping && !this.draining) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Writes new appends: to the database, or behind a backlog (or a retry of one) in the journal. */
   private async pump(): Promise<void> {
     this.pumping = true;
     const r = this.recovery;
     try {
       for (;;) {
         const batch = this.queue.take(this.opts.batchMax);
-        // Behind a backlog, new events queue up behind it, so the log keeps its order.
-        if (batch.length > 0)
-          await (r.backlog.size > 0 ? r.keep(batch, this.queue) : this.commit(batch));
-        else if (!(r.backlog.size > 0 && r.due)) break;
-        if (r.backlog.size > 0 && r.due) {
-          await r.drain(this.opts.batchMax, () => this.pending(), this.closed);
-        }
+        if (batch.length === 0) break;
+        // Behind a backlog new events queue up in the journal, so the log keeps its order.
+        await (r.backlog.size > 0 || this.draining
+          ? r.keep(batch, this.queue)
+          : this.commit(batch));
+        if (!this.draining && r.due && r.backlog.size > 0) void this.drainBacklog();
       }
     } finally {
       this.pumping = false;
-      for (const resolve of this.idle.splice(0)) resolve();
+      this.wakeIdle();
+    }
+  }
+
+  /** Writes the backlog into the database, oldest first, until it is empty or a retry fails. */
+  private async drainBacklog(): Promise<void> {
+    this.draining = true;
+    const r = this.recovery;
+    try {
+      while (r.due && r.backlog.size > 0) {
+        await r.drain(this.opts.batchMax, () => this.pending(), this.closed);
+      }
+    } finally {
+      this.draining = false;
+      // Appends that went to the journal during the last step are drained in the next retry.
+      if (!this.pumping && this.queue.events > 0) void this.pump();
+      this.wakeIdle();
     }
   }
 
@@ -157,3 +199,31 @@ export class GroupCommit {
     }
   }
 }
+
+/** A passing failure: the database did not answer a write in time. */
+export class WriteTimeoutError extends Error {
+  override readonly name = 'WriteTimeoutError';
+  constructor(ms: number) {
+    super(`the database did not answer a write within ${ms} ms`);
+  }
+}
+
+/** `write` bounded by `ms` on the clock (unbounded when `ms` is undefined). */
+const withDeadline =
+  (write: BatchWriter, clock: Clock, ms: number | undefined): BatchWriter =>
+  (events) =>
+    ms === undefined
+      ? write(events)
+      : new Promise<void>((resolve, reject) => {
+          const cancel = clock.schedule(ms, () => reject(new WriteTimeoutError(ms)));
+          write(events).then(
+            () => {
+              cancel();
+              resolve();
+            },
+            (e: unknown) => {
+              cancel();
+              reject(e);
+            },
+          );
+        });

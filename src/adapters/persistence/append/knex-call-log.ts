@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CallLogEvent } from '../../../domain';
 import type { CallLog, Clock, LogHealth, StoredEvent } from '../../../ports';
+import type { DatabaseAvailability } from '../database-availability';
 import { Backlog } from './backlog';
 import type { LogSink } from './drain';
 import { GroupCommit } from './group-commit';
@@ -23,6 +24,11 @@ export interface KnexCallLogOptions {
   readonly statementTimeoutMs?: number;
   /** How long `close()` keeps retrying a backlog before leaving it in the journal. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Whether the database is there and migrated yet (default: it is). Until it is, every event
+   * goes to the journal, to be replayed once it is.
+   */
+  readonly availability?: DatabaseAvailability;
 }
 
 /**
@@ -32,7 +38,9 @@ export interface KnexCallLogOptions {
  */
 export class KnexCallLog implements CallLog {
   private readonly writer: GroupCommit;
+  private readonly backlog: Backlog;
   private readonly closeTimeoutMs: number;
+  private readonly availability: DatabaseAvailability | undefined;
 
   constructor(
     private readonly db: Knex,
@@ -40,8 +48,12 @@ export class KnexCallLog implements CallLog {
   ) {
     const timeout = opts.statementTimeoutMs ?? 15_000;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
+    this.availability = opts.availability;
+    this.backlog = new Backlog(opts.backlogFile ?? null);
     this.writer = new GroupCommit(
       async (events) => {
+        // Not migrated yet: the tables may not exist, and a refused statement would be dropped.
+        this.availability?.assertReady();
         // A named (prepared) statement: PostgreSQL parses and plans this one once per connection
         // instead of per batch, which was ~2 of the ~3 ms a one-event append took.
         await db
@@ -49,13 +61,16 @@ export class KnexCallLog implements CallLog {
           .options({ name: 'headspace_append_events' })
           .timeout(timeout);
       },
-      new Backlog(opts.backlogFile ?? null),
+      this.backlog,
       opts.clock,
       {
         batchMax: opts.batchMax ?? 1000,
         maxBacklog: opts.maxBacklog ?? 10_000,
         retryBaseMs: opts.retryBaseMs ?? 250,
         retryMaxMs: opts.retryMaxMs ?? 10_000,
+        // Also bounds the wait for a pooled connection and connecting, which the query's own
+        // timeout does not cover.
+        writeTimeoutMs: timeout,
       },
       opts.log,
     );
@@ -80,7 +95,25 @@ export class KnexCallLog implements CallLog {
   }
 
   health(): LogHealth {
-    return this.writer.health();
+    const h = this.writer.health();
+    const a = this.availability;
+    if (!a) return h;
+    // Absent from the start: say why before any call has had to find out.
+    return {
+      ...h,
+      database: a.describe(h.database === 'unreachable'),
+      lastError: h.lastError ?? a.reason,
+    };
+  }
+
+  /** Events waiting in the backlog journal (not those merely being written). */
+  backlogged(): number {
+    return this.backlog.size;
+  }
+
+  /** Retries the backlog now (the database has just become reachable). */
+  retryNow(): void {
+    this.writer.retryNow();
   }
 
   /** Retries the backlog now; true once everything accepted is in the database. */

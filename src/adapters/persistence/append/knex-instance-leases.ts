@@ -1,10 +1,18 @@
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
-import type { InferenceStarted } from '../../../domain';
+import type { OpenIntent } from '../../../domain';
 import type { InstanceLeases } from '../../../ports';
 
 /** Advisory-lock namespace (the first key of the two-key form) of instance leases. Fixed. */
 const LEASE_LOCKS = 724_319;
+
+/** A row of `inference_intents` as `orphans` reads it. */
+interface OrphanRow {
+  readonly call_id: string;
+  readonly created_at: Date;
+  readonly data: OpenIntent['data'];
+  readonly upstream_id: string | null;
+}
 
 /** Lease settings. */
 export interface LeaseOptions {
@@ -55,9 +63,9 @@ export class KnexInstanceLeases implements InstanceLeases {
       .catch(() => this.lock());
   }
 
-  async orphans(limit: number): Promise<readonly InferenceStarted[]> {
+  async orphans(limit: number): Promise<readonly OpenIntent[]> {
     const { rows } = await this.db.raw(
-      `SELECT i.call_id, i.created_at, i.data FROM inference_intents i
+      `SELECT i.call_id, i.created_at, i.data, i.upstream_id FROM inference_intents i
        LEFT JOIN inference_instances s ON s.instance_id = i.instance_id
        WHERE i.instance_id <> ?
          AND NOT EXISTS (SELECT 1 FROM pg_locks l
@@ -76,12 +84,13 @@ export class KnexInstanceLeases implements InstanceLeases {
         limit,
       ],
     );
-    return rows.map((r: { call_id: string; created_at: Date; data: InferenceStarted['data'] }) => ({
+    return rows.map((r: OrphanRow): OpenIntent => ({
       type: 'InferenceStarted',
       // Not the intent's own event id (not kept here); settling needs only its data.
       eventId: r.call_id,
       occurredAt: r.created_at.toISOString(),
       data: r.data,
+      upstreamId: r.upstream_id,
     }));
   }
 

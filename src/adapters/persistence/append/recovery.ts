@@ -15,6 +15,10 @@ export class Recovery {
   lastError: string | null = null;
   /** A retry is due: the backoff has elapsed, or someone asked for one. */
   due = false;
+  /** Writes are failing for a passing reason (the database is away): events go to the backlog. */
+  unreachable = false;
+  /** Why the backlog journal could not take the last batch that needed it, or null. */
+  journalError: string | null = null;
   private readonly backoff: Backoff;
 
   constructor(
@@ -58,11 +62,14 @@ export class Recovery {
   succeeded(): void {
     this.backoff.reset();
     this.lastError = null;
+    this.unreachable = false;
+    this.journalError = null;
   }
 
   /** Records a failure, says so once per outage, and schedules a retry unless `final`. */
   failed(e: unknown, pending: number, final: boolean): void {
-    const first = this.lastError === null;
+    const first = !this.unreachable;
+    this.unreachable = true;
     this.lastError = publicDescription(e);
     this.log.warn(
       { err: describeError(e), backlog: pending, file: this.backlog.file },
@@ -82,9 +89,11 @@ export class Recovery {
   async keep(batch: readonly Waiter[], queue: BatchQueue): Promise<void> {
     try {
       await this.backlog.add(eventsOf(batch));
+      this.journalError = null;
       queue.settle(batch);
     } catch (e) {
       const why = `the database is unreachable and the backlog could not be saved: ${describeError(e)}`;
+      this.journalError = journalDescription(e);
       this.log.error({ file: this.backlog.file }, `call log: ${why}`);
       queue.settle(batch, new Error(why));
     }
@@ -101,7 +110,16 @@ export class Recovery {
     this.backoff.reset();
     if (this.backlog.size === 0) {
       this.lastError = null;
+      this.unreachable = false;
       this.log.info({}, 'call log: backlog drained into the database');
     }
   }
 }
+
+/** What status shows of a journal write failure: its code, never a path or a message. */
+const journalDescription = (e: unknown): string => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)
+    ? `the backlog journal could not be written (${code})`
+    : 'the backlog journal could not be written';
+};

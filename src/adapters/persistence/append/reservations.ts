@@ -1,4 +1,4 @@
-import type { CallLogEvent } from '../../../domain';
+import { isOutcome, type CallLogEvent } from '../../../domain';
 
 /**
  * Backlog room reserved at intent time: each accepted intent (`InferenceStarted`) reserves the
@@ -28,7 +28,7 @@ export class Reservations {
     let unreserved = 0;
     for (const e of events) {
       if (e.type === 'InferenceStarted') intents++;
-      else if (e.type === 'InferenceReconciled' || !this.calls.has(e.data.callId)) unreserved++;
+      else if (!isOutcome(e) || !this.calls.has(e.data.callId)) unreserved++;
     }
     if (intents > 0 && outage && pending + this.calls.size + intents + unreserved > maxBacklog) {
       return `the call log backlog is full (${pending} events, ${this.calls.size} calls in flight)`;
@@ -43,7 +43,7 @@ export class Reservations {
   accept(events: readonly CallLogEvent[]): void {
     for (const e of events) {
       if (e.type === 'InferenceStarted') this.calls.add(e.data.callId);
-      else if (e.type !== 'InferenceReconciled') this.calls.delete(e.data.callId);
+      else if (isOutcome(e)) this.calls.delete(e.data.callId);
     }
   }
 }

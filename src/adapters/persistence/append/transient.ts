@@ -32,6 +32,8 @@ export const describeError = (e: unknown): string => {
  */
 export const publicDescription = (e: unknown): string => {
   if (typeof e !== 'object' || e === null) return 'the database write failed';
+  // Our own sentence, with no driver text in it.
+  if (e instanceof Error && e.name === 'DatabaseUnavailableError') return e.message;
   const { code, severity } = e as { code?: unknown; severity?: unknown };
   if (typeof severity === 'string' && typeof code === 'string') {
     return `the database refused the write (SQLSTATE ${code})`;
@@ -42,7 +44,7 @@ export const publicDescription = (e: unknown): string => {
   const errors = (e as { errors?: unknown }).errors;
   if (Array.isArray(errors) && errors.length > 0) return publicDescription(errors[0]);
   const name = (e as { name?: unknown }).name;
-  return name === 'KnexTimeoutError'
+  return name === 'KnexTimeoutError' || name === 'WriteTimeoutError'
     ? 'the database did not answer in time'
     : 'the database write failed';
 };

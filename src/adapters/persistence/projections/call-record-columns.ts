@@ -79,18 +79,24 @@ export const RECORD_SELECT = ENTRIES.map(([, c]) =>
   c.kind === 'usd' ? `(${c.column} * 1000000000)::bigint AS ${c.key}` : c.column,
 ).join(', ');
 
-/** Some fields of a record as payload fields (the payload holds record values as they are). */
-export const recordPayload = (
-  r: Partial<CallRecord>,
-  fields: readonly Field[],
-): Record<string, unknown> => {
-  const row: Record<string, unknown> = {};
-  for (const f of fields) row[CALL_RECORD_COLUMNS[f].key] = r[f];
-  return row;
-};
+/** Fields of a record and their payload names. */
+export type PayloadKeys = ReadonlyArray<readonly [Field, string]>;
+
+/** The payload names of some fields. */
+export const payloadKeys = (fields: readonly Field[]): PayloadKeys =>
+  fields.map((f) => [f, CALL_RECORD_COLUMNS[f].key]);
 
 /** Every field of a record, in table order. */
 export const ALL_FIELDS: readonly Field[] = ENTRIES.map(([f]) => f);
+
+/** Writes some fields of a record into a payload row, as they are: the payload holds record values. */
+export const writeRecord = (
+  r: Partial<CallRecord>,
+  keys: PayloadKeys,
+  row: Record<string, unknown>,
+): void => {
+  for (const [f, key] of keys) row[key] = r[f];
+};
 
 /** A row of `inference_calls` as selected with RECORD_SELECT. */
 export type CallRow = Readonly<Record<string, unknown>>;

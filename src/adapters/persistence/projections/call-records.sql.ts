@@ -4,13 +4,15 @@ import {
   ALL_FIELDS,
   CALL_RECORD_COLUMNS,
   RECORD_FIELDS,
-  recordPayload,
+  payloadKeys,
   storedValue,
+  writeRecord,
 } from './call-record-columns';
 import type { SqlProjection } from './sql-projection';
 
 const ALL = ALL_FIELDS.map((f) => CALL_RECORD_COLUMNS[f]);
 const RECONCILED = RECONCILED_FIELDS.map((f) => CALL_RECORD_COLUMNS[f]);
+const [ALL_KEYS, RECONCILED_KEYS] = [payloadKeys(ALL_FIELDS), payloadKeys(RECONCILED_FIELDS)];
 
 /**
  * `inference_calls`: an outcome inserts its record (one per call id, the first wins); a
@@ -21,11 +23,13 @@ export const callRecordsSql: SqlProjection = {
   name: callRecordsProjection.name,
   canHandle: callRecordsProjection.canHandle,
   fields: RECORD_FIELDS,
-  row: (e) => {
-    if (isOutcome(e)) return recordPayload(callRecordOf(e), ALL_FIELDS);
-    if (e.type !== 'InferenceReconciled') return {};
-    // No status: no record is inserted, only these figures replaced.
-    return { id: e.data.callId, ...recordPayload(reconciledFigures(e), RECONCILED_FIELDS) };
+  row: (e, row) => {
+    if (isOutcome(e)) writeRecord(callRecordOf(e), ALL_KEYS, row);
+    else if (e.type === 'InferenceReconciled') {
+      // No status: no record is inserted, only these figures replaced.
+      row[CALL_RECORD_COLUMNS.id.key] = e.data.callId;
+      writeRecord(reconciledFigures(e), RECONCILED_KEYS, row);
+    }
   },
   sql: (events) => [
     `call_records AS (

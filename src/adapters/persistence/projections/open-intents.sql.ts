@@ -1,9 +1,14 @@
 import { openIntentsProjection } from '../../../application';
 import type { SqlProjection } from './sql-projection';
 
+/** Events of a call that are not its outcome: its intent, and generation ids learnt in flight. */
+const NOT_OUTCOMES = "('InferenceStarted', 'InferenceUpstreamIdentified')";
+
 /**
  * `inference_intents`: an intent opens a row unless its call already has an outcome (in the same
- * batch or earlier: a replay never reopens one); the outcome deletes it.
+ * batch or earlier: a replay never reopens one); a generation id learnt in flight sets the open
+ * row's `upstream_id` (the latest in the batch wins; in the batch of its intent, the row opens
+ * with it); the outcome deletes the row.
  */
 export const openIntentsSql: SqlProjection = {
   name: openIntentsProjection.name,
@@ -12,32 +17,48 @@ export const openIntentsSql: SqlProjection = {
     ['intent_call_id', 'uuid'],
     ['intent_instance_id', 'text'],
     ['intent_estimated_cost_nanos', 'bigint'],
+    ['intent_upstream_id', 'text'],
   ],
-  row: (e) =>
-    e.type === 'InferenceStarted'
-      ? {
-          intent_call_id: e.data.callId,
-          intent_instance_id: e.data.instanceId,
-          intent_estimated_cost_nanos: e.data.estimatedCostNanos,
-        }
-      : { intent_call_id: e.data.callId },
-  sql: (events) => [
-    `open_intents AS (
-      INSERT INTO inference_intents (call_id, instance_id, created_at, estimated_cost_nanos, data)
-      SELECT n.intent_call_id, n.intent_instance_id, n.occurred_at, n.intent_estimated_cost_nanos,
-        n.data
-      FROM ${events} n
-      WHERE n.type = 'InferenceStarted'
-        AND NOT EXISTS (SELECT 1 FROM ${events} o
-          WHERE o.intent_call_id = n.intent_call_id AND o.type <> 'InferenceStarted')
-        AND NOT EXISTS (SELECT 1 FROM inference_calls c WHERE c.id = n.intent_call_id)
-      ON CONFLICT (call_id) DO NOTHING
-      RETURNING 1
-    )`,
-    `open_intents_closed AS (
-      DELETE FROM inference_intents i USING ${events} n
-      WHERE n.type <> 'InferenceStarted' AND i.call_id = n.intent_call_id
-      RETURNING 1
-    )`,
-  ],
+  row: (e, row) => {
+    row['intent_call_id'] = e.data.callId;
+    if (e.type === 'InferenceStarted') {
+      row['intent_instance_id'] = e.data.instanceId;
+      row['intent_estimated_cost_nanos'] = e.data.estimatedCostNanos;
+    } else if (e.type === 'InferenceUpstreamIdentified') {
+      row['intent_upstream_id'] = e.data.upstreamId;
+    }
+  },
+  sql: (events) => {
+    const settled = (id: string) =>
+      `EXISTS (SELECT 1 FROM ${events} o
+        WHERE o.intent_call_id = ${id} AND o.type NOT IN ${NOT_OUTCOMES})`;
+    return [
+      `open_intents_identities AS (
+        SELECT DISTINCT ON (intent_call_id) intent_call_id, intent_upstream_id FROM ${events}
+        WHERE type = 'InferenceUpstreamIdentified' ORDER BY intent_call_id, pos DESC
+      )`,
+      `open_intents AS (
+        INSERT INTO inference_intents (call_id, instance_id, created_at, estimated_cost_nanos,
+          upstream_id, data)
+        SELECT n.intent_call_id, n.intent_instance_id, n.occurred_at,
+          n.intent_estimated_cost_nanos, u.intent_upstream_id, n.data
+        FROM ${events} n LEFT JOIN open_intents_identities u USING (intent_call_id)
+        WHERE n.type = 'InferenceStarted' AND NOT ${settled('n.intent_call_id')}
+          AND NOT EXISTS (SELECT 1 FROM inference_calls c WHERE c.id = n.intent_call_id)
+        ON CONFLICT (call_id) DO NOTHING
+        RETURNING 1
+      )`,
+      `open_intents_identified AS (
+        UPDATE inference_intents i SET upstream_id = u.intent_upstream_id
+        FROM open_intents_identities u
+        WHERE i.call_id = u.intent_call_id AND NOT ${settled('u.intent_call_id')}
+        RETURNING 1
+      )`,
+      `open_intents_closed AS (
+        DELETE FROM inference_intents i USING ${events} n
+        WHERE n.type NOT IN ${NOT_OUTCOMES} AND i.call_id = n.intent_call_id
+        RETURNING 1
+      )`,
+    ];
+  },
 };

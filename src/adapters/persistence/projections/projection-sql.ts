@@ -35,7 +35,7 @@ export const projectionRowOf = (e: CallLogEvent, pos?: number): Record<string, u
     occurred_at: e.occurredAt,
     data: e.data,
   };
-  for (const { p, types } of HANDLERS) if (types.has(e.type)) Object.assign(row, p.row(e));
+  for (const { p, types } of HANDLERS) if (types.has(e.type)) p.row(e, row);
   return row;
 };
 

@@ -14,8 +14,8 @@ export interface SqlProjection {
   readonly canHandle: readonly CallLogEventType[];
   /** The payload fields it reads; no two projections share a name. */
   readonly fields: readonly PayloadField[];
-  /** Its fields of one event's payload row; called only for events it handles. */
-  row(e: CallLogEvent): Record<string, unknown>;
+  /** Writes its fields of one event's payload row into `row`; called only for events it handles. */
+  row(e: CallLogEvent, row: Record<string, unknown>): void;
   /**
    * Its CTEs (`name AS (…)`) over `events`, the relation of the batch's new events: the
    * envelope (`event_id`, `type`, `occurred_at`, `data`, log position `pos`) and every

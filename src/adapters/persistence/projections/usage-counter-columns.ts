@@ -23,6 +23,18 @@ export const USAGE_COUNTER_COLUMNS = {
   latencyCalls: 'latency_calls',
   ttftMsSum: 'ttft_ms_sum',
   ttftCalls: 'ttft_calls',
+  failedInputTokens: 'failed_input_tokens',
+  failedOutputTokens: 'failed_output_tokens',
+  failedReasoningTokens: 'failed_reasoning_tokens',
+  failedCostNanos: 'failed_cost_nanos',
+  cancelledInputTokens: 'cancelled_input_tokens',
+  cancelledOutputTokens: 'cancelled_output_tokens',
+  cancelledReasoningTokens: 'cancelled_reasoning_tokens',
+  cancelledCostNanos: 'cancelled_cost_nanos',
+  interruptedInputTokens: 'interrupted_input_tokens',
+  interruptedOutputTokens: 'interrupted_output_tokens',
+  interruptedReasoningTokens: 'interrupted_reasoning_tokens',
+  interruptedCostNanos: 'interrupted_cost_nanos',
 } as const satisfies { readonly [F in keyof UsageCounters]-?: string };
 
 /** A counter's field and column. */

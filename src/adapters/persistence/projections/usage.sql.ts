@@ -20,7 +20,7 @@ const upsert = (g: Grain, events: string, project = 'n.usage_project_id'): strin
   ${g.table} AS (
     INSERT INTO ${g.table} AS u (bucket, level, model, project_id, ${COUNTER_LIST})
     SELECT to_timestamp(n.usage_bucket_ms / ${g.ms} * ${g.ms / 1000}), n.usage_level,
-      n.usage_model, ${project}, ${DELTAS.map(([, d]) => `sum(n.${d})`).join(', ')}
+      n.usage_model, ${project}, ${DELTAS.map(([, d]) => `coalesce(sum(n.${d}), 0)`).join(', ')}
     FROM ${events} n
     WHERE n.usage_bucket_ms IS NOT NULL
     GROUP BY 1, 2, 3, 4
@@ -37,18 +37,16 @@ export const usageSql: SqlProjection = {
   name: usageProjection.name,
   canHandle: usageProjection.canHandle,
   fields: [...KEY_FIELDS, ...DELTAS.map(([, d]) => [d, 'bigint'] as const)],
-  row: (e) => {
+  row: (e, row) => {
     const change = usageDeltaOf(e);
-    if (!change) return {};
+    if (!change) return;
     const { key, delta } = change;
-    const row: Record<string, unknown> = {
-      usage_bucket_ms: key.bucket,
-      usage_level: key.level,
-      usage_model: key.model,
-      usage_project_id: key.projectId ?? '',
-    };
-    for (const [field, d] of DELTAS) row[d] = delta[field];
-    return row;
+    row['usage_bucket_ms'] = key.bucket;
+    row['usage_level'] = key.level;
+    row['usage_model'] = key.model;
+    row['usage_project_id'] = key.projectId ?? '';
+    // Most counters of an event are zero: those are left out, and read as NULL, summed as 0.
+    for (const [field, d] of DELTAS) if (delta[field] !== 0) row[d] = delta[field];
   },
   sql: (events) => [
     ...GRAINS.map((g) => upsert(g, events)),

@@ -34,6 +34,18 @@ export class KnexCallRecords implements CallRecords {
     return { calls, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
   }
 
+  /** Served by the partial index `inference_calls_unreconciled_idx` (a handful of rows). */
+  async unreconciled(since: string, limit: number): Promise<readonly CallRecord[]> {
+    const rows: CallRow[] = await this.db('inference_calls')
+      .select(this.db.raw(RECORD_SELECT))
+      .where('cost_estimated', true)
+      .whereNotNull('upstream_id')
+      .where('created_at', '>=', new Date(since))
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .limit(limit);
+    return rows.map(callRecordOfRow);
+  }
+
   async get(id: string): Promise<CallRecord | undefined> {
     if (!UUID.test(id)) return undefined;
     const row: CallRow | undefined = await this.db('inference_calls')
