@@ -116,8 +116,9 @@ export type InferenceRateLimited = Event<
 
 /**
  * Sent upstream, then stopped before it ended: the service shut down, or the caller went away.
- * Cost is what is known: OpenRouter's usage if it arrived, else the worst-case estimate
- * (`costEstimated`), corrected later by an `InferenceReconciled`.
+ * Cost is what is known: OpenRouter's usage if it arrived; else, for a stream, an estimate from
+ * the text received, and for a plain call the intent's worst-case estimate (`costEstimated`);
+ * corrected later by an `InferenceReconciled` when OpenRouter reports the generation.
  */
 export type InferenceCancelled = Event<
   'InferenceCancelled',
