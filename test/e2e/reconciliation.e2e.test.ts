@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { request, startTestServer } from './harness';
 import { listeningUrl, spawnServer, type ServerProcess } from './process-harness';
 import { sseReader } from './sse-client';
+import { waitFor as waitUntil } from '../support/wait-for';
 
 jest.setTimeout(180_000);
 
@@ -18,16 +19,8 @@ const RECONCILE = {
   identify_after_ms: 0,
 };
 
-/** Polls `f` every 100 ms until it returns a value, or fails after `ms`. */
-const waitFor = async <T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const waitFor = <T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T> =>
+  waitUntil(f, ms, { everyMs: 100 });
 
 const generationAsks = (fake: FakeOpenRouter, id: string) =>
   fake.received.filter((r) => r.path === `/api/v1/generation?id=${id}`).length;

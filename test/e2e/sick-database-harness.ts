@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
+import { waitFor as waitUntil } from '../support/wait-for';
 
 /**
  * Every process of a test-owned PostgreSQL cluster: its postmaster (from `postmaster.pid`) and
@@ -99,16 +100,9 @@ export const recordCounts = async (knex: Knex): Promise<Map<string, number>> => 
   return new Map(rows.map((r) => [r.id, Number(r.n)]));
 };
 
-/** Polls `f` every 250 ms until it returns a value, or fails after `ms`. */
-export const waitFor = async <T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
+/** Polls `f` until it returns a value; a rejection counts as not yet. */
+export const waitFor = <T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T> =>
+  waitUntil(f, ms, { tolerant: true });
 
 /** GETs JSON (status and body) from the service. */
 export const getJson = async <T = Record<string, unknown>>(

@@ -13,6 +13,7 @@ import {
   recordsByInput,
   type Sent,
 } from './spend-harness';
+import { waitFor } from '../support/wait-for';
 
 jest.setTimeout(240_000);
 
@@ -205,14 +206,3 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
     ]);
   });
 });
-
-/** Polls `f` every 250 ms until it returns a value, or fails after `ms`. */
-const waitFor = async <T>(f: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};

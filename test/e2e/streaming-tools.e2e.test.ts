@@ -3,20 +3,9 @@ import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
 import { streamEventChecker } from '../support/openapi-stream-check';
 import { request, startTestServer, type TestServer } from './harness';
 import { readSse } from './sse-client';
+import { SCRIPTED_TOOL_CALLS } from '../support/scripted-tool-calls';
 
-/** Two tool calls the fake streams, arguments long enough to come in several fragments. */
-const CALLS = [
-  {
-    id: 'call_weather',
-    type: 'function' as const,
-    function: { name: 'get_weather', arguments: '{"city":"Oslo","unit":"celsius"}' },
-  },
-  {
-    id: 'call_time',
-    type: 'function' as const,
-    function: { name: 'get_time', arguments: '{"timezone":"Europe/Oslo"}' },
-  },
-];
+const CALLS = SCRIPTED_TOOL_CALLS;
 const TOOLS = CALLS.map((c) => ({
   type: 'function',
   function: { name: c.function.name, parameters: { type: 'object' } },

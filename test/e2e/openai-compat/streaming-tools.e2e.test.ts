@@ -1,20 +1,9 @@
 import OpenAI from 'openai';
 import { streamEventChecker } from '../../support/openapi-stream-check';
 import { TOKEN, useCompatService, WEATHER_PARAMETERS } from './fixture';
+import { SCRIPTED_TOOL_CALLS } from '../../support/scripted-tool-calls';
 
-/** Two tool calls the fake streams, their arguments split over several chunks. */
-const CALLS = [
-  {
-    id: 'call_weather',
-    type: 'function' as const,
-    function: { name: 'get_weather', arguments: '{"city":"Oslo","unit":"celsius"}' },
-  },
-  {
-    id: 'call_time',
-    type: 'function' as const,
-    function: { name: 'get_time', arguments: '{"timezone":"Europe/Oslo"}' },
-  },
-];
+const CALLS = SCRIPTED_TOOL_CALLS;
 const TOOLS: OpenAI.ChatCompletionTool[] = CALLS.map((c) => ({
   type: 'function',
   function: { name: c.function.name, parameters: WEATHER_PARAMETERS },
