@@ -53,6 +53,12 @@ export const int = (min: number, max = Number.MAX_SAFE_INTEGER) => {
   return z.number(e).int(e).min(min, e).max(max, e);
 };
 
+/** Longest delay a Node timer takes (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** A duration in milliseconds: an integer from `min` up to what a Node timer can wait. */
+export const ms = (min: number) => int(min, MAX_TIMER_MS);
+
 /** A finite number of at least `min`. */
 export const number = (min: number) => {
   const e = { error: min === 0 ? 'a non-negative number' : `a number of at least ${min}` };

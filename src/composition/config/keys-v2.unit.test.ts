@@ -101,13 +101,33 @@ describe('loadConfig: the keys added for budgets, fallbacks, timeouts and cache 
     ]);
   });
 
+  it('masks the password of a URL it refuses', () => {
+    const url = 'postgres://postgres:SuperSecretPw@127.0.0.1:notaport/headspace';
+    const out = problems({ database: { url } }, { REDIS_URL: 'http://u:RedisPw@h:1' });
+    expect(out.join('\n')).not.toMatch(/SuperSecretPw|RedisPw/);
+    expect(out).toEqual([
+      'database.url must be empty or a postgres/postgresql URL, got "postgres://postgres:***@127.0.0.1:notaport/headspace"',
+      'redis.url (from REDIS_URL) must be empty or a redis/rediss URL, got "http://u:***@h:1"',
+    ]);
+  });
+
   it('bounds the timeouts and repair attempts by key', () => {
     expect(problems({ server: { headers_timeout_ms: 0, metrics_public: 'no' } })).toEqual([
       'server.metrics_public must be true or false, got "no"',
-      'server.headers_timeout_ms must be a positive integer, got 0',
+      'server.headers_timeout_ms must be an integer from 1 to 2147483647, got 0',
     ]);
     expect(problems({ database: { statement_timeout_ms: 1.5 } })).toEqual([
-      'database.statement_timeout_ms must be a positive integer, got 1.5',
+      'database.statement_timeout_ms must be an integer from 100 to 2147483647, got 1.5',
+    ]);
+    // Node fires a longer timer at once; a reachable database needs more than a few ms.
+    expect(
+      problems({
+        database: { statement_timeout_ms: 99 },
+        openrouter: { reconcile: { scan_interval_ms: 2_147_483_648 } },
+      }),
+    ).toEqual([
+      'database.statement_timeout_ms must be an integer from 100 to 2147483647, got 99',
+      'openrouter.reconcile.scan_interval_ms must be an integer from 1 to 2147483647, got 2147483648',
     ]);
     expect(problems({ openrouter: { structured_output: { repair_attempts: 11 } } })).toEqual([
       'openrouter.structured_output.repair_attempts must be an integer from 0 to 10, got 11',
@@ -123,7 +143,7 @@ describe('loadConfig: the keys added for budgets, fallbacks, timeouts and cache 
       identifyAfterMs: 200,
     });
     expect(problems({ openrouter: { reconcile: { scan_interval_ms: 0 } } })).toEqual([
-      'openrouter.reconcile.scan_interval_ms must be a positive integer, got 0',
+      'openrouter.reconcile.scan_interval_ms must be an integer from 1 to 2147483647, got 0',
     ]);
     expect(
       problems({ openrouter: { reconcile: { first_delay_ms: 5000, max_delay_ms: 1000 } } }),

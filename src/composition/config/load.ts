@@ -27,7 +27,10 @@ type Override = { readonly name: string; readonly text: string };
 const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
 /** A value for a message; a secret's only by its type, never echoed back. */
 const safeShow = (key: string, v: unknown): string =>
-  /api_key|auth_token/.test(key) ? `a ${typeof v}` : show(v);
+  /api_key|auth_token/.test(key)
+    ? `a ${typeof v}`
+    : // A URL's password (database.url, redis.url) is masked as the start-up summary masks it.
+      show(typeof v === 'string' ? v.replace(/(\/\/[^:@/]*):[^@/]*@/g, '$1:***@') : v);
 
 /** Loads and validates configuration: built-in defaults < file (or values) < environment. */
 export const loadConfig = (source: ConfigSource = {}): Result<Config, ConfigError> => {

@@ -5,6 +5,7 @@ import {
   defaulted,
   httpUrl,
   int,
+  ms,
   nonEmpty,
   number,
   optionalUrl,
@@ -48,8 +49,8 @@ const pricing = z.preprocess(
 
 const retry = defaulted({
   max_attempts: int(1, 20).default(3),
-  base_delay_ms: int(0).default(500),
-  max_delay_ms: int(0).default(10_000),
+  base_delay_ms: ms(0).default(500),
+  max_delay_ms: ms(0).default(10_000),
 }).superRefine((r, ctx) => {
   if (r.baseDelayMs > r.maxDelayMs) {
     ctx.addIssue({
@@ -63,15 +64,15 @@ const retry = defaulted({
 /** Reconciling estimated costs from OpenRouter's `/generation`. */
 const reconcile = defaulted({
   /** The wait after the first 404; doubles after each one. */
-  first_delay_ms: int(1).default(1000),
+  first_delay_ms: ms(1).default(1000),
   /** The longest wait between two asks about one call. */
-  max_delay_ms: int(1).default(60_000),
+  max_delay_ms: ms(1).default(60_000),
   /** From the call's start: past it the call stays at its estimate. */
-  give_up_after_ms: int(1).default(600_000),
+  give_up_after_ms: ms(1).default(600_000),
   /** How often the records are searched for calls to reconcile. */
-  scan_interval_ms: int(1).default(5000),
+  scan_interval_ms: ms(1).default(5000),
   /** A call still upstream this long after its generation id is known has the id recorded. */
-  identify_after_ms: int(0).default(200),
+  identify_after_ms: ms(0).default(200),
 }).superRefine((r, ctx) => {
   if (r.firstDelayMs > r.maxDelayMs) {
     ctx.addIssue({
@@ -89,18 +90,18 @@ export const configSchema = defaulted({
     port: int(0, 65535).default(8080),
     auth_token: str().default(''),
     max_body_bytes: int(1).default(1_048_576),
-    shutdown_timeout_ms: int(0).default(10_000),
+    shutdown_timeout_ms: ms(0).default(10_000),
     /** `/metrics` answers without the token. */
     metrics_public: bool().default(false),
-    headers_timeout_ms: int(1).default(10_000),
+    headers_timeout_ms: ms(1).default(10_000),
     /** The whole request, body included. */
-    request_timeout_ms: int(1).default(30_000),
-    keep_alive_timeout_ms: int(1).default(5_000),
+    request_timeout_ms: ms(1).default(30_000),
+    keep_alive_timeout_ms: ms(1).default(5_000),
   }),
   database: defaulted({
     url: optionalUrl('postgres:', 'postgresql:').default(''),
     /** Connect and statement timeout: past it the call log turns to the journal. */
-    statement_timeout_ms: int(1).default(2_000),
+    statement_timeout_ms: ms(100).default(2_000),
     /** Events not yet in the database at which new calls are refused with 503. */
     max_backlog: int(1).default(10_000),
     /** Most events one group commit writes. */
@@ -110,11 +111,11 @@ export const configSchema = defaulted({
   openrouter: defaulted({
     base_url: httpUrl().default('https://openrouter.ai/api/v1'),
     api_key: str().default(''),
-    timeout_ms: int(1).default(30_000),
+    timeout_ms: ms(1).default(30_000),
     http_referer: str().default('https://github.com/claude-headspace'),
     app_title: str().default('Claude Headspace'),
     max_input_chars: int(1).default(200_000),
-    health_check_interval_ms: int(0).default(60_000),
+    health_check_interval_ms: ms(0).default(60_000),
     models: defaulted({
       turn: nonEmpty().default(HAIKU),
       task: nonEmpty().default(HAIKU),
@@ -130,7 +131,7 @@ export const configSchema = defaulted({
     rate_limits: defaulted({
       calls_per_minute: int(1).default(60),
       tokens_per_minute: int(1).default(200_000),
-      max_wait_ms: int(0).default(10_000),
+      max_wait_ms: ms(0).default(10_000),
       max_queue: int(0).default(1000),
     }),
     cache: defaulted({
@@ -141,7 +142,7 @@ export const configSchema = defaulted({
     retry,
     circuit_breaker: defaulted({
       consecutive_failures: int(1).default(5),
-      half_open_after_ms: int(1).default(30_000),
+      half_open_after_ms: ms(1).default(30_000),
     }),
     reconcile,
   }),
