@@ -1,6 +1,6 @@
 import { CALL_STATUSES } from './call-record';
 import { usdFromNanos } from './money';
-import type { UsageQuery } from './usage';
+import type { UsageCounts, UsageQuery } from './usage';
 import {
   addCounters,
   SPEND_FIGURES,
@@ -66,18 +66,9 @@ export const bucketCount = (q: Pick<SeriesQuery, 'since' | 'until' | 'grain'>): 
   Math.round((q.until - q.since) / SERIES_GRAINS[q.grain]);
 
 /** One bucket of a series (money in USD, means null when nothing was measured). */
-export interface SeriesPoint {
+export interface SeriesPoint extends UsageCounts {
   readonly t: string;
   readonly calls: number;
-  readonly succeededCalls: number;
-  readonly failedCalls: number;
-  readonly cachedCalls: number;
-  readonly rateLimitedCalls: number;
-  readonly cancelledCalls: number;
-  readonly interruptedCalls: number;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly reasoningTokens: number;
   readonly costUsd: number;
   readonly savedByCacheUsd: number;
   readonly meanLatencyMs: number | null;

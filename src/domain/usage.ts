@@ -126,10 +126,8 @@ export interface UsageBreakdown {
   readonly costUsd: number;
 }
 
-/** The usage report the HTTP API answers. */
-export interface UsageReport {
-  readonly window: { readonly since: string | null; readonly until: string | null };
-  readonly totalCalls: number;
+/** Calls by outcome and tokens, as a usage report and every point of a series give them. */
+export interface UsageCounts {
   readonly succeededCalls: number;
   readonly failedCalls: number;
   readonly cachedCalls: number;
@@ -139,6 +137,12 @@ export interface UsageReport {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly reasoningTokens: number;
+}
+
+/** The usage report the HTTP API answers. */
+export interface UsageReport extends UsageCounts {
+  readonly window: { readonly since: string | null; readonly until: string | null };
+  readonly totalCalls: number;
   readonly costUsd: number;
   readonly reportedCostUsd: number;
   readonly savedByCacheUsd: number;

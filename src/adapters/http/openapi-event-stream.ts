@@ -1,4 +1,4 @@
-type Json = Record<string, unknown>;
+import type { Json } from './openapi-json';
 
 /** One kind of event in a stream: its `event:` name (none for unnamed) and its `data:`. */
 export interface StreamEventDoc {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { ref, schema, type Json } from './openapi-json';
 import { inferenceRequestSchema } from '../../domain';
 import { eventStream } from './openapi-event-stream';
 import { openAiOpenApi } from './openai/openapi';
@@ -15,14 +16,6 @@ import {
 import { usageSeriesQuerySchema, usageSeriesSchema } from './series-schemas';
 import { streamDeltaSchema, streamStartSchema } from './stream-schemas';
 
-type Json = Record<string, unknown>;
-
-const schema = (s: z.ZodType): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input' }) as Json;
-  return rest;
-};
-
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string): Json => ({ 'application/json': { schema: ref(name) } });
 
 /** Problem responses by status; codes that share a status share its description. */

@@ -114,10 +114,8 @@ const breakdown = z.object({
   costUsd: z.number(),
 });
 
-/** GET /api/inference/usage. */
-export const usageSchema = z.object({
-  window: z.object({ since: nullableString, until: nullableString }),
-  totalCalls: z.number().int(),
+/** Calls by outcome and tokens, as usage reports them and every point of a series does. */
+export const usageCountsShape = {
   succeededCalls: z.number().int(),
   failedCalls: z.number().int(),
   cachedCalls: z.number().int(),
@@ -127,6 +125,13 @@ export const usageSchema = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   reasoningTokens: z.number().int(),
+};
+
+/** GET /api/inference/usage. */
+export const usageSchema = z.object({
+  window: z.object({ since: nullableString, until: nullableString }),
+  totalCalls: z.number().int(),
+  ...usageCountsShape,
   costUsd: z.number(),
   reportedCostUsd: z.number(),
   savedByCacheUsd: z.number(),

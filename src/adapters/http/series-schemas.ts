@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LEVELS, MAX_POINTS, SERIES_GRAINS, SERIES_GROUPS, TARGET_POINTS } from '../../domain';
+import { usageCountsShape } from './schemas';
 
 const grains = Object.keys(SERIES_GRAINS) as [
   keyof typeof SERIES_GRAINS,
@@ -27,15 +28,7 @@ export const usageSeriesQuerySchema = z.object({
 const point = z.object({
   t: z.string().describe("the bucket's start, ISO-8601 UTC"),
   calls: z.number().int(),
-  succeededCalls: z.number().int(),
-  failedCalls: z.number().int(),
-  cachedCalls: z.number().int(),
-  rateLimitedCalls: z.number().int(),
-  cancelledCalls: z.number().int(),
-  interruptedCalls: z.number().int(),
-  inputTokens: z.number().int(),
-  outputTokens: z.number().int(),
-  reasoningTokens: z.number().int(),
+  ...usageCountsShape,
   costUsd: z.number(),
   savedByCacheUsd: z.number(),
   meanLatencyMs: z.number().nullable().describe('mean latency of succeeded calls'),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { ref, schema, type Json } from '../openapi-json';
 import { eventStream } from '../openapi-event-stream';
 import {
   chatCompletionChunkSchema,
@@ -7,14 +7,6 @@ import {
   modelListSchema,
   openAiErrorSchema,
 } from './schemas';
-
-type Json = Record<string, unknown>;
-
-const schema = (s: z.ZodType): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input' }) as Json;
-  return rest;
-};
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 
 const error = (description: string): Json => ({
   description,
