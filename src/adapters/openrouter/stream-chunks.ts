@@ -1,6 +1,6 @@
 import type { CompletionDelta, StreamUsage, ToolCallDelta } from '../../ports';
-import { isRetryableStatus, UpstreamFailure } from './failure';
-import { scrub, upstreamError } from './wire';
+import { UpstreamFailure } from './failure';
+import { throwIfErrorBody } from './wire';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
@@ -74,17 +74,7 @@ export const chunkOf = (data: string, apiKey: string): StreamChunk => {
   if (!isObject(body)) {
     throw new UpstreamFailure('malformed', 'OpenRouter sent a stream chunk that is not JSON', true);
   }
-  const e = upstreamError(body);
-  if (e) {
-    const code = typeof e.code === 'number' && e.code >= 100 && e.code <= 599 ? e.code : undefined;
-    const message = scrub(`OpenRouter stream error ${String(e.code ?? '')}: ${e.message}`, apiKey);
-    throw new UpstreamFailure(
-      'error-body',
-      message,
-      code === undefined || isRetryableStatus(code),
-      code,
-    );
-  }
+  throwIfErrorBody(body, 'stream error', apiKey);
   const choice = Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
   const d = isObject(choice) && isObject(choice.delta) ? choice.delta : undefined;
   const text = typeof d?.content === 'string' && d.content !== '' ? d.content : undefined;

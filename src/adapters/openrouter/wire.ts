@@ -110,6 +110,23 @@ const isObject = (v: unknown): v is Json =>
 const count = (v: unknown): number => (typeof v === 'number' && v >= 0 ? Math.round(v) : 0);
 
 /** OpenRouter's `{ error: { code, message } }`, if the body is one. */
+/**
+ * An error object in a 200 body (or a stream chunk) is a failure: retryable unless its code is
+ * an HTTP status that is not. `said` is how the message begins after "OpenRouter".
+ */
+export const throwIfErrorBody = (body: unknown, said: string, apiKey: string): void => {
+  const e = upstreamError(body);
+  if (!e) return;
+  const code = typeof e.code === 'number' && e.code >= 100 && e.code <= 599 ? e.code : undefined;
+  const message = scrub(`OpenRouter ${said} ${String(e.code ?? '')}: ${e.message}`, apiKey);
+  throw new UpstreamFailure(
+    'error-body',
+    message,
+    code === undefined || isRetryableStatus(code),
+    code,
+  );
+};
+
 export const upstreamError = (body: unknown): { code: unknown; message: string } | undefined => {
   if (!isObject(body) || !isObject(body.error)) return undefined;
   const m = body.error.message;
@@ -142,20 +159,7 @@ export const completionOf = (
   const body = parse(text);
   if (!isObject(body))
     throw new UpstreamFailure('malformed', 'OpenRouter sent an unparseable body', true);
-  const e = upstreamError(body);
-  if (e) {
-    const code = typeof e.code === 'number' && e.code >= 100 && e.code <= 599 ? e.code : undefined;
-    const message = scrub(
-      `OpenRouter answered 200 with error ${String(e.code ?? '')}: ${e.message}`,
-      apiKey,
-    );
-    throw new UpstreamFailure(
-      'error-body',
-      message,
-      code === undefined || isRetryableStatus(code),
-      code,
-    );
-  }
+  throwIfErrorBody(body, 'answered 200 with error', apiKey);
   const first = Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
   const message = isObject(first) && isObject(first.message) ? first.message : undefined;
   const content = message?.content;
