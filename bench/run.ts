@@ -11,7 +11,7 @@ import { UPSTREAM_LATENCY_MS } from './lib/stack';
 import { summary } from './lib/summary';
 
 const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json rows.json]
-                    [--async-commit | --memory] [--profile DIR] [--service-src DIR] [--keep]
+                    [--async-commit | --memory] [--profile DIR] [--service-src DIR] [--bursts] [--keep]
 
   --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
   --no-peer        skip Portkey's gateway (otherwise installed into bench/peers/portkey if missing)
@@ -20,6 +20,8 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --memory         the service keeps its call log in memory (what PostgreSQL costs, by difference)
   --profile DIR    run the service processes with --cpu-prof, profiles written to DIR
   --service-src D  take the service's src/ and migrations/ from checkout D (A/B comparisons)
+  --bursts         pace the rates with autocannon's overallRate (each connection's share of a
+                   second sent back to back), as before; default: open-loop, evenly spaced
   --keep           keep the temporary directory (configs, service logs)
 `;
 
@@ -31,6 +33,7 @@ const PLANS: Record<'quick' | 'full', Plan> = {
     rateSeconds: 1,
     saturationSeconds: 2,
     saturationConnections: 128,
+    pacing: 'open',
   },
   full: {
     rates: [200, 500, 1000],
@@ -39,6 +42,7 @@ const PLANS: Record<'quick' | 'full', Plan> = {
     rateSeconds: 15,
     saturationSeconds: 15,
     saturationConnections: 128,
+    pacing: 'open',
   },
 };
 
@@ -61,6 +65,7 @@ const main = async (): Promise<void> => {
       json: { type: 'string' },
       profile: { type: 'string' },
       'service-src': { type: 'string' },
+      bursts: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -98,7 +103,8 @@ const main = async (): Promise<void> => {
     say(
       `upstream: fake OpenRouter, ${UPSTREAM_LATENCY_MS} ms per reply; service log level ${logLevel}\n`,
     );
-    const rows = await runPlan(PLANS[mode], setup.subjects, [setup.cached], say);
+    const plan = { ...PLANS[mode], pacing: o.bursts ? ('bursts' as const) : ('open' as const) };
+    const rows = await runPlan(plan, setup.subjects, [setup.cached], say);
     const report = summary(rows, {
       mode,
       loadAtStart: m0.load,

@@ -12,8 +12,14 @@ export interface Target {
 /** How hard and how long. */
 export interface Load {
   readonly connections: number;
-  /** Requests per second across all connections (autocannon overallRate); absent: as fast as it goes. */
+  /** Requests per second; absent: as fast as the connections go. */
   readonly rate?: number;
+  /**
+   * How a rate is kept: `open` (default), one request every 1/rate s over as many connections as
+   * needed (paced.ts); `bursts`, autocannon's overallRate, each connection sending its share of a
+   * second back to back (how the rates were paced before round 2's second stop).
+   */
+  readonly pacing?: 'open' | 'bursts';
   readonly seconds: number;
 }
 

@@ -7,7 +7,7 @@ export type Through = 'direct' | 'bare proxy' | 'ours' | 'ours /v1' | 'ours, cac
 /** One measured run. */
 export interface Row {
   /**
-   * `serial`: one connection, one request at a time; `rate`: paced (autocannon overallRate);
+   * `serial`: one connection, one request at a time; `rate`: paced (open, or in bursts);
    * `saturation`: as fast as the connections go.
    */
   readonly kind: 'serial' | 'rate' | 'saturation';
@@ -71,7 +71,7 @@ export const rateTable = (rows: readonly Row[]): string =>
         return [
           r.kind === 'serial' ? 'serial' : String(r.rate),
           r.through,
-          String(r.connections),
+          r.connections === 0 ? 'open' : String(r.connections),
           int(r.m.rps),
           ms(r.m.latency.p50),
           ms(r.m.latency.p90),

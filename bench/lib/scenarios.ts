@@ -1,4 +1,5 @@
 import { measure, type Load, type Target } from './load';
+import { measurePaced } from './paced';
 import { watch } from './proc';
 import type { Row, Through } from './report';
 
@@ -22,10 +23,12 @@ export interface Plan {
   readonly saturationSeconds: number;
   /** Connections for unpaced runs. */
   readonly saturationConnections: number;
+  /** How the rates are paced (see Load). */
+  readonly pacing: 'open' | 'bursts';
 }
 
 /**
- * Connections for a paced run. autocannon paces each connection on its own: its share of the
+ * Connections for a run paced in bursts. autocannon paces each connection on its own: its share of the
  * rate per wall-clock second, sent back to back, then idle until the next second. 20 req/s per
  * connection keeps every subject on its rate while its latency stays under 50 ms (the direct
  * call, ~21 ms, is busy ~0.4 s of each second); the same connections go to every subject.
@@ -47,7 +50,11 @@ const settled = async (count: () => Promise<number>): Promise<number> => {
 /** Runs one load against one subject, watching its process and counting what it logged. */
 export const runOne = async (s: Subject, kind: Row['kind'], load: Load): Promise<Row> => {
   const before = s.countCalls ? await s.countCalls() : 0;
-  const [m, usage] = await watch(s.pid, () => measure(s.target, load));
+  const [m, usage] = await watch(s.pid, () =>
+    load.rate !== undefined && load.pacing !== 'bursts'
+      ? measurePaced(s.target, load.rate, load.seconds)
+      : measure(s.target, load),
+  );
   const after = s.countCalls ? await settled(s.countCalls) : 0;
   return {
     kind,
@@ -92,7 +99,9 @@ export const runPlan = async (
       note(
         await runOne(s, 'rate', {
           rate,
-          connections: connectionsFor(rate),
+          pacing: plan.pacing,
+          // Open pacing opens what it needs; 0 reads "open" in the report.
+          connections: plan.pacing === 'bursts' ? connectionsFor(rate) : 0,
           seconds: plan.rateSeconds,
         }),
       );
