@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { KnexCallLog } from '../src/adapters/persistence';
-import { APPEND_SQL } from '../src/adapters/persistence/projections/projection-sql';
-import { projectionPayload } from '../src/adapters/persistence/projections/rows';
+import { appendEvents } from '../src/adapters/persistence/append/append-statement';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import type { InferenceEvent } from '../src/domain';
 import {
@@ -65,11 +64,8 @@ const main = async (): Promise<void> => {
     await log.close();
   }
   for (const c of [1, 10]) {
-    const one = (e: InferenceEvent) =>
-      db.serviceKnex
-        .raw(APPEND_SQL, [projectionPayload([e])])
-        .options({ name: 'headspace_append_events' }) // prepared, as the call log's is
-        .then(() => undefined);
+    // One statement per call, prepared, as the call log writes a batch.
+    const one = (e: InferenceEvent) => appendEvents(db.serviceKnex, [e], 15_000);
     console.log(await run(db.knex, 'one transaction per call', c === 1 ? 2000 : 10_000, c, one));
   }
   await db.drop();

@@ -1,6 +1,8 @@
 import { createInferenceService, type InferenceRequest } from '../../src';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
+import { Redis } from 'ioredis';
 import { describeRedis } from '../support/test-redis';
+import { waitFor } from '../support/wait-for';
 
 /** Two service instances on one Redis share their limits and their cache (`redis.url` set). */
 describeRedis('service instances sharing Redis', (redis) => {
@@ -25,8 +27,15 @@ describeRedis('service instances sharing Redis', (redis) => {
     const [ga, gb] = [new InMemoryGateway(), new InMemoryGateway()];
     const a = await instance(redis.url, prefix, ga);
     const b = await instance(redis.url, prefix, gb);
+    const peek = new Redis(redis.url);
     try {
       expect((await a.infer(turn('q')))._unsafeUnwrap().cached).toBe(false);
+      // The answer is not held back for the cache write, so it lands in Redis a moment later.
+      await waitFor(
+        async () => ((await peek.keys(`${prefix}cache:v1:*`)).length > 0 ? true : undefined),
+        5000,
+        { everyMs: 5 },
+      );
       expect((await b.infer(turn('q')))._unsafeUnwrap().cached).toBe(true);
       expect(gb.received).toHaveLength(0);
       expect((await b.infer(turn('r'))).isOk()).toBe(true);
@@ -39,6 +48,7 @@ describeRedis('service instances sharing Redis', (redis) => {
         warning: null,
       });
     } finally {
+      peek.disconnect();
       await a.close();
       await b.close();
     }

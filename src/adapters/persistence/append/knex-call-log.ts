@@ -5,8 +5,8 @@ import type { DatabaseAvailability } from '../database-availability';
 import { Backlog } from './backlog';
 import type { LogSink } from './drain';
 import { GroupCommit } from './group-commit';
-import { APPEND_SQL } from '../projections/projection-sql';
-import { projectionPayload, storedEventOf, type EventRow } from '../projections/rows';
+import { storedEventOf, type EventRow } from '../projections/rows';
+import { appendEvents } from './append-statement';
 
 /** How the Knex call log batches, backlogs and retries. */
 export interface KnexCallLogOptions {
@@ -54,12 +54,9 @@ export class KnexCallLog implements CallLog {
       async (events) => {
         // Not migrated yet: the tables may not exist, and a refused statement would be dropped.
         this.availability?.assertReady();
-        // A named (prepared) statement: PostgreSQL parses and plans this one once per connection
+        // Named (prepared) statements: PostgreSQL parses and plans each once per connection
         // instead of per batch, which was ~2 of the ~3 ms a one-event append took.
-        await db
-          .raw(APPEND_SQL, [projectionPayload(events)])
-          .options({ name: 'headspace_append_events' })
-          .timeout(timeout);
+        await appendEvents(db, events, timeout);
       },
       this.backlog,
       opts.clock,

@@ -31,18 +31,31 @@ export const callRecordsSql: SqlProjection = {
       writeRecord(reconciledFigures(e), RECONCILED_KEYS, row);
     }
   },
-  sql: (events) => [
-    `call_records AS (
+  sql: (events, types) => {
+    const reconciles = types.has('InferenceReconciled');
+    // A reconciliation in the batch of its record (a rebuild, a replayed journal) cannot reach
+    // the row by UPDATE (sibling CTEs do not see each other's writes): the row is inserted with
+    // the reconciled figures instead, the latest in the batch winning, as one at a time would.
+    const value = (c: (typeof ALL)[number]) =>
+      reconciles && RECONCILED.includes(c)
+        ? `CASE WHEN r.id IS NULL THEN ${storedValue(c, 'n')} ELSE ${storedValue(c, 'r')} END`
+        : storedValue(c, 'n');
+    const latest = `LEFT JOIN (SELECT DISTINCT ON (id) * FROM ${events}
+        WHERE type = 'InferenceReconciled' ORDER BY id, pos DESC) r ON r.id = n.id`;
+    return [
+      `call_records AS (
       INSERT INTO inference_calls (${ALL.map((c) => c.column).join(', ')})
-      SELECT ${ALL.map((c) => storedValue(c, 'n')).join(', ')}
-      FROM ${events} n WHERE n.status IS NOT NULL ORDER BY n.pos
+      SELECT ${ALL.map(value).join(', ')}
+      FROM ${events} n ${reconciles ? latest : ''}
+      WHERE n.status IS NOT NULL ORDER BY n.pos
       ON CONFLICT (id) DO NOTHING
       RETURNING 1
     )`,
-    `call_records_reconciled AS (
+      `call_records_reconciled AS (
       UPDATE inference_calls c SET ${RECONCILED.map((c) => `${c.column} = ${storedValue(c, 'n')}`).join(', ')}
       FROM ${events} n WHERE n.type = 'InferenceReconciled' AND c.id = n.id
       RETURNING 1
     )`,
-  ],
+    ];
+  },
 };

@@ -1,4 +1,5 @@
-import type { CallLogEvent } from '../../../domain';
+import { createHash } from 'node:crypto';
+import type { CallLogEvent, CallLogEventType } from '../../../domain';
 import { callRecordsSql } from './call-records.sql';
 import { openIntentsSql } from './open-intents.sql';
 import type { PayloadField, SqlProjection } from './sql-projection';
@@ -14,11 +15,15 @@ const ENVELOPE: readonly PayloadField[] = [
   ['data', 'jsonb'],
 ];
 
-const FIELDS = [...ENVELOPE, ...SQL_PROJECTIONS.flatMap((p) => p.fields)];
-const NAMES = FIELDS.map(([name]) => name);
-const repeated = NAMES.find((n, i) => NAMES.indexOf(n) !== i);
-if (repeated !== undefined) throw new Error(`payload field ${repeated} is declared twice`);
-const DECLARED = FIELDS.map(([name, type]) => `${name} ${type}`).join(', ');
+const declared = (projections: readonly SqlProjection[]) => {
+  const fields = [...ENVELOPE, ...projections.flatMap((p) => p.fields)];
+  const names = fields.map(([name]) => name);
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw new Error(`payload field ${repeated} is declared twice`);
+  return { names, declared: fields.map(([name, type]) => `${name} ${type}`).join(', ') };
+};
+
+const { declared: DECLARED } = declared(SQL_PROJECTIONS);
 
 const HANDLERS = SQL_PROJECTIONS.map((p) => ({ p, types: new Set<string>(p.canHandle) }));
 
@@ -40,21 +45,34 @@ export const projectionRowOf = (e: CallLogEvent, pos?: number): Record<string, u
 };
 
 /**
- * Applies every projection to the events in `new_events` (those not seen before), in the
- * statement that selects them. Sibling CTEs do not see each other's writes, so each one looks
- * at `new_events` itself.
+ * Applies `projections` to the events in `new_events` (those not seen before), in the statement
+ * that selects them. Sibling CTEs do not see each other's writes, so each one looks at
+ * `new_events` itself.
  */
-const PROJECT = SQL_PROJECTIONS.flatMap((p) => p.sql('new_events')).join(',\n');
+const projectSql = (
+  projections: readonly SqlProjection[],
+  types: ReadonlySet<CallLogEventType> = ALL_TYPES,
+) => projections.flatMap((p) => p.sql('new_events', types)).join(',\n');
+
+const ALL_TYPES: ReadonlySet<CallLogEventType> = new Set(
+  SQL_PROJECTIONS.flatMap((p) => p.canHandle),
+);
+const PROJECT = projectSql(SQL_PROJECTIONS);
 
 /**
  * One append as one statement (so one round trip and one implicit transaction): insert the
- * events, skipping ids already in the log, and project exactly the ones that were new. A retried
- * batch therefore never doubles a record or an aggregate.
+ * events (the payload, `$1`), skipping ids already in the log, and project exactly the ones that
+ * were new. A retried batch therefore never doubles a record or an aggregate.
  */
-export const APPEND_SQL = `
+const appendSql = (
+  projections: readonly SqlProjection[],
+  types: ReadonlySet<CallLogEventType> = ALL_TYPES,
+) => {
+  const d = declared(projections);
+  return `
   WITH input AS (
-    SELECT * FROM ROWS FROM (json_to_recordset(?::json) AS (${DECLARED}))
-      WITH ORDINALITY AS x(${NAMES.join(', ')}, ord)
+    SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${d.declared}))
+      WITH ORDINALITY AS x(${d.names.join(', ')}, ord)
   ),
   appended AS (
     INSERT INTO inference_events (event_id, type, occurred_at, data)
@@ -62,9 +80,40 @@ export const APPEND_SQL = `
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id, position
   ),
-  new_events AS (SELECT i.*, a.position AS pos FROM input i JOIN appended a USING (event_id)),
-  ${PROJECT}
+  new_events AS (SELECT i.*, a.position AS pos FROM input i JOIN appended a USING (event_id))
+  ${projections.length > 0 ? `,${projectSql(projections, types)}` : ''}
   SELECT count(*)::int AS appended FROM new_events`;
+};
+
+/** An append statement and the name it is prepared under. */
+export interface AppendStatement {
+  readonly name: string;
+  readonly sql: string;
+}
+
+const statements = new Map<string, AppendStatement>();
+
+/**
+ * The append of a batch holding exactly these event types: only the projections that handle
+ * one of them, and of those only the CTEs they can touch. A batch of intents, the write a call
+ * waits for before it is sent, then costs the database about half of the full statement. There
+ * are few combinations, each prepared once per connection under a name derived from its text.
+ */
+export const appendStatementFor = (events: readonly CallLogEvent[]): AppendStatement => {
+  const types = new Set(events.map((e) => e.type));
+  const key = [...types].sort().join(' ');
+  let s = statements.get(key);
+  if (s === undefined) {
+    const sql = appendSql(
+      SQL_PROJECTIONS.filter((p) => p.canHandle.some((t) => types.has(t))),
+      types,
+    );
+    const name = `headspace_append_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    s = { name, sql };
+    statements.set(key, s);
+  }
+  return s;
+};
 
 /** Replays stored events (with their positions) through the projections, for a rebuild. */
 export const REPLAY_SQL = `

@@ -19,7 +19,9 @@ export interface SqlProjection {
   /**
    * Its CTEs (`name AS (…)`) over `events`, the relation of the batch's new events: the
    * envelope (`event_id`, `type`, `occurred_at`, `data`, log position `pos`) and every
-   * projection's fields, NULL where an event has none.
+   * projection's fields, NULL where an event has none. `types` are the event types the batch
+   * may hold: a CTE no event of them can touch may be left out (a statement for a batch of
+   * intents has no work for an outcome's CTEs, and they cost time even when they find nothing).
    */
-  sql(events: string): string[];
+  sql(events: string, types: ReadonlySet<CallLogEventType>): string[];
 }
