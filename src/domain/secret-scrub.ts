@@ -4,32 +4,48 @@ export const REDACTED = '[redacted]';
 /** The shortest run of a secret's characters that counts as a leak of it. */
 export const MIN_SECRET_RUN = 12;
 
-/** ASCII-only lower-casing: keeps every index where it was (toLowerCase may not). */
-const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const UPPER = /[A-Z]/;
+const ASCII = /^[\x00-\x7F]*$/;
+
+/** ASCII-only lower-casing: keeps every index where it was (toLowerCase may not, past ASCII). */
+const fold = (s: string): string => {
+  if (!UPPER.test(s)) return s;
+  if (ASCII.test(s)) return s.toLowerCase();
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+};
+
+/** The runs of one secret that count as a leak, for the last secret asked (there is one key). */
+let last: { secret: string; n: number; grams: readonly string[] } | undefined;
+const runsOf = (secret: string) => {
+  if (last?.secret !== secret) {
+    const key = fold(secret);
+    const n = Math.min(MIN_SECRET_RUN, key.length);
+    const grams = new Set<string>();
+    for (let i = 0; i + n <= key.length; i++) grams.add(key.slice(i, i + n));
+    last = { secret, n, grams: [...grams] };
+  }
+  return last;
+};
 
 /**
  * `text` with `secret` removed: the whole secret in any case, and any run of
  * `MIN_SECRET_RUN` or more consecutive characters of it (an upstream may echo a prefix, a
  * suffix or an upper-cased copy). Each leaked stretch becomes `[redacted]`. A secret shorter
- * than the run length is removed when it appears whole.
+ * than the run length is removed when it appears whole. Every answer passes through here, so
+ * it searches for each run of the secret (no substring per position of the text).
  */
 export const scrubSecret = (text: string, secret: string): string => {
   if (secret === '' || text === '') return text;
-  const key = fold(secret);
+  const { n, grams } = runsOf(secret);
+  if (text.length < n) return text;
   const hay = fold(text);
-  const n = Math.min(MIN_SECRET_RUN, key.length);
-  if (hay.length < n) return text;
-  const grams = new Set<string>();
-  for (let i = 0; i + n <= key.length; i++) grams.add(key.slice(i, i + n));
-  const covered = new Uint8Array(hay.length);
-  let any = false;
-  for (let i = 0; i + n <= hay.length; i++) {
-    if (grams.has(hay.slice(i, i + n))) {
-      covered.fill(1, i, i + n);
-      any = true;
+  let covered: Uint8Array | undefined;
+  for (const gram of grams) {
+    for (let i = hay.indexOf(gram); i !== -1; i = hay.indexOf(gram, i + 1)) {
+      (covered ??= new Uint8Array(hay.length)).fill(1, i, i + n);
     }
   }
-  if (!any) return text;
+  if (covered === undefined) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     if (covered[i] === 0) out += text[i];

@@ -46,5 +46,25 @@ export const mapStringsDeep = <T>(value: T, f: (s: string) => string): T => {
   return Object.fromEntries(entries) as T;
 };
 
-/** `value` with every string in it (keys too) made well-formed; other values as they are. */
-export const wellFormedDeep = <T>(value: T): T => mapStringsDeep(value, toWellFormed);
+/** True when some string in `value` (a key too) is not well-formed; paths are not built. */
+const anyIllFormed = (value: unknown, depth = 0): boolean => {
+  if (typeof value === 'string') return !isWellFormed(value);
+  if (typeof value !== 'object' || value === null) return false;
+  // Deeper than this, copy rather than look further (mapStringsDeep repairs at any depth).
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) return value.some((v: unknown) => anyIllFormed(v, depth + 1));
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    if (!isWellFormed(k) || anyIllFormed((value as Record<string, unknown>)[k], depth + 1)) {
+      return true;
+    }
+  }
+  return false;
+};
+
+/**
+ * `value` with every string in it (keys too) made well-formed; other values as they are. Every
+ * event passes through here and almost none needs repair: such a value is returned as it is.
+ */
+export const wellFormedDeep = <T>(value: T): T =>
+  anyIllFormed(value) ? mapStringsDeep(value, toWellFormed) : value;
