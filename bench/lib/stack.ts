@@ -65,8 +65,12 @@ const NO_OVERRIDES = Object.fromEntries(
   ].map((k) => [k, '']),
 );
 
+/** The Node flags `npm start` runs the service with (package.json; docs/http-api.md). */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
 /**
- * The service as its own process (`node main.js --config …`), logging every call to PostgreSQL
+ * The service as its own process (`node <SERVICE_NODE_FLAGS> main.js --config …`, as `npm start`
+ * runs it), logging every call to PostgreSQL
  * and its log lines (at LOG_LEVEL, default info) to a file. Rate limits are set far above any
  * load here so they never refuse or queue.
  */
@@ -103,6 +107,7 @@ export const startService = async (o: {
   const child = await startChild({
     name: o.name,
     args: [
+      ...SERVICE_NODE_FLAGS,
       ...(o.nodeArgs ?? []),
       ...[o.main, '--config', config],
       ...(o.databaseUrl === null ? ['--memory'] : []),
