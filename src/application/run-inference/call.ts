@@ -57,7 +57,8 @@ export const eventFactory =
 
 /**
  * The caller's view of an outcome event that carries text. With `structured`, the text was
- * validated as JSON before it was recorded, so `json` is its parsed value.
+ * validated as JSON before it was recorded, so `json` is its parsed value. Its tool calls are
+ * the caller's own copy: the event is also the record (in memory) and what subscribers get.
  */
 export const resultOf = (e: InferenceEvent, structured = false): InferenceResult => {
   const d = e.data;
@@ -70,7 +71,7 @@ export const resultOf = (e: InferenceEvent, structured = false): InferenceResult
     model: d.model,
     text,
     ...(structured && answered && !toolCalls ? { json: parseJson(text) } : {}),
-    ...(toolCalls ? { toolCalls } : {}),
+    ...(toolCalls ? { toolCalls: structuredClone(toolCalls) } : {}),
     finishReason: answered ? (e.data.finishReason ?? null) : null,
     inputTokens: answered ? e.data.inputTokens : 0,
     outputTokens: answered ? e.data.outputTokens : 0,

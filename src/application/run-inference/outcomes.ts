@@ -20,14 +20,18 @@ export type Outcomes = ReturnType<typeof makeOutcomes>;
 export const withModel = (call: Call, model: string): Call =>
   model === call.facts.model ? call : { ...call, facts: { ...call.facts, model } };
 
-/** What an outcome with an answer records of it. */
+/**
+ * What an outcome with an answer records of it. The tool calls are copied: the answer may be a
+ * cache entry, and the event's are handed to the caller, who must not be able to change the
+ * entry the next hit is served from.
+ */
 const answered = (a: CachedAnswer) => ({
   text: a.text,
   inputTokens: a.inputTokens,
   outputTokens: a.outputTokens,
   reasoningTokens: a.reasoningTokens ?? 0,
   cachedInputTokens: a.cachedInputTokens ?? 0,
-  toolCalls: a.toolCalls ?? null,
+  toolCalls: a.toolCalls ? structuredClone(a.toolCalls) : null,
   finishReason: a.finishReason ?? null,
 });
 

@@ -77,6 +77,21 @@ describe('runInference: conversations and parameters', () => {
     expect((await t.store.usage({})).reasoningTokens).toBe(4);
   });
 
+  it("a caller changing its answer's tool calls changes neither the cache nor the record", async () => {
+    const t = runInferenceOver();
+    const call = { id: 'c', type: 'function' as const, function: { name: 'f', arguments: '{}' } };
+    t.gateway.enqueue({ text: '', toolCalls: [call], finishReason: 'tool_calls' });
+    const tools = [{ type: 'function', function: { name: 'f', parameters: {} } }];
+    const first = (await t.run({ ...REQ, tools }))._unsafeUnwrap();
+    first.toolCalls![0]!.function.arguments = '{"changed":true}';
+    const hit = (await t.run({ ...REQ, tools }))._unsafeUnwrap();
+    expect(hit).toMatchObject({ cached: true, toolCalls: [call] });
+    (hit.toolCalls as unknown as unknown[]).push(call);
+    const again = (await t.run({ ...REQ, tools }))._unsafeUnwrap();
+    expect(again.toolCalls).toEqual([call]);
+    expect((await t.store.get(first.callId))?.toolCalls).toEqual([call]);
+  });
+
   it('without tools the result has no toolCalls, and finishReason always', async () => {
     const r = (await runInferenceOver().run(REQ))._unsafeUnwrap();
     expect(r).not.toHaveProperty('toolCalls');
