@@ -53,12 +53,20 @@ const callStream = (): CallLogEvent[] => {
     const callId = intent.data.callId;
     events.push(intent);
     if (i % 3 === 1) events.push(identifiedOf(intent, `gen-${i}`));
+    const figures = (n: number) => ({
+      inputTokens: 100 * n + i,
+      outputTokens: 10 * n + i,
+      costNanos: 1_000_000 * n + i,
+    });
     const settle = (outcome: InferenceEvent, reconcile = false) => {
-      events.push(outcome);
-      if (reconcile) {
-        const figures = { inputTokens: 100 + i, outputTokens: 10 + i, costNanos: 1_000_000 + i };
-        events.push(reconciledOf(callRecordOf(outcome), figures));
-      }
+      if (!reconcile) return void events.push(outcome);
+      const reconciled = reconciledOf(callRecordOf(outcome), figures(1));
+      // Out of order (a journal replayed behind newer events): the record it finds is not yet
+      // there, so it changes no record, whatever batch the two share.
+      if (i === 36) events.push(reconciled, outcome);
+      else events.push(outcome, reconciled);
+      // Reconciled twice: the later figures win.
+      if (i % 3 === 0) events.push(reconciledOf(callRecordOf(outcome), figures(2)));
     };
     switch (i % 5) {
       case 0:
@@ -88,6 +96,8 @@ describe('append statements by batch composition', () => {
     const events = callStream();
     const types = new Set(events.map((e) => e.type));
     expect(types.size).toBe(7);
+    const twice = events.filter((e) => e.type === 'InferenceReconciled').length;
+    expect(twice).toBeGreaterThan(new Set(events.map((e) => e.data.callId)).size / 4);
 
     // The whole stream in one statement: every projection, every CTE.
     await reset();
@@ -95,6 +105,8 @@ describe('append statements by batch composition', () => {
     const together = await snapshot(knex);
     expect(together['inference_calls']).toHaveLength(32);
     expect(together['inference_intents']).toHaveLength(8);
+    const calls = together['inference_calls'] as Array<{ input_tokens: number }>;
+    expect(calls.filter((c) => c.input_tokens >= 200)).not.toHaveLength(0); // reconciled twice
 
     // One event at a time: each batch gets the statement for its one type.
     await reset();

@@ -14,6 +14,10 @@ const ALL = ALL_FIELDS.map((f) => CALL_RECORD_COLUMNS[f]);
 const RECONCILED = RECONCILED_FIELDS.map((f) => CALL_RECORD_COLUMNS[f]);
 const [ALL_KEYS, RECONCILED_KEYS] = [payloadKeys(ALL_FIELDS), payloadKeys(RECONCILED_FIELDS)];
 
+/** Each call's last reconciliation among `events` (UPDATE … FROM would pick any of several). */
+const latestReconciliations = (events: string) =>
+  `SELECT DISTINCT ON (id) * FROM ${events} WHERE type = 'InferenceReconciled' ORDER BY id, pos DESC`;
+
 /**
  * `inference_calls`: an outcome inserts its record (one per call id, the first wins); a
  * reconciliation replaces the figures it corrects. The record is the domain's `callRecordOf`,
@@ -33,15 +37,15 @@ export const callRecordsSql: SqlProjection = {
   },
   sql: (events, types) => {
     const reconciles = types.has('InferenceReconciled');
-    // A reconciliation in the batch of its record (a rebuild, a replayed journal) cannot reach
-    // the row by UPDATE (sibling CTEs do not see each other's writes): the row is inserted with
-    // the reconciled figures instead, the latest in the batch winning, as one at a time would.
+    // A reconciliation after its record in the same batch (a rebuild, a replayed journal)
+    // cannot reach the row by UPDATE (sibling CTEs do not see each other's writes): the row is
+    // inserted with the reconciled figures instead. Either way the latest reconciliation in the
+    // batch wins, as appending one event at a time would.
     const value = (c: (typeof ALL)[number]) =>
       reconciles && RECONCILED.includes(c)
         ? `CASE WHEN r.id IS NULL THEN ${storedValue(c, 'n')} ELSE ${storedValue(c, 'r')} END`
         : storedValue(c, 'n');
-    const latest = `LEFT JOIN (SELECT DISTINCT ON (id) * FROM ${events}
-        WHERE type = 'InferenceReconciled' ORDER BY id, pos DESC) r ON r.id = n.id`;
+    const latest = `LEFT JOIN (${latestReconciliations(events)}) r ON r.id = n.id AND r.pos > n.pos`;
     return [
       `call_records AS (
       INSERT INTO inference_calls (${ALL.map((c) => c.column).join(', ')})
@@ -53,7 +57,7 @@ export const callRecordsSql: SqlProjection = {
     )`,
       `call_records_reconciled AS (
       UPDATE inference_calls c SET ${RECONCILED.map((c) => `${c.column} = ${storedValue(c, 'n')}`).join(', ')}
-      FROM ${events} n WHERE n.type = 'InferenceReconciled' AND c.id = n.id
+      FROM (${latestReconciliations(events)}) n WHERE c.id = n.id
       RETURNING 1
     )`,
     ];
