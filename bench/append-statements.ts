@@ -4,8 +4,8 @@ import { freshDatabase, prng, quantile, serverSettings, syntheticCall } from './
 
 /**
  * `npm run bench:append`: what one append statement costs, one batch at a time (no group commit,
- * nothing else running), by what the batch holds: k intents, k outcomes, or k outcomes with the
- * next k calls' intents (the mix the service writes under load). Each batch gets the statement
+ * nothing else running), by what the batch holds: k intents of new calls, the k outcomes that
+ * close them, or k outcomes with k new calls' intents (the mix the service writes under load). Each batch gets the statement
  * for its event types (`appendStatementFor`), as the call log sends it.
  */
 const r = prng(3);
@@ -49,19 +49,19 @@ const main = async (): Promise<void> => {
       const intents: number[] = [];
       const outcomes: number[] = [];
       const mixed: number[] = [];
-      let previous = calls(k);
       for (let i = 0; i < ROUNDS + WARM; i++) {
-        const next = calls(k);
-        const [a, b, c] = [
-          await timed(next.map(intentOf)),
-          await timed(previous),
-          await timed([...calls(k), ...next.map(intentOf)]),
-        ];
-        previous = next;
+        // Each timed batch does what it would in the service: intents open fresh calls,
+        // outcomes close calls whose intents are open.
+        const [a, b, c] = [calls(k), calls(k), calls(k)];
+        const tIntents = await timed(a.map(intentOf));
+        await appendEvents(db.serviceKnex, b.map(intentOf), 15_000);
+        const tOutcomes = await timed(a);
+        const tMixed = await timed([...b, ...c.map(intentOf)]);
+        await appendEvents(db.serviceKnex, c, 15_000);
         if (i < WARM) continue;
-        intents.push(a);
-        outcomes.push(b);
-        mixed.push(c);
+        intents.push(tIntents);
+        outcomes.push(tOutcomes);
+        mixed.push(tMixed);
       }
       const f = (xs: number[]) =>
         `${quantile(xs, 0.5).toFixed(2)} / ${quantile(xs, 0.9).toFixed(2)}`;

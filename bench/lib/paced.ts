@@ -9,7 +9,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * An open-loop load: request i leaves at start + i / rate, whatever happened to the ones before
  * (so 500 req/s means one request every 2 ms, not bursts), over a pool that opens as many
  * keep-alive connections as the calls in flight need. Latency runs from a request's dispatch to
- * the end of its body. autocannon's `overallRate` instead lets each connection send its share
+ * the end of its body. Dispatch waits for no response, so a slow subject cannot hold requests
+ * back; only the bench's own CPU can, and it is the same for every subject. Timers fire in whole
+ * milliseconds, so requests due within the next one leave together (in pairs at 1,000 req/s). autocannon's `overallRate` instead lets each connection send its share
  * of a second back to back at the top of the second: with 25 connections and a 22 ms call, "500
  * req/s" arrived as ~1,100 req/s for half of each second and nothing for the other half.
  */
