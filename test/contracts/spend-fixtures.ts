@@ -6,6 +6,7 @@ import type {
   InferenceStarted,
   InferenceUpstreamIdentified,
 } from '../../src/domain';
+import { reconciliationOf } from '../../src/application/reconcile-spend/reconciliation';
 import { T0, type EventSpec } from './fixtures';
 
 /** The intent of a call: what an outcome or an interruption will settle. */
@@ -97,29 +98,18 @@ const reconcilable = (status: CallRecord['status']): 'cancelled' | 'interrupted'
   throw new Error(`a ${status} record is never reconciled: its cost was never an estimate`);
 };
 
-/** What `/generation` reported for a recorded call. */
+/**
+ * What `/generation` reported for a recorded call, as the reconciler records it, but with an
+ * event id of its own each time (so a test can reconcile one call twice).
+ */
 export const reconciledOf = (
   r: CallRecord,
   figures: { inputTokens: number; outputTokens: number; costNanos: number },
 ): InferenceReconciled => ({
-  type: 'InferenceReconciled',
+  ...reconciliationOf(
+    { ...r, status: reconcilable(r.status), upstreamId: 'gen-reconciled' },
+    figures,
+    Date.parse(r.createdAt) + 60_000,
+  ),
   eventId: randomUUID(),
-  occurredAt: new Date(Date.parse(r.createdAt) + 60_000).toISOString(),
-  data: {
-    callId: r.id,
-    callCreatedAt: r.createdAt,
-    level: r.level,
-    model: r.model,
-    projectId: r.projectId,
-    status: reconcilable(r.status),
-    upstreamId: 'gen-reconciled',
-    ...figures,
-    reportedCostNanos: figures.costNanos,
-    previous: {
-      inputTokens: r.inputTokens,
-      outputTokens: r.outputTokens,
-      costNanos: r.costNanos,
-      reportedCostNanos: r.reportedCostNanos,
-    },
-  },
 });
