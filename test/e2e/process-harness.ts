@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { FAKE_API_KEY } from '../support/fake-openrouter';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -42,6 +43,21 @@ export const spawnServer = (args: string[], env: Record<string, string> = {}): S
   );
   return { child, stdout: () => out, stderr: () => err, exited };
 };
+
+/**
+ * The service on `config` calling the fake OpenRouter `fake`, its call log in `databaseUrl`
+ * (absent: the config's own database, else embedded PostgreSQL under its data_dir).
+ */
+export const spawnWithFake = (
+  config: string,
+  fake: { readonly baseUrl: string },
+  databaseUrl?: string,
+): ServerProcess =>
+  spawnServer(['--config', config], {
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+    OPENROUTER_BASE_URL: fake.baseUrl,
+    OPENROUTER_API_KEY: FAKE_API_KEY,
+  });
 
 /** The URL the process printed, once it listens; rejects if it exits first. */
 export const listeningUrl = (p: ServerProcess): Promise<string> =>

@@ -5,7 +5,7 @@ import { callsPageSchema } from '../../src/adapters/http/schemas';
 import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { request, startTestServer } from './harness';
-import { listeningUrl, spawnServer, type ServerProcess } from './process-harness';
+import { listeningUrl, spawnWithFake, type ServerProcess } from './process-harness';
 import { sseReader } from './sse-client';
 import { waitFor as waitUntil } from '../support/wait-for';
 
@@ -121,11 +121,7 @@ describe('reconciliation: estimated costs replaced by what /generation reports',
           `openrouter: { reconcile: ${JSON.stringify(RECONCILE)} }\n`,
       );
       const start = () => {
-        const p = spawnServer(['--config', cfg], {
-          DATABASE_URL: db.url,
-          OPENROUTER_BASE_URL: fake.baseUrl,
-          OPENROUTER_API_KEY: FAKE_API_KEY,
-        });
+        const p = spawnWithFake(cfg, fake, db.url);
         procs.push(p);
         return p;
       };

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/adapters/persistence';
-import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
+import { FakeOpenRouter } from '../support/fake-openrouter';
 import { StoppableDatabase } from '../persistence/outage-harness';
-import { listeningUrl, logLines, spawnServer, type ServerProcess } from './process-harness';
+import { listeningUrl, logLines, spawnWithFake, type ServerProcess } from './process-harness';
 import { chargedInputs } from './spend-harness';
 import {
   freezeCluster,
@@ -53,11 +53,7 @@ describe('a sick database (real processes, a PostgreSQL the test owns)', () => {
         `openrouter: { rate_limits: { calls_per_minute: 100000, tokens_per_minute: 100000000 } }\n` +
         yaml,
     );
-    const p = spawnServer(['--config', cfg], {
-      DATABASE_URL: db.url,
-      OPENROUTER_BASE_URL: fake.baseUrl,
-      OPENROUTER_API_KEY: FAKE_API_KEY,
-    });
+    const p = spawnWithFake(cfg, fake, db.url);
     procs.push(p);
     return p;
   };

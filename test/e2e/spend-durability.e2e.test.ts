@@ -1,9 +1,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
+import { FakeOpenRouter } from '../support/fake-openrouter';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { listeningUrl, spawnServer, type ServerProcess } from './process-harness';
+import { listeningUrl, spawnWithFake, type ServerProcess } from './process-harness';
 import type { Knex } from 'knex';
 import {
   chargedInputs,
@@ -30,11 +30,7 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
   let db: TestDatabase;
   const procs: ServerProcess[] = [];
   const start = (configPath: string): ServerProcess => {
-    const p = spawnServer(['--config', configPath], {
-      DATABASE_URL: db.url,
-      OPENROUTER_BASE_URL: fake.baseUrl,
-      OPENROUTER_API_KEY: FAKE_API_KEY,
-    });
+    const p = spawnWithFake(configPath, fake, db.url);
     procs.push(p);
     return p;
   };
@@ -119,10 +115,7 @@ describe('no spend without a record (real processes, real PostgreSQL)', () => {
     const cfg = config('kill-embedded.yaml', `data_dir: ${dataDir}\n${LIMITS}`);
     // No database.url: each process starts (or reuses) PostgreSQL under its data_dir.
     const launch = (): ServerProcess => {
-      const p = spawnServer(['--config', cfg], {
-        OPENROUTER_BASE_URL: fake.baseUrl,
-        OPENROUTER_API_KEY: FAKE_API_KEY,
-      });
+      const p = spawnWithFake(cfg, fake);
       procs.push(p);
       return p;
     };

@@ -1,9 +1,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAKE_API_KEY, FakeOpenRouter } from '../support/fake-openrouter';
+import { FakeOpenRouter } from '../support/fake-openrouter';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { listeningUrl, spawnServer, type ServerProcess } from './process-harness';
+import { listeningUrl, spawnWithFake, type ServerProcess } from './process-harness';
 import { sseReader, type SseEvent } from './sse-client';
 
 jest.setTimeout(120_000);
@@ -42,11 +42,7 @@ describe('SIGTERM during a slow stream (real process, real PostgreSQL)', () => {
       `data_dir: ${join(dir, 'data')}\nserver: { port: 0, shutdown_timeout_ms: 1500 }\n` +
         'openrouter: { timeout_ms: 60000 }\n',
     );
-    p = spawnServer(['--config', path], {
-      DATABASE_URL: db.url,
-      OPENROUTER_BASE_URL: fake.baseUrl,
-      OPENROUTER_API_KEY: FAKE_API_KEY,
-    });
+    p = spawnWithFake(path, fake, db.url);
     const url = await listeningUrl(p);
     // Both streams send their first piece of text, then nothing (the connection stays open).
     fake.script({ stream: { hangAfter: 1 } }, { stream: { hangAfter: 1 } });
