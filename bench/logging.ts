@@ -59,7 +59,13 @@ const main = async (): Promise<void> => {
   for (const c of [1, 16, 256, 4096]) {
     const log = new KnexCallLog(db.serviceKnex, { clock: new SystemClock(), log: silent });
     console.log(
-      await run(db.knex, 'group commit', c === 1 ? 2000 : 40_000, c, (e) => log.append([e])),
+      await run(
+        db.knex,
+        'group commit',
+        c === 1 ? 2000 : 40_000,
+        c,
+        async (e) => void (await log.append([e])),
+      ),
     );
     await log.close();
   }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { KnexCallLog, KnexUsageReadModel } from '../src/adapters/persistence';
+import { KnexCallLog, KnexUsageReadModel, UsageProjector } from '../src/adapters/persistence';
 import { SystemClock } from '../src/adapters/system/system-clock';
 import { seriesReport, seriesWindow, type SeriesQuery, type UsageQuery } from '../src/domain';
 import { dashboardFirstRender, renderSummary } from './dashboard-render';
@@ -57,9 +57,14 @@ const main = async (): Promise<void> => {
   await closedLoop(reuse ? 0 : n, 4000, (i) => {
     if (i % 100_000 === 0 && i > 0) process.stderr.write(`  loaded ${i.toLocaleString('en-US')}\n`);
     // Calls arrive in time order, as they do in service: the i-th of n at its share of 90 days.
-    return log.append([syntheticCall(r, START + Math.floor((i * 90 * DAY) / n))]);
+    return log
+      .append([syntheticCall(r, START + Math.floor((i * 90 * DAY) / n))])
+      .then(() => undefined);
   });
   await log.close();
+  // Usage is projected after the commits, as in the service: project everything loaded.
+  const projector = new UsageProjector(db.serviceKnex, { clock: new SystemClock(), log: silent });
+  for (let s = await projector.step(); !s.caughtUp; s = await projector.step());
   const loadSecs = (performance.now() - t0) / 1000;
   await db.knex.raw('VACUUM ANALYZE');
   const sizes = await db.knex.raw(

@@ -12,6 +12,7 @@ import * as usageHourAllProjects from './20261201160002_usage_hour_all_projects'
 import * as dropProjectionCheckpoints from './20261201170001_drop_projection_checkpoints';
 import * as usageSpendByStatus from './20261201170002_usage_spend_by_status';
 import * as unreconciledIndex from './20261201180001_unreconciled_index';
+import * as usageProjector from './20261207120001_usage_projector';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20261201170001_drop_projection_checkpoints', ...dropProjectionCheckpoints },
   { name: '20261201170002_usage_spend_by_status', ...usageSpendByStatus },
   { name: '20261201180001_unreconciled_index', ...unreconciledIndex },
+  { name: '20261207120001_usage_projector', ...usageProjector },
 ];

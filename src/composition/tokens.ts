@@ -15,6 +15,7 @@ import type {
   Cache,
   CallLog,
   CallRecords,
+  ProjectionLag,
   Clock,
   LlmGateway,
   RateLimiter,
@@ -61,6 +62,7 @@ export const TOKENS = {
   CallLog: token<CallLog>('CallLog'),
   UsageReadModel: token<UsageReadModel>('UsageReadModel'),
   CallRecords: token<CallRecords>('CallRecords'),
+  ProjectionLag: token<ProjectionLag | undefined>('ProjectionLag'),
   /** Whether the database answers and its migrations are applied, and why not. */
   Readiness: token<() => Promise<Readiness>>('Readiness'),
   Cache: token<Cache>('Cache'),

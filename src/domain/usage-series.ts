@@ -81,6 +81,9 @@ export interface UsageSeries {
   readonly grain: SeriesGrain;
   readonly groupBy: SeriesGroup | null;
   readonly series: ReadonlyArray<{ readonly key: string | null; readonly points: SeriesPoint[] }>;
+  /** As a usage report's: set only when the aggregates had not caught up within the wait. */
+  readonly asOf?: string;
+  readonly lagMs?: number;
 }
 
 /** The key of the one series an ungrouped query answers. */

@@ -148,6 +148,10 @@ export interface UsageReport extends UsageCounts {
   readonly savedByCacheUsd: number;
   readonly byLevel: Record<string, UsageBreakdown>;
   readonly byModel: Record<string, UsageBreakdown>;
+  /** Set only when the aggregates had not caught up within the read's wait: complete to here. */
+  readonly asOf?: string;
+  /** With `asOf`: how far behind the log the aggregates were. */
+  readonly lagMs?: number;
 }
 
 /** One aggregate row as a read model returns it. */

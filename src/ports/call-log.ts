@@ -1,4 +1,5 @@
 import type { CallLogEvent } from '../domain';
+import type { AppendTiming } from './stage-timer';
 
 /** An event as stored, with its position in the global log. */
 export interface StoredEvent {
@@ -37,9 +38,10 @@ export interface CallLog {
    * Resolves once the events are durable: committed to the database, or, while it is
    * unreachable, in the adapter's durable backlog, which is written to the database (in order,
    * idempotently) when it answers again. Rejects when neither was possible or the log is full
-   * past its headroom: the caller must then not answer as if the call were recorded.
+   * past its headroom: the caller must then not answer as if the call were recorded. Adapters
+   * that batch say how long the append waited and how long its batch took.
    */
-  append(events: readonly CallLogEvent[]): Promise<void>;
+  append(events: readonly CallLogEvent[]): Promise<AppendTiming | void>;
   /** Events after `afterPosition`, oldest first, for replays. */
   read(afterPosition: number, limit: number): Promise<readonly StoredEvent[]>;
   health(): LogHealth;

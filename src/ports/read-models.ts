@@ -9,8 +9,29 @@ import type {
   UsageReport,
 } from '../domain';
 
+/** How far behind the log the usage aggregates are. */
+export interface UsageLag {
+  /** The time the aggregates are complete to (ISO-8601): the oldest call not yet counted. */
+  readonly asOf: string;
+  readonly lagMs: number;
+}
+
+/** The usage projection's lag as last measured, for status and metrics (never waits). */
+export interface ProjectionLag {
+  /** Null until measured (or while the database is away). */
+  usageLag(): { readonly lagMs: number | null; readonly asOf: string | null };
+}
+
 /** Answers the usage query from aggregates, never by scanning call records (NFR5). */
 export interface UsageReadModel {
+  /**
+   * Waits, at most `boundMs`, until every call recorded before it was asked is counted in the
+   * aggregates (they may be projected after the calls' commits). Null once they are; past the
+   * bound, how far behind they still are.
+   */
+  caughtUp(boundMs: number): Promise<UsageLag | null>;
+  /** How far behind the aggregates are now (null: not behind), without waiting. */
+  lag(): Promise<UsageLag | null>;
   usage(query: UsageQuery): Promise<UsageReport>;
   /**
    * The aggregate rows of a series window summed per bucket of its grain and per key (level,

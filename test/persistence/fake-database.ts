@@ -86,7 +86,7 @@ export const groupCommitFixture = (
     },
     sink,
   );
-  const state = (p: Promise<void>) => {
+  const state = (p: Promise<unknown>) => {
     const s = { done: false, failed: undefined as unknown };
     p.then(
       () => (s.done = true),

@@ -97,6 +97,17 @@ export const statusSchema = z.object({
     database: z.enum(['connected', 'unreachable', 'absent', 'migrating', 'memory']),
     journalError: nullableString,
   }),
+  projections: z.object({
+    usage: z
+      .object({
+        lagMs: z
+          .number()
+          .nullable()
+          .describe('how far the usage aggregates trail the log, as last measured; null: unknown'),
+        asOf: nullableString.describe('the aggregates are complete up to this time'),
+      })
+      .describe('the asynchronous usage projection'),
+  }),
   redis: z.object({
     configured: z.boolean(),
     connected: z.boolean().nullable(),
@@ -127,6 +138,20 @@ export const usageCountsShape = {
   reasoningTokens: z.number().int(),
 };
 
+/**
+ * A usage read counts every call answered before it began, waiting for the asynchronous usage
+ * projection up to 1 s; only past that does it answer, with these, how current it is.
+ */
+export const usageLagShape = {
+  asOf: z
+    .string()
+    .optional()
+    .describe(
+      'only when the aggregates lagged past the 1 s wait: they are complete up to this time',
+    ),
+  lagMs: z.number().optional().describe('with asOf: how far behind the aggregates were, ms'),
+};
+
 /** GET /api/inference/usage. */
 export const usageSchema = z.object({
   window: z.object({ since: nullableString, until: nullableString }),
@@ -139,6 +164,7 @@ export const usageSchema = z.object({
   byModel: z.record(z.string(), breakdown),
   /** Spend against each configured budget in its current period (whatever the window). */
   budgets: z.array(budgetReportSchema).optional(),
+  ...usageLagShape,
 });
 
 /** One call record as the listing shows it (money in USD). */

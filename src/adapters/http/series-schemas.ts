@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LEVELS, MAX_POINTS, SERIES_GRAINS, SERIES_GROUPS, TARGET_POINTS } from '../../domain';
-import { usageCountsShape } from './schemas';
+import { usageCountsShape, usageLagShape } from './schemas';
 
 const grains = Object.keys(SERIES_GRAINS) as [
   keyof typeof SERIES_GRAINS,
@@ -48,4 +48,5 @@ export const usageSeriesSchema = z.object({
       points: z.array(point).describe('every bucket of the window in time order, empty ones at 0'),
     }),
   ),
+  ...usageLagShape,
 });

@@ -71,6 +71,15 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
     return Promise.resolve();
   }
 
+  /** Always caught up: the aggregates change with each append. */
+  caughtUp(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
+  lag(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   usage(query: UsageQuery): Promise<UsageReport> {
     const rows: UsageAggregate[] = [];
     for (const row of this.usageRows.values()) if (matchesQuery(row.key, query)) rows.push(row);

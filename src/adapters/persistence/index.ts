@@ -9,4 +9,5 @@ export type { LogSink } from './append/drain';
 export * from './append/knex-instance-leases';
 export * from './database-availability';
 export * from './read-models/when-available';
+export * from './projector/usage-projector';
 export { describeError, isTransient, publicDescription } from './append/transient';

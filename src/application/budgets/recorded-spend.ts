@@ -1,5 +1,6 @@
 import { nanosFromUsd, periodWindow, type Budget } from '../../domain';
 import type { RecordedSpend, UsageReadModel } from '../../ports';
+import { currentUsage } from '../get-usage/get-usage';
 
 /**
  * What each budget's current period has already cost, from the usage aggregates: read at start
@@ -13,7 +14,9 @@ export const recordedSpend = async (
   const entries = await Promise.all(
     budgets.map(async (b) => {
       const { start } = periodWindow(b.period, now);
-      const report = await usage.usage({ since: start, level: b.level, projectId: b.projectId });
+      const report = await currentUsage(usage, (u) =>
+        u.usage({ since: start, level: b.level, projectId: b.projectId }),
+      );
       return [b.name, { periodStart: start, nanos: nanosFromUsd(report.costUsd) }] as const;
     }),
   );

@@ -6,6 +6,7 @@ import type {
   CircuitState,
   DatabaseState,
   LlmGateway,
+  ProjectionLag,
   RateLimiter,
   SharedStore,
   SharedStoreStatus,
@@ -63,6 +64,10 @@ export interface StatusReport {
     database: DatabaseState;
     journalError: string | null;
   };
+  /** How far the asynchronous usage aggregates trail the log (measured about once a second). */
+  readonly projections: {
+    usage: { lagMs: number | null; asOf: string | null };
+  };
   /** The store shared across instances; a warning while limits and cache fell back to local. */
   readonly redis: SharedStoreStatus;
   readonly pricing: { fetchedModels: number; unpricedModels: string[] };
@@ -81,7 +86,11 @@ export interface StatusDeps {
   readonly sharedStore?: SharedStore;
   /** Absent when no budgets are configured. */
   readonly budgets?: BudgetLedger;
+  /** Absent when usage is projected inline (in memory): never behind. */
+  readonly projections?: ProjectionLag;
 }
+
+const NOT_BEHIND = { lagMs: 0, asOf: null };
 
 const NO_SHARED_STORE: SharedStoreStatus = { configured: false, connected: null, warning: null };
 
@@ -135,6 +144,7 @@ export const makeGetStatus =
         database: logHealth.database,
         journalError: logHealth.journalError,
       },
+      projections: { usage: d.projections?.usageLag() ?? NOT_BEHIND },
       redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
       pricing: {
         fetchedModels: d.prices.fetchedCount(),

@@ -15,7 +15,12 @@ import {
   type UsageSeries,
 } from '../../domain';
 import type { Clock, UsageReadModel } from '../../ports';
-import { errorName, parseUsageParams, type UsageParams } from '../get-usage/get-usage';
+import {
+  currentUsage,
+  errorName,
+  parseUsageParams,
+  type UsageParams,
+} from '../get-usage/get-usage';
 
 /** Raw series parameters, as strings from a query string or a library caller. */
 export interface UsageSeriesParams extends UsageParams {
@@ -85,7 +90,7 @@ export const makeGetUsageSeries =
     if (!parsed.ok) return errAsync(parsed.error);
     const q = parsed.query;
     return ResultAsync.fromPromise(
-      usage.series(q).then((rows) => seriesReport(rows, q)),
+      currentUsage(usage, async (u) => seriesReport(await u.series(q), q)),
       (e) =>
         inferenceError(
           'unavailable',

@@ -78,6 +78,8 @@ describe('getUsageSeries', () => {
     await store.close();
     const broken = makeGetUsageSeries(
       {
+        caughtUp: () => Promise.resolve(null),
+        lag: () => Promise.resolve(null),
         usage: () => Promise.reject(new Error('x')),
         series: () => Promise.reject(new Error('SELECT secret')),
       },

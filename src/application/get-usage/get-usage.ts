@@ -82,17 +82,35 @@ export const makeGetUsage =
   (params: UsageParams): ResultAsync<UsageWithBudgets, InferenceError> => {
     const parsed = parseUsageParams(params);
     if (!parsed.ok) return errAsync(parsed.error);
-    return ResultAsync.fromPromise(usage.usage(parsed.query), (e) =>
-      inferenceError(
-        'unavailable',
-        // The cause stays out of the answer: it may quote SQL. Adapters log it.
-        `usage could not be read: the database did not answer (${errorName(e)})`,
-      ),
+    return ResultAsync.fromPromise(
+      currentUsage(usage, (u) => u.usage(parsed.query)),
+      (e) =>
+        inferenceError(
+          'unavailable',
+          // The cause stays out of the answer: it may quote SQL. Adapters log it.
+          `usage could not be read: the database did not answer (${errorName(e)})`,
+        ),
     ).map((report) => {
       const states = budgets?.snapshot() ?? [];
       return states.length === 0 ? report : { ...report, budgets: states.map(budgetReport) };
     });
   };
+
+/** How long a usage read waits for the aggregates to count every call answered before it. */
+export const USAGE_READ_WAIT_MS = 1000;
+
+/**
+ * Reads `read` once the aggregates count every call recorded before the read began (waiting at
+ * most USAGE_READ_WAIT_MS); past that, the answer says how current it is (`asOf`, `lagMs`).
+ */
+export const currentUsage = async <T extends object>(
+  usage: UsageReadModel,
+  read: (u: UsageReadModel) => Promise<T>,
+): Promise<T & { asOf?: string; lagMs?: number }> => {
+  const lag = await usage.caughtUp(USAGE_READ_WAIT_MS);
+  const answer = await read(usage);
+  return lag ? { ...answer, asOf: lag.asOf, lagMs: lag.lagMs } : answer;
+};
 
 /** A usage report, with spend against each configured budget in its current period. */
 export type UsageWithBudgets = UsageReport & { readonly budgets?: readonly BudgetReport[] };

@@ -104,6 +104,7 @@ export const bindCore = (c: Container): void => {
         prices: get(ctx, TOKENS.PriceBook),
         sharedStore: await getAsync(ctx, TOKENS.SharedStore),
         budgets: await getAsync(ctx, TOKENS.BudgetLedger),
+        projections: await getAsync(ctx, TOKENS.ProjectionLag),
       });
     })
     .inSingletonScope();

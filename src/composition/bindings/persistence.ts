@@ -7,10 +7,11 @@ import {
   KnexInstanceLeases,
   KnexUsageReadModel,
   recordsWhenAvailable,
+  UsageProjector,
   usageWhenAvailable,
   type DatabaseAvailability,
 } from '../../adapters/persistence';
-import type { CallLog, CallRecords, Readiness, UsageReadModel } from '../../ports';
+import type { CallLog, CallRecords, ProjectionLag, Readiness, UsageReadModel } from '../../ports';
 import type { Knex } from 'knex';
 import { backlogFile, succeed } from '../database';
 import { openServiceDatabase } from '../database-connector';
@@ -24,6 +25,8 @@ interface Store {
   readonly usage: UsageReadModel;
   readonly records: CallRecords;
   readonly ready: () => Promise<Readiness>;
+  /** The asynchronous usage projection's lag; none in memory (projected inline). */
+  readonly lag?: ProjectionLag;
 }
 const STORE = token<Store>('Store');
 
@@ -65,6 +68,10 @@ export const bindPersistence = (c: Container): void => {
         { config, logger, lifecycle, clock },
         takeLease,
       );
+      const projector = new UsageProjector(knex, { clock, log: logger, availability });
+      // Registered before the call log's closer, so it runs after it: the last events flushed
+      // are projected before the pool closes.
+      lifecycle.onClose('usage projector', () => projector.stop());
       const log = new KnexCallLog(knex, {
         clock,
         log: logger,
@@ -74,6 +81,7 @@ export const bindPersistence = (c: Container): void => {
         closeTimeoutMs: config.server.shutdownTimeoutMs,
         statementTimeoutMs: config.database.statementTimeoutMs,
         availability,
+        onCommitted: () => projector.kick(),
       });
       await log.start();
       lifecycle.onClose('call log', () => log.close());
@@ -87,19 +95,23 @@ export const bindPersistence = (c: Container): void => {
           lifecycle,
           instanceId,
         });
-      if (availability.state === 'ready') settle();
-      else {
+      if (availability.state === 'ready') {
+        settle();
+        projector.start();
+      } else {
         // Absent at start: replay the journal and settle the moment it is migrated.
         void availability.whenReady().then(() => {
           log.retryNow();
           settle();
+          projector.start();
         });
       }
       return {
         log,
-        usage: usageWhenAvailable(new KnexUsageReadModel(knex), availability),
+        usage: usageWhenAvailable(new KnexUsageReadModel(knex, projector), availability),
         records: recordsWhenAvailable(new KnexCallRecords(knex), availability),
         ready: () => readiness(knex, availability),
+        lag: projector,
       };
     })
     .inSingletonScope();
@@ -111,6 +123,7 @@ export const bindPersistence = (c: Container): void => {
   part(TOKENS.UsageReadModel, (s) => s.usage);
   part(TOKENS.CallRecords, (s) => s.records);
   part(TOKENS.Readiness, (s) => s.ready);
+  part(TOKENS.ProjectionLag, (s) => s.lag);
 };
 
 /** Ready once the database is migrated and answers; why not in words (never a driver message). */

@@ -1,10 +1,15 @@
+import { performance } from 'node:perf_hooks';
 import type { CallLogEvent } from '../../../domain';
+import type { AppendTiming } from '../../../ports';
 
 /** One append waiting for its batch. */
 export interface Waiter {
   readonly events: readonly CallLogEvent[];
-  readonly resolve: () => void;
+  readonly resolve: (t: AppendTiming) => void;
   readonly reject: (e: Error) => void;
+  /** When it was queued and when its batch took it (monotonic ms), for its timing. */
+  queuedAt?: number;
+  takenAt?: number;
 }
 
 /** The events of some waiters, in order. */
@@ -22,6 +27,7 @@ export class BatchQueue {
 
   /** Adds an append; it counts until settled. */
   push(w: Waiter): void {
+    w.queuedAt = performance.now();
     this.waiters.push(w);
     this.count += w.events.length;
   }
@@ -36,15 +42,21 @@ export class BatchQueue {
       n += next.events.length;
     }
     this.waiters.splice(0, batch.length);
+    const now = performance.now();
+    for (const w of batch) w.takenAt = now;
     return batch;
   }
 
   /** Resolves (or rejects) taken appends and stops counting them. */
   settle(batch: readonly Waiter[], error?: Error): void {
     this.count -= eventsOf(batch).length;
+    const now = performance.now();
     for (const w of batch) {
       if (error) w.reject(error);
-      else w.resolve();
+      else {
+        const taken = w.takenAt ?? now;
+        w.resolve({ waitMs: taken - (w.queuedAt ?? taken), workMs: now - taken });
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { CallLogEvent } from '../../../domain';
-import type { Clock, LogHealth } from '../../../ports';
+import type { AppendTiming, Clock, LogHealth } from '../../../ports';
 import type { Backlog } from './backlog';
 import { BatchQueue, eventsOf, type Waiter } from './batch-queue';
 import type { BatchWriter, LogSink } from './drain';
@@ -67,15 +67,15 @@ export class GroupCommit {
   }
 
   /** Resolves once the events are committed, or backlogged while the database is unreachable. */
-  append(events: readonly CallLogEvent[]): Promise<void> {
+  append(events: readonly CallLogEvent[]): Promise<AppendTiming> {
     if (this.closed) return Promise.reject(new Error('the call log is closed'));
-    if (events.length === 0) return Promise.resolve();
+    if (events.length === 0) return Promise.resolve({ waitMs: 0, workMs: 0 });
     const r = this.recovery;
     const outage = r.lastError !== null || r.backlog.size > 0;
     const refusal = this.reservations.refusal(events, this.pending(), outage, this.opts.maxBacklog);
     if (refusal !== null) return Promise.reject(new Error(refusal));
     this.reservations.accept(events);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<AppendTiming>((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.kick();
     });

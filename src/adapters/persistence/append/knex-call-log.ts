@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CallLogEvent } from '../../../domain';
-import type { CallLog, Clock, LogHealth, StoredEvent } from '../../../ports';
+import type { AppendTiming, CallLog, Clock, LogHealth, StoredEvent } from '../../../ports';
 import type { DatabaseAvailability } from '../database-availability';
 import { Backlog } from './backlog';
 import type { LogSink } from './drain';
@@ -29,12 +29,15 @@ export interface KnexCallLogOptions {
    * goes to the journal, to be replayed once it is.
    */
   readonly availability?: DatabaseAvailability;
+  /** Told after each batch is committed to the database (the usage projector's kick). */
+  readonly onCommitted?: () => void;
 }
 
 /**
  * The event log in PostgreSQL. Each batch of appends is one statement: events inserted (ids
- * already present skipped) and both projections applied to the new ones, so a record and its
- * aggregates commit together or not at all. Batching and the outage backlog: see GroupCommit.
+ * already present skipped) and the inline projections (call records, open intents) applied to
+ * the new ones, so a record commits with its event or not at all; usage follows asynchronously
+ * (`onCommitted` kicks its projector). Batching and the outage backlog: see GroupCommit.
  */
 export class KnexCallLog implements CallLog {
   private readonly writer: GroupCommit;
@@ -57,6 +60,7 @@ export class KnexCallLog implements CallLog {
         // Named (prepared) statements: PostgreSQL parses and plans each once per connection
         // instead of per batch, which was ~2 of the ~3 ms a one-event append took.
         await appendEvents(db, events, timeout);
+        opts.onCommitted?.();
       },
       this.backlog,
       opts.clock,
@@ -78,7 +82,7 @@ export class KnexCallLog implements CallLog {
     return this.writer.start();
   }
 
-  append(events: readonly CallLogEvent[]): Promise<void> {
+  append(events: readonly CallLogEvent[]): Promise<AppendTiming> {
     return this.writer.append(events);
   }
 

@@ -5,8 +5,16 @@ import { openIntentsSql } from './open-intents.sql';
 import type { PayloadField, SqlProjection } from './sql-projection';
 import { usageSql } from './usage.sql';
 
-/** The projections every append applies, in the statement that appends the events. */
-export const SQL_PROJECTIONS: readonly SqlProjection[] = [callRecordsSql, openIntentsSql, usageSql];
+/**
+ * The projections an append applies in the statement that appends the events: what a caller
+ * reads right after its call (the record, the open intents). Usage is projected after the
+ * commit, by the usage projector (`projector/usage-projector.ts`), which the caller never waits
+ * for; a rebuild replays all three.
+ */
+export const INLINE_PROJECTIONS: readonly SqlProjection[] = [callRecordsSql, openIntentsSql];
+
+/** Every projection, as a rebuild replays them. */
+export const SQL_PROJECTIONS: readonly SqlProjection[] = [...INLINE_PROJECTIONS, usageSql];
 
 const ENVELOPE: readonly PayloadField[] = [
   ['event_id', 'uuid'],
@@ -25,14 +33,22 @@ const declared = (projections: readonly SqlProjection[]) => {
 
 const { declared: DECLARED } = declared(SQL_PROJECTIONS);
 
-const HANDLERS = SQL_PROJECTIONS.map((p) => ({ p, types: new Set<string>(p.canHandle) }));
+const handlers = (projections: readonly SqlProjection[]) =>
+  projections.map((p) => ({ p, types: new Set<string>(p.canHandle) }));
+const INLINE_HANDLERS = handlers(INLINE_PROJECTIONS);
+const ALL_HANDLERS = handlers(SQL_PROJECTIONS);
 
 /**
- * One event as the append statement reads it: the envelope, and the fields of every projection
- * that handles it, all computed by the domain's pure functions so that live appends and
- * rebuilds agree by construction. Fields an event does not have are left out and read as NULL.
+ * One event as the append statement (or, with `replay`, the rebuild's) reads it: the envelope,
+ * and the fields of every projection that handles it, all computed by the domain's pure
+ * functions so that live appends and rebuilds agree by construction. Fields an event does not
+ * have are left out and read as NULL.
  */
-export const projectionRowOf = (e: CallLogEvent, pos?: number): Record<string, unknown> => {
+export const projectionRowOf = (
+  e: CallLogEvent,
+  pos?: number,
+  replay = false,
+): Record<string, unknown> => {
   const row: Record<string, unknown> = {
     pos,
     event_id: e.eventId,
@@ -40,7 +56,8 @@ export const projectionRowOf = (e: CallLogEvent, pos?: number): Record<string, u
     occurred_at: e.occurredAt,
     data: e.data,
   };
-  for (const { p, types } of HANDLERS) if (types.has(e.type)) p.row(e, row);
+  for (const { p, types } of replay ? ALL_HANDLERS : INLINE_HANDLERS)
+    if (types.has(e.type)) p.row(e, row);
   return row;
 };
 
@@ -105,7 +122,7 @@ export const appendStatementFor = (events: readonly CallLogEvent[]): AppendState
   let s = statements.get(key);
   if (s === undefined) {
     const sql = appendSql(
-      SQL_PROJECTIONS.filter((p) => p.canHandle.some((t) => types.has(t))),
+      INLINE_PROJECTIONS.filter((p) => p.canHandle.some((t) => types.has(t))),
       types,
     );
     const name = `headspace_append_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;

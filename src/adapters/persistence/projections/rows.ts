@@ -6,8 +6,8 @@ import { projectionRowOf } from './projection-sql';
  * One event's row as JSON text. PostgreSQL text and jsonb cannot hold U+0000, so it is stored
  * as U+FFFD; only an escape preceded by an even number of backslashes is a real NUL.
  */
-export const projectionRowJson = (e: CallLogEvent, pos?: number): string => {
-  const json = JSON.stringify(projectionRowOf(e, pos));
+export const projectionRowJson = (e: CallLogEvent, pos?: number, replay = false): string => {
+  const json = JSON.stringify(projectionRowOf(e, pos, replay));
   return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
 };
 

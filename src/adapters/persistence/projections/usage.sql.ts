@@ -1,4 +1,4 @@
-import { usageDeltaOf } from '../../../domain';
+import { usageDeltaOf, type UsageChange } from '../../../domain';
 import { usageProjection } from '../../../application';
 import { GRAINS, HOUR_ALL_PROJECTS, type Grain } from '../read-models/usage-ranges';
 import type { PayloadField, SqlProjection } from './sql-projection';
@@ -14,7 +14,7 @@ const DELTAS = COUNTERS.map(([field, column]) => [field, `delta_${column}`] as c
 
 /**
  * Adds the batch's usage deltas to the rows of one grain, each row upserted once; with
- * `project` '' the rows sum over every project.
+ * `project` '' the rows sum over every project. `events` may hold several rows of one key.
  */
 const upsert = (g: Grain, events: string, project = 'n.usage_project_id'): string => `
   ${g.table} AS (
@@ -29,6 +29,19 @@ const upsert = (g: Grain, events: string, project = 'n.usage_project_id'): strin
     RETURNING 1
   )`;
 
+/** Writes one aggregate row's key and delta into a payload row (the fields `usageSql` reads). */
+export const usagePayloadRow = (
+  { key, delta }: UsageChange,
+  row: Record<string, unknown>,
+): void => {
+  row['usage_bucket_ms'] = key.bucket;
+  row['usage_level'] = key.level;
+  row['usage_model'] = key.model;
+  row['usage_project_id'] = key.projectId ?? '';
+  // Most counters of an event are zero: those are left out, and read as NULL, summed as 0.
+  for (const [field, d] of DELTAS) if (delta[field] !== 0) row[d] = delta[field];
+};
+
 /**
  * The usage grains (`usage_minute` … `usage_week`, and hours over every project): each event's
  * delta is the domain's `usageDeltaOf`, computed in TypeScript; SQL only sums it into its rows.
@@ -39,14 +52,7 @@ export const usageSql: SqlProjection = {
   fields: [...KEY_FIELDS, ...DELTAS.map(([, d]) => [d, 'bigint'] as const)],
   row: (e, row) => {
     const change = usageDeltaOf(e);
-    if (!change) return;
-    const { key, delta } = change;
-    row['usage_bucket_ms'] = key.bucket;
-    row['usage_level'] = key.level;
-    row['usage_model'] = key.model;
-    row['usage_project_id'] = key.projectId ?? '';
-    // Most counters of an event are zero: those are left out, and read as NULL, summed as 0.
-    for (const [field, d] of DELTAS) if (delta[field] !== 0) row[d] = delta[field];
+    if (change) usagePayloadRow(change, row);
   },
   sql: (events) => [
     ...GRAINS.map((g) => upsert(g, events)),

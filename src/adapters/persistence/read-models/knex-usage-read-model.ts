@@ -7,10 +7,11 @@ import {
   type UsageQuery,
   type UsageReport,
 } from '../../../domain';
-import type { UsageReadModel } from '../../../ports';
+import type { UsageLag, UsageReadModel } from '../../../ports';
 import { storedText } from '../projections/rows';
 import { counterSums, usageRowOf, type SumRow } from '../projections/usage-counter-columns';
 import { readSeries } from './knex-usage-series';
+import { UsageFreshness, type ProjectorHandle } from './usage-freshness';
 import { usageRanges } from './usage-ranges';
 
 /** A parameterised SQL statement. */
@@ -48,7 +49,23 @@ export const usageStatement = (query: UsageQuery): Statement | undefined => {
 
 /** Answers the usage query from the aggregate tables only (NFR5). */
 export class KnexUsageReadModel implements UsageReadModel {
-  constructor(private readonly db: Knex) {}
+  private readonly freshness: UsageFreshness;
+
+  /** `projector`: this process's usage projector, kicked by reads that must wait for it. */
+  constructor(
+    private readonly db: Knex,
+    projector?: ProjectorHandle,
+  ) {
+    this.freshness = new UsageFreshness(db, projector);
+  }
+
+  caughtUp(boundMs: number): Promise<UsageLag | null> {
+    return this.freshness.caughtUp(boundMs);
+  }
+
+  lag(): Promise<UsageLag | null> {
+    return this.freshness.lag();
+  }
 
   async usage(query: UsageQuery): Promise<UsageReport> {
     const st = usageStatement(query);

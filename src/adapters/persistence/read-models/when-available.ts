@@ -18,6 +18,8 @@ export const usageWhenAvailable = (
   inner: UsageReadModel,
   a: DatabaseAvailability,
 ): UsageReadModel => ({
+  caughtUp: guarded(a, (ms) => inner.caughtUp(ms)),
+  lag: guarded(a, () => inner.lag()),
   usage: guarded(a, (q) => inner.usage(q)),
   series: guarded(a, (q) => inner.series(q)),
 });

@@ -1,0 +1,208 @@
+import type { Knex } from 'knex';
+import { usageDeltaOf, type CallLogEvent } from '../../../domain';
+import type { Clock, ProjectionLag } from '../../../ports';
+import type { LogSink } from '../append/drain';
+import { describeError } from '../append/transient';
+import type { DatabaseAvailability } from '../database-availability';
+import { usagePayloadRow } from '../projections/usage.sql';
+import {
+  APPLY_BATCH_SQL,
+  OLDEST_BEHIND_SQL,
+  PROJECTOR_LOCK,
+  READ_BATCH_SQL,
+} from './projector-sql';
+
+/** How often and how much the projector works. */
+export interface UsageProjectorOptions {
+  readonly clock: Clock;
+  readonly log: LogSink;
+  readonly availability?: DatabaseAvailability;
+  /** Most events applied in one transaction (default 2000). */
+  readonly batchSize?: number;
+  /** After a kick, how long to wait for more events to fold into the same batch (default 20). */
+  readonly delayMs?: number;
+  /** How often it looks for events with no kick (other instances', replayed ones; default 250). */
+  readonly pollMs?: number;
+}
+
+interface BatchRow {
+  readonly checkpoint_xid: string;
+  readonly checkpoint_position: string;
+  readonly xid: string | null;
+  readonly position: string | null;
+  readonly type: CallLogEvent['type'] | null;
+  readonly occurred_at: Date | null;
+  readonly data: CallLogEvent['data'] | null;
+}
+
+/** What one step did: events passed (applied or skipped) and whether it reached the horizon. */
+export interface ProjectorStep {
+  readonly passed: number;
+  readonly caughtUp: boolean;
+  /** False when another projector held the lock. */
+  readonly ran: boolean;
+}
+
+/** The usage payload rows of a batch: one per event that changes usage. */
+const usageRows = (rows: readonly BatchRow[]): string => {
+  const out: Array<Record<string, unknown>> = [];
+  for (const r of rows) {
+    if (r.data === null || r.type === null || r.occurred_at === null) continue;
+    const event = {
+      type: r.type,
+      eventId: '',
+      occurredAt: r.occurred_at.toISOString(),
+      data: r.data,
+    } as CallLogEvent;
+    const change = usageDeltaOf(event);
+    if (!change) continue;
+    const row: Record<string, unknown> = {};
+    usagePayloadRow(change, row);
+    out.push(row);
+  }
+  return JSON.stringify(out);
+};
+
+/**
+ * The asynchronous usage projection (emmett's and Marten's async projections, in one
+ * statement a batch): reads committed events after its checkpoint in transaction order, sums
+ * each batch into one upsert per aggregate row and grain, and moves the checkpoint in the same
+ * statement. One projector runs at a time across every instance (a transaction advisory lock);
+ * each instance kicks its own after the appends it commits, and polls for everyone else's.
+ */
+export class UsageProjector implements ProjectionLag {
+  private timer: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private lastWarning = 0;
+  private readonly listeners = new Set<() => void>();
+  private lag: { lagMs: number | null; asOf: string | null } = { lagMs: null, asOf: null };
+  private lagMeasuredAt = 0;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly opts: UsageProjectorOptions,
+  ) {}
+
+  /** Starts polling. */
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /**
+   * Stops polling, waits for a step in progress, then projects what is left (the call log has
+   * just flushed), best effort: whatever it leaves, the next projector to run applies.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.timer?.();
+    this.timer = null;
+    await this.running;
+    try {
+      for (let s = await this.step(); s.ran && !s.caughtUp; s = await this.step());
+    } catch {
+      // The database is away or closing: nothing is lost, the checkpoint did not move.
+    }
+  }
+
+  /** Events were just committed: project them soon, with whatever else comes meanwhile. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(this.opts.delayMs ?? 20);
+  }
+
+  /** Resolves after the next step ends (for readers waiting to catch up). */
+  nextStep(): Promise<void> {
+    // Not started (a read at start, before the service runs): one step now, best effort.
+    if (this.stopped)
+      return this.step().then(
+        () => undefined,
+        () => undefined,
+      );
+    return new Promise((resolve) => {
+      this.listeners.add(resolve);
+      this.kick();
+    });
+  }
+
+  /** One step: one batch, under the lock, when no other projector holds it. */
+  async step(): Promise<ProjectorStep> {
+    this.opts.availability?.assertReady();
+    const size = this.opts.batchSize ?? 2000;
+    return this.db.transaction(async (trx) => {
+      const locked = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS ok', [PROJECTOR_LOCK]);
+      if (locked.rows[0]?.ok !== true) return { passed: 0, caughtUp: false, ran: false };
+      const read = await trx.raw(READ_BATCH_SQL, [size]);
+      const rows = (read.rows as BatchRow[]).filter((r) => r.xid !== null);
+      const from = read.rows[0] as BatchRow | undefined;
+      const last = rows[rows.length - 1];
+      if (!from || !last) return { passed: 0, caughtUp: true, ran: true };
+      const applied = await trx.raw(APPLY_BATCH_SQL, [
+        last.xid,
+        last.position,
+        from.checkpoint_xid,
+        from.checkpoint_position,
+        usageRows(rows),
+      ]);
+      if (applied.rows[0]?.moved !== 1)
+        throw new Error('the usage checkpoint moved under the lock');
+      return { passed: rows.length, caughtUp: rows.length < size, ran: true };
+    });
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped || this.timer) return;
+    this.timer = this.opts.clock.schedule(ms, () => {
+      this.timer = null;
+      this.running = this.runSteps().finally(() => {
+        this.running = null;
+        const waiting = [...this.listeners];
+        this.listeners.clear();
+        for (const resolve of waiting) resolve();
+        if (this.again) {
+          this.again = false;
+          this.schedule(this.opts.delayMs ?? 20);
+        } else this.schedule(this.opts.pollMs ?? 250);
+      });
+    });
+  }
+
+  /** The lag as last measured (about once a second, by every instance, leader or not). */
+  usageLag(): { lagMs: number | null; asOf: string | null } {
+    return this.lag;
+  }
+
+  private async runSteps(): Promise<void> {
+    try {
+      for (;;) {
+        const s = await this.step();
+        if (!s.ran || s.caughtUp || this.stopped) break;
+      }
+      if (this.opts.clock.now() - this.lagMeasuredAt >= 1000) await this.measureLag();
+    } catch (e) {
+      this.lag = { lagMs: null, asOf: null };
+      this.warn(e);
+    }
+  }
+
+  private async measureLag(): Promise<void> {
+    const now = this.opts.clock.now();
+    const oldest = (await this.db.raw(OLDEST_BEHIND_SQL)).rows[0]?.oldest as Date | null;
+    this.lagMeasuredAt = now;
+    this.lag = oldest
+      ? { lagMs: Math.max(0, now - oldest.getTime()), asOf: oldest.toISOString() }
+      : { lagMs: 0, asOf: new Date(now).toISOString() };
+  }
+
+  /** A failing step is retried on the next poll; said at most once a minute. */
+  private warn(e: unknown): void {
+    const now = this.opts.clock.now();
+    if (now - this.lastWarning < 60_000) return;
+    this.lastWarning = now;
+    this.opts.log.warn({ err: describeError(e) }, 'usage projector: a step failed; retrying');
+  }
+}
