@@ -243,13 +243,17 @@ export const stageSection = (rows: readonly Row[]): string[] => {
       "histogram bucket; share = of the overhead's sum (the upstream's own work is not overhead).",
     '',
   ];
+  if (scraped.every((r) => r.stages === null)) {
+    out.push(
+      `– in every run: no service measured here exposes them yet (${[...new Set(scraped.map((r) => r.through))].join(', ')}).`,
+      '',
+    );
+    return out;
+  }
   for (const g of groups) {
     out.push(`#### ${g.title}`, '');
     for (const r of g.rows) {
-      if (!r.stages) {
-        out.push(`**${r.through}**: – (no stage metrics on its /metrics)`, '');
-        continue;
-      }
+      if (!r.stages) continue;
       out.push(
         `**${r.through}**: ${int(r.stages.calls)} calls, overhead ${ms(r.stages.overheadMeanMs)} ms per call on average`,
         '',
@@ -257,6 +261,9 @@ export const stageSection = (rows: readonly Row[]): string[] => {
         '',
       );
     }
+    const without = g.rows.filter((r) => !r.stages).map((r) => r.through);
+    if (without.length > 0)
+      out.push(`– (no stage metrics on its /metrics): ${without.join(', ')}`, '');
   }
   return out;
 };
