@@ -11,7 +11,8 @@ import { UPSTREAM_LATENCY_MS } from './lib/stack';
 import { summary } from './lib/summary';
 
 const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json rows.json]
-                    [--async-commit | --memory] [--profile DIR] [--service-src DIR] [--bursts] [--keep]
+                    [--async-commit | --memory] [--profile DIR] [--service-src DIR]
+                    [--before-src DIR] [--bursts] [--keep]
 
   --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
   --no-peer        skip Portkey's gateway (otherwise installed into bench/peers/portkey if missing)
@@ -20,6 +21,9 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --memory         the service keeps its call log in memory (what PostgreSQL costs, by difference)
   --profile DIR    run the service processes with --cpu-prof, profiles written to DIR
   --service-src D  take the service's src/ and migrations/ from checkout D (A/B comparisons)
+  --before-src D   also measure checkout D (an older version, on these node_modules) as
+                   \`before\`: its own build, two processes (cache off, cache on) and its own
+                   database migrated with D's migrations; before and after side by side
   --bursts         pace the rates with autocannon's overallRate (each connection's share of a
                    second sent back to back), as before; default: open-loop, evenly spaced
   --keep           keep the temporary directory (configs, service logs)
@@ -65,6 +69,7 @@ const main = async (): Promise<void> => {
       json: { type: 'string' },
       profile: { type: 'string' },
       'service-src': { type: 'string' },
+      'before-src': { type: 'string' },
       bursts: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -75,11 +80,12 @@ const main = async (): Promise<void> => {
   const began = Date.now();
   const tmp = mkdtempSync(join(tmpdir(), 'headspace-bench-'));
   const children: Child[] = [];
-  let db: BenchDatabase | undefined;
+  const dbs: BenchDatabase[] = [];
   const cleanup = async () => {
     for (const c of children.splice(0).reverse()) await c.stop().catch(() => undefined);
-    await db?.drop().catch((e: unknown) => say(`could not drop the bench database: ${String(e)}`));
-    db = undefined;
+    for (const db of dbs.splice(0).reverse()) {
+      await db.drop().catch((e: unknown) => say(`could not drop a bench database: ${String(e)}`));
+    }
     if (!o.keep) rmSync(tmp, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -90,21 +96,23 @@ const main = async (): Promise<void> => {
     const setup = await setUp({
       root: ROOT,
       ...(o['service-src'] ? { serviceSource: resolve(o['service-src']) } : {}),
+      ...(o['before-src'] ? { beforeSource: resolve(o['before-src']) } : {}),
       tmp,
       peer: !o['no-peer'],
       nodeArgs: o.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(o.profile)}`] : [],
       asyncCommit: o['async-commit'],
       memory: o.memory,
       children,
-      onDatabase: (d) => (db = d),
+      onDatabase: (d) => void dbs.push(d),
     });
     say(`database: ${setup.database}\npeer: ${setup.peer}`);
+    if (setup.before) say(`before: ${setup.before}`);
     const logLevel = process.env.LOG_LEVEL ?? 'info';
     say(
       `upstream: fake OpenRouter, ${UPSTREAM_LATENCY_MS} ms per reply; service log level ${logLevel}\n`,
     );
     const plan = { ...PLANS[mode], pacing: o.bursts ? ('bursts' as const) : ('open' as const) };
-    const rows = await runPlan(plan, setup.subjects, [setup.cached], say);
+    const rows = await runPlan(plan, setup.subjects, setup.cached, say);
     const report = summary(rows, {
       mode,
       loadAtStart: m0.load,
@@ -112,6 +120,7 @@ const main = async (): Promise<void> => {
       seconds: (Date.now() - began) / 1000,
       database: setup.database,
       peer: setup.peer,
+      ...(setup.before ? { before: setup.before } : {}),
       notes: [
         `Service log level: ${logLevel} (one access line and one call line per request, to a file).`,
       ],

@@ -4,6 +4,8 @@ import ts from 'typescript';
 
 /** Where the transpiled service goes: inside node_modules, so its imports resolve as usual. */
 export const BUILD_DIR = join('node_modules', '.cache', 'headspace-bench');
+/** Where the older version of `--before-src` goes, beside it (same dependencies). */
+export const BEFORE_BUILD_DIR = join('node_modules', '.cache', 'headspace-bench-before');
 
 const sources = (root: string, dir: string): string[] =>
   readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
@@ -16,10 +18,15 @@ const sources = (root: string, dir: string): string[] =>
  * source-map cost in its hot path — without the seconds a full `tsc` takes.
  * The bare proxy (bench/lib/bare-proxy.ts) is transpiled the same way, so both run as plain JS.
  * `source` (default `root`) is where src/ and migrations/ are read from: another checkout of the
- * service, to compare two versions on the same dependencies.
+ * service, to compare two versions on the same dependencies. `dir` (under root, default
+ * BUILD_DIR) is where it goes, so two versions can be built side by side.
  */
-export const buildService = (root: string, source = root): { main: string; bareProxy: string } => {
-  const out = join(root, BUILD_DIR);
+export const buildService = (
+  root: string,
+  source = root,
+  dir = BUILD_DIR,
+): { main: string; bareProxy: string } => {
+  const out = join(root, dir);
   rmSync(out, { recursive: true, force: true });
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,

@@ -1,8 +1,17 @@
 import type { Measured } from './load';
+import type { PgCpu } from './pg-cpu';
 import type { Usage } from './proc';
+import type { Breakdown } from './stages';
 
-/** Who answered: the fake directly, a bare Node.js proxy, the service, or the peer gateway. */
-export type Through = 'direct' | 'bare proxy' | 'ours' | 'ours /v1' | 'ours, cache hits' | 'peer';
+/** A version of the service: this checkout (`ours`), or `--before-src`'s (`before`). */
+export type Version = 'ours' | 'before';
+
+/**
+ * Who answered: the fake directly, a bare Node.js proxy, a version of the service (its native
+ * route, its OpenAI-compatible one, its cache hits), or the peer gateway.
+ */
+export type Through =
+  'direct' | 'bare proxy' | Version | `${Version} /v1` | `${Version}, cache hits` | 'peer';
 
 /** One measured run. */
 export interface Row {
@@ -16,8 +25,12 @@ export interface Row {
   readonly connections: number;
   readonly m: Measured;
   readonly usage: Usage;
-  /** Call records the run added to PostgreSQL (ours only). */
+  /** Call records the run added to PostgreSQL (the service's versions only). */
   readonly logged?: number;
+  /** CPU of the PostgreSQL processes serving its database during the run (pg-cpu.ts). */
+  readonly pgCpu?: PgCpu;
+  /** From its /metrics around the run; null: scraped, but without the stage metrics. */
+  readonly stages?: Breakdown | null;
 }
 
 const ms = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -28,6 +41,18 @@ const logged = (r: Row): string =>
   r.logged === undefined
     ? '–'
     : `${int(r.logged)} / ${int(r.m.ok + r.m.errors)} / ${int(r.m.sent)}`;
+
+/**
+ * CPU µs of PostgreSQL per call logged in the run: its backends serving the subject's database,
+ * or the server's shared processes (walwriter, checkpointer, …). "–" when not measured.
+ */
+export const pgCpuPerCall = (r: Row, which: 'backendSeconds' | 'sharedSeconds'): number =>
+  r.pgCpu && r.logged ? (r.pgCpu[which] / r.logged) * 1e6 : Number.NaN;
+const pgCells = (r: Row): string[] =>
+  (['backendSeconds', 'sharedSeconds'] as const).map((k) => {
+    const v = pgCpuPerCall(r, k);
+    return Number.isFinite(v) ? int(v) : '–';
+  });
 
 /** A markdown table. */
 export const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
@@ -62,6 +87,8 @@ export const rateTable = (rows: readonly Row[]): string =>
       'CPU µs/req',
       'peak RSS MB',
       'logged / answered / sent',
+      'PG CPU µs/call',
+      'PG shared µs/call',
     ],
     rows
       .filter((r) => r.kind !== 'saturation')
@@ -83,6 +110,7 @@ export const rateTable = (rows: readonly Row[]): string =>
           cpuPerReq(r),
           int(r.usage.peakRssMb),
           logged(r),
+          ...pgCells(r),
         ];
       }),
   );
@@ -102,6 +130,8 @@ export const saturationTable = (rows: readonly Row[]): string =>
       'machine busy',
       'peak RSS MB',
       'logged / answered / sent',
+      'PG CPU µs/call',
+      'PG shared µs/call',
     ],
     rows
       .filter((r) => r.kind === 'saturation')
@@ -117,19 +147,20 @@ export const saturationTable = (rows: readonly Row[]): string =>
         `${Math.round(r.usage.machineBusy * 100)}%`,
         int(r.usage.peakRssMb),
         logged(r),
+        ...pgCells(r),
       ]),
   );
 
-/** Our overhead over the peer's, per rate and percentile (below 1: we add less). */
+const SERVICE_ROUTES: readonly Through[] = ['ours', 'ours /v1', 'before', 'before /v1'];
+
+/** The service's overhead over the peer's, per rate and percentile (below 1: it adds less). */
 export const ratioTable = (rows: readonly Row[]): string => {
-  const paced = rows.filter(
-    (r) => r.kind !== 'saturation' && (r.through === 'ours' || r.through === 'ours /v1'),
-  );
+  const paced = rows.filter((r) => r.kind !== 'saturation' && SERVICE_ROUTES.includes(r.through));
   return table(
     [
       'rate',
       'through',
-      'ours p50 / p90 / p99 ms',
+      'its p50 / p90 / p99 ms',
       'peer p50 / p90 / p99 ms',
       'ratio p50',
       'p90',
@@ -151,4 +182,88 @@ export const ratioTable = (rows: readonly Row[]): string => {
       ];
     }),
   );
+};
+
+/** One run's breakdown: per route its overhead, per stage and part its time per call. */
+const breakdownTable = (b: Breakdown): string => {
+  const share = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
+  return table(
+    ['stage', 'part', 'observed', 'mean ms per call', 'p50 ms (≈)', 'share of the overhead'],
+    [
+      ...b.routes.map((r) => [
+        `overhead ${r.route}`,
+        '',
+        int(r.count),
+        ms(r.meanMs),
+        ms(r.p50Ms),
+        '100%',
+      ]),
+      ...b.stages.map((s) => [
+        s.stage,
+        s.part,
+        int(s.count),
+        ms(s.meanMsPerCall),
+        ms(s.p50Ms),
+        share(s.share),
+      ]),
+      [
+        'in no stage',
+        '',
+        '',
+        ms(b.otherMsPerCall),
+        '',
+        b.overheadMeanMs > 0 ? share(b.otherMsPerCall / b.overheadMeanMs) : '–',
+      ],
+    ],
+  );
+};
+
+/**
+ * "Where one call's overhead goes", per run of a service version around which /metrics was
+ * scraped (paced rates and saturation): the diff of `headspace_call_stage_seconds` and
+ * `headspace_overhead_seconds`; "–" for a version that does not expose them. Empty when no run
+ * scraped any.
+ */
+export const stageSection = (rows: readonly Row[]): string[] => {
+  const scraped = rows.filter((r) => r.stages !== undefined);
+  if (scraped.length === 0) return [];
+  const groups: { title: string; rows: Row[] }[] = [];
+  for (const r of scraped) {
+    const title = r.kind === 'rate' ? `At ${int(r.rate ?? 0)} req/s` : 'At saturation';
+    const g = groups.find((x) => x.title === title);
+    if (g) g.rows.push(r);
+    else groups.push({ title, rows: [r] });
+  }
+  const out = [
+    "### Where one call's overhead goes",
+    '',
+    '`headspace_call_stage_seconds` and `headspace_overhead_seconds` from /metrics, scraped ' +
+      'before and after each run and diffed: mean = the time in that stage ÷ the calls of the ' +
+      'run (so the lines add up to one call); p50 of one observation, interpolated within its ' +
+      "histogram bucket; share = of the overhead's sum (the upstream's own work is not overhead).",
+    '',
+  ];
+  if (scraped.every((r) => r.stages === null)) {
+    out.push(
+      `– in every run: no service measured here exposes them yet (${[...new Set(scraped.map((r) => r.through))].join(', ')}).`,
+      '',
+    );
+    return out;
+  }
+  for (const g of groups) {
+    out.push(`#### ${g.title}`, '');
+    for (const r of g.rows) {
+      if (!r.stages) continue;
+      out.push(
+        `**${r.through}**: ${int(r.stages.calls)} calls, overhead ${ms(r.stages.overheadMeanMs)} ms per call on average`,
+        '',
+        breakdownTable(r.stages),
+        '',
+      );
+    }
+    const without = g.rows.filter((r) => !r.stages).map((r) => r.through);
+    if (without.length > 0)
+      out.push(`– (no stage metrics on its /metrics): ${without.join(', ')}`, '');
+  }
+  return out;
 };

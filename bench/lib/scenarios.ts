@@ -1,7 +1,9 @@
 import { measure, type Load, type Target } from './load';
 import { measurePaced } from './paced';
+import type { PgCpu } from './pg-cpu';
 import { watch } from './proc';
 import type { Row, Through } from './report';
+import { breakdownOf, scrape } from './stages';
 
 /** A process under load and how to reach it. */
 export interface Subject {
@@ -11,6 +13,10 @@ export interface Subject {
   readonly pid: number;
   /** Counts call records, for subjects that log to PostgreSQL. */
   readonly countCalls?: () => Promise<number>;
+  /** Watches the CPU of the PostgreSQL processes serving its database (database.ts). */
+  readonly watchPgCpu?: () => Promise<() => Promise<PgCpu | undefined>>;
+  /** Its Prometheus `/metrics`, scraped around paced and saturation runs for the stage breakdown. */
+  readonly metricsUrl?: string;
 }
 
 /** How long and how hard each phase runs. */
@@ -50,12 +56,20 @@ const settled = async (count: () => Promise<number>): Promise<number> => {
 /** Runs one load against one subject, watching its process and counting what it logged. */
 export const runOne = async (s: Subject, kind: Row['kind'], load: Load): Promise<Row> => {
   const before = s.countCalls ? await s.countCalls() : 0;
+  // The serial runs are one call at a time: their breakdown would say little, so none.
+  const metricsUrl = kind === 'serial' ? undefined : s.metricsUrl;
+  const scraped = metricsUrl ? await scrape(metricsUrl) : null;
+  const stopPg = s.watchPgCpu ? await s.watchPgCpu() : undefined;
   const [m, usage] = await watch(s.pid, () =>
     load.rate !== undefined && load.pacing !== 'bursts'
       ? measurePaced(s.target, load.rate, load.seconds)
       : measure(s.target, load),
   );
   const after = s.countCalls ? await settled(s.countCalls) : 0;
+  // After the calls in flight have been recorded, so their writes are in.
+  const pgCpu = await stopPg?.();
+  const rescraped = metricsUrl ? await scrape(metricsUrl) : null;
+  const stages = scraped !== null && rescraped !== null ? breakdownOf(scraped, rescraped) : null;
   return {
     kind,
     ...(load.rate === undefined ? {} : { rate: load.rate }),
@@ -64,6 +78,8 @@ export const runOne = async (s: Subject, kind: Row['kind'], load: Load): Promise
     m,
     usage,
     ...(s.countCalls ? { logged: after - before } : {}),
+    ...(pgCpu ? { pgCpu } : {}),
+    ...(metricsUrl ? { stages } : {}),
   };
 };
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BUILD_DIR, buildService } from './build';
+import { BEFORE_BUILD_DIR, BUILD_DIR, buildService } from './build';
 import type { Child } from './children';
 import { benchDatabase, type BenchDatabase, type Persistence } from './database';
 import { ensurePeer, PEER, startPeer } from './peer';
@@ -9,10 +9,12 @@ import * as stack from './stack';
 /** Everything a run measures, and what to stop afterwards. */
 export interface Setup {
   readonly subjects: Subject[];
-  /** Measured at saturation only: the cache-hit path. */
-  readonly cached: Subject;
+  /** Measured at saturation only: the cache-hit paths (ours, and before's with --before-src). */
+  readonly cached: Subject[];
   readonly database: string;
   readonly peer: string;
+  /** What `before` is, when measured. */
+  readonly before?: string;
 }
 
 /** How to set up. */
@@ -20,6 +22,11 @@ export interface SetupOptions {
   readonly root: string;
   /** Where the service's src/ and migrations/ come from (default: root). */
   readonly serviceSource?: string;
+  /**
+   * A checkout of an older version, measured beside ours as `before`: its own build, its own
+   * database (migrated with its own migrations), its own two processes.
+   */
+  readonly beforeSource?: string;
   readonly tmp: string;
   readonly peer: boolean;
   /** Node flags for the service processes (e.g. `--cpu-prof`). */
@@ -30,44 +37,95 @@ export interface SetupOptions {
   readonly memory: boolean;
   /** Every child started and the database opened go here, for the caller to clean up. */
   readonly children: Child[];
+  /** Each database opened, in order (the caller drops them in reverse). */
   readonly onDatabase: (db: BenchDatabase) => void;
 }
 
-/** The transpiled service's persistence adapter (what `buildService` just wrote). */
-const builtPersistence = (root: string): Persistence =>
+/** A built service's persistence adapter (what `buildService` just wrote into `dir`). */
+const builtPersistence = (root: string, dir: string): Persistence =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(join(root, BUILD_DIR, 'src', 'adapters', 'persistence')) as Persistence;
+  require(join(root, dir, 'src', 'adapters', 'persistence')) as Persistence;
+
+/** One version of the service: two processes (cache off, cache on) on one database. */
+interface Version {
+  readonly unique: Subject[];
+  readonly cached: Subject;
+}
 
 /**
  * Installs the peer (in the background) while it transpiles the service and opens a database;
  * then starts the fake OpenRouter, two service processes (cache off for unique inputs, cache on
- * for hits) and the peer.
+ * for hits) and the peer; with `beforeSource`, two more processes of that version on a database
+ * of their own.
  */
 export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const peerReady = o.peer ? ensurePeer(o.root) : Promise.resolve('skipped (--no-peer)');
-  const { main, bareProxy } = buildService(o.root, o.serviceSource);
+  const { main, bareProxy } = buildService(o.root, o.serviceSource, BUILD_DIR);
+  const beforeMain = o.beforeSource
+    ? buildService(o.root, o.beforeSource, BEFORE_BUILD_DIR).main
+    : undefined;
   const db = o.memory ? undefined : await benchDatabase();
   if (db) o.onDatabase(db);
-  // With the migrations of the service being measured (another checkout's, with --service-src).
-  await db?.migrate(builtPersistence(o.root));
-  if (db && o.asyncCommit) await db.setting('synchronous_commit', 'off');
-  const databaseUrl = db?.url ?? null;
-  const countCalls = db?.countCalls;
+  const beforeDb = db && o.beforeSource ? await db.sibling('before') : undefined;
+  if (beforeDb) o.onDatabase(beforeDb);
+  // Each with the migrations of the version that uses it (another checkout's, with --service-src).
+  await db?.migrate(builtPersistence(o.root, BUILD_DIR));
+  await beforeDb?.migrate(builtPersistence(o.root, BEFORE_BUILD_DIR));
+  for (const d of [db, beforeDb]) {
+    if (d && o.asyncCommit) await d.setting('synchronous_commit', 'off');
+  }
   const fake = await stack.startFake(o.root, o.tmp);
   o.children.push(fake);
   const bare = await stack.startBareProxy(bareProxy, o.tmp, fake.baseUrl);
   o.children.push(bare);
-  const service = async (name: string, cache: boolean) => {
+  const service = async (name: string, script: string, cache: boolean, d?: BenchDatabase) => {
     const s = await stack.startService({
-      ...{ name, main, tmp: o.tmp, databaseUrl, upstream: fake.baseUrl, cache },
-      nodeArgs: o.nodeArgs,
+      ...{ name, main: script, tmp: o.tmp, databaseUrl: d?.url ?? null },
+      ...{ upstream: fake.baseUrl, cache, nodeArgs: o.nodeArgs },
     });
     o.children.push(s);
     return s;
   };
-  const [ours, oursCached] = await Promise.all([
-    service('service', false),
-    service('service-cached', true),
+  const version = async (
+    label: 'ours' | 'before',
+    script: string,
+    d: BenchDatabase | undefined,
+  ): Promise<Version> => {
+    const name = label === 'ours' ? 'service' : 'before';
+    const [plain, cached] = await Promise.all([
+      service(name, script, false, d),
+      service(`${name}-cached`, script, true, d),
+    ]);
+    const logs = d ? { countCalls: d.countCalls, watchPgCpu: d.watchCpu } : {};
+    return {
+      unique: [
+        {
+          through: label,
+          target: stack.serviceTarget(plain.url),
+          pid: plain.pid,
+          metricsUrl: `${plain.url}/metrics`,
+          ...logs,
+        },
+        {
+          through: `${label} /v1`,
+          target: stack.serviceV1Target(plain.url),
+          pid: plain.pid,
+          metricsUrl: `${plain.url}/metrics`,
+          ...logs,
+        },
+      ],
+      cached: {
+        through: `${label}, cache hits`,
+        target: stack.serviceTarget(cached.url, true),
+        pid: cached.pid,
+        metricsUrl: `${cached.url}/metrics`,
+        ...logs,
+      },
+    };
+  };
+  const [ours, before] = await Promise.all([
+    version('ours', main, db),
+    beforeMain ? version('before', beforeMain, beforeDb) : undefined,
   ]);
   let why = await peerReady;
   const peer =
@@ -81,18 +139,8 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const subjects: Subject[] = [
     { through: 'direct', target: stack.directTarget(fake.baseUrl), pid: fake.pid },
     { through: 'bare proxy', target: stack.bareTarget(bare.url), pid: bare.pid },
-    {
-      through: 'ours',
-      target: stack.serviceTarget(ours.url),
-      pid: ours.pid,
-      ...(countCalls ? { countCalls } : {}),
-    },
-    {
-      through: 'ours /v1',
-      target: stack.serviceV1Target(ours.url),
-      pid: ours.pid,
-      ...(countCalls ? { countCalls } : {}),
-    },
+    ...ours.unique,
+    ...(before?.unique ?? []),
   ];
   if (peer) {
     subjects.push({
@@ -101,17 +149,14 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
       pid: peer.pid,
     });
   }
+  const async = o.asyncCommit ? ', synchronous_commit = off' : '';
   return {
     subjects,
-    cached: {
-      through: 'ours, cache hits',
-      target: stack.serviceTarget(oursCached.url, true),
-      pid: oursCached.pid,
-      ...(countCalls ? { countCalls } : {}),
-    },
+    cached: [ours.cached, ...(before ? [before.cached] : [])],
     database: db
-      ? db.source + (o.asyncCommit ? ', synchronous_commit = off' : '')
+      ? db.source + async + (beforeDb ? `; before: ${beforeDb.source}${async}` : '')
       : 'none: --memory (the call log in process; nothing is written to PostgreSQL)',
     peer: peer ? `${PEER}, --headless, OpenAI provider with custom host` : `not measured — ${why}`,
+    ...(o.beforeSource ? { before: o.beforeSource } : {}),
   };
 };

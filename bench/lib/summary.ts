@@ -1,6 +1,6 @@
-import { verdicts } from './goals';
+import { goalTable, verdicts } from './goals';
 import { machine } from './proc';
-import { rateTable, ratioTable, saturationTable, table, type Row } from './report';
+import { rateTable, ratioTable, saturationTable, stageSection, table, type Row } from './report';
 
 /** What the report says about the run besides its rows. */
 export interface RunFacts {
@@ -11,6 +11,8 @@ export interface RunFacts {
   readonly database: string;
   /** What answered as the peer, or why nothing did. */
   readonly peer: string;
+  /** The checkout measured as `before` (--before-src), if any. */
+  readonly before?: string;
   readonly notes: readonly string[];
 }
 
@@ -34,7 +36,8 @@ export const summary = (rows: readonly Row[], f: RunFacts): string => {
     `## Run: ${f.mode}, ${m.cores} × ${m.cpu}, Node ${m.node}`,
     '',
     `Load average ${f.loadAtStart} at start, ${f.loadAtEnd} at end; ${Math.round(f.seconds)} s ` +
-      `in all. Database: ${f.database}. Peer: ${f.peer}.`,
+      `in all. Database: ${f.database}. Peer: ${f.peer}.` +
+      (f.before ? ` Before: ${f.before} (its own build, database and processes).` : ''),
     loadLine(rows),
     ...f.notes.map((n) => `${n}`),
     '',
@@ -46,7 +49,12 @@ export const summary = (rows: readonly Row[], f: RunFacts): string => {
     '',
     saturationTable(rows),
     '',
-    ...(measuredPeer ? ["### Our overhead ÷ the peer's", '', ratioTable(rows), ''] : []),
+    ...(measuredPeer ? ["### The service's overhead ÷ the peer's", '', ratioTable(rows), ''] : []),
+    ...stageSection(rows),
+    '### Goal table (issue 22)',
+    '',
+    goalTable(rows),
+    '',
     '### Targets',
     '',
     table(
