@@ -17,7 +17,7 @@ import type {
   UsageReport,
   UsageSeries,
 } from '../domain';
-import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness } from '../ports';
+import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness, StageTimer } from '../ports';
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
 import type { Lifecycle } from './lifecycle';
@@ -33,12 +33,15 @@ export interface InferenceService {
    * One inference. The type catches a wrong level or an unknown field at compile time; the
    * request is validated again at run time for untyped callers (`invalid_request` naming it).
    */
-  infer(request: InferenceRequest): ResultAsync<InferenceResult, InferenceError>;
+  infer(
+    request: InferenceRequest,
+    stages?: StageTimer,
+  ): ResultAsync<InferenceResult, InferenceError>;
   /**
    * The same call streamed: iterate it for `start` and `delta` chunks; `result` is the final
    * Result once the call is recorded; `cancel()` (or leaving `for await` early) aborts it.
    */
-  stream(request: InferenceRequest): InferenceStream;
+  stream(request: InferenceRequest, stages?: StageTimer): InferenceStream;
   /** The status document; never waits on the network. */
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */
@@ -98,8 +101,8 @@ export const createInferenceService = async (
       startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }
     return {
-      infer: (request) => run(request),
-      stream: (request) => streamInference(run, request),
+      infer: (request, stages) => run(request, undefined, stages),
+      stream: (request, stages) => streamInference(run, request, stages),
       status: () => Promise.resolve(getStatus()),
       usage: (params = {}) => getUsage(params),
       usageSeries: (params = {}) => getUsageSeries(params),

@@ -62,7 +62,7 @@ export const TOKENS = {
   CallLog: token<CallLog>('CallLog'),
   UsageReadModel: token<UsageReadModel>('UsageReadModel'),
   CallRecords: token<CallRecords>('CallRecords'),
-  ProjectionLag: token<ProjectionLag | undefined>('ProjectionLag'),
+  ProjectionLag: token<ProjectionLag>('ProjectionLag'),
   /** Whether the database answers and its migrations are applied, and why not. */
   Readiness: token<() => Promise<Readiness>>('Readiness'),
   Cache: token<Cache>('Cache'),

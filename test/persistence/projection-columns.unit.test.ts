@@ -72,9 +72,12 @@ const reconciliation = reconciledOf(callRecordOf(interruptedOf(intent)), {
   costNanos: 55_000,
 });
 
-/** A payload row as the append statement sends it (JSON: absent fields read as NULL). */
+/**
+ * A payload row as a rebuild's replay sends it, with every projection's fields (an append's
+ * has the inline projections' only; JSON: absent fields read as NULL).
+ */
 const payloadOf = (e: CallLogEvent): Record<string, unknown> =>
-  JSON.parse(projectionRowJson(e)) as Record<string, unknown>;
+  JSON.parse(projectionRowJson(e, undefined, true)) as Record<string, unknown>;
 
 /** What PostgreSQL returns for a stored payload row selected with RECORD_SELECT. */
 const storedRow = (payload: Record<string, unknown>): Record<string, unknown> => {

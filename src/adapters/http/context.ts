@@ -9,16 +9,18 @@ import type {
   UsageSeriesParams,
 } from '../../application';
 import type { InferenceError, InferenceResult, UsageReport, UsageSeries } from '../../domain';
-import type { CallsPage, Readiness } from '../../ports';
+import type { CallsPage, Readiness, StageTimer } from '../../ports';
+import type { CallStages } from './call-stages';
 import type { ProblemResponse } from './problem';
 
 export type { Readiness } from '../../ports';
 
 /** The use cases the HTTP API exposes: the in-process service satisfies this as it is. */
 export interface HttpApi {
-  infer(raw: unknown): ResultAsync<InferenceResult, InferenceError>;
+  /** One call; `stages` hears where its time goes. */
+  infer(raw: unknown, stages?: StageTimer): ResultAsync<InferenceResult, InferenceError>;
   /** The same call streamed (`stream: true`). */
-  stream(raw: unknown): InferenceStream;
+  stream(raw: unknown, stages?: StageTimer): InferenceStream;
   status(): Promise<StatusReport>;
   usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
   usageSeries(params: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
@@ -30,6 +32,8 @@ export interface HttpApi {
 export interface HttpState {
   requestId: string;
   log: Logger;
+  /** The stage timer a call made by this request marks. */
+  stages: CallStages;
 }
 
 /** The Koa context every handler gets. */

@@ -2,6 +2,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { sendProblem, type HttpContext, type HttpState } from './context';
+import { CallStages } from './call-stages';
 import { safeError } from './log-safe';
 import type { HttpMetrics } from './metrics';
 import { problem } from './problem';
@@ -45,6 +46,7 @@ export const frame =
     const requestId = requestIdOf(ctx.get('X-Request-Id') || undefined);
     ctx.state.requestId = requestId;
     ctx.state.log = d.logger.child({ requestId });
+    const stages = (ctx.state.stages = new CallStages());
     ctx.set('X-Request-Id', requestId);
     try {
       await d.requestIds.run(requestId, next);
@@ -57,6 +59,8 @@ export const frame =
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const route = routeOf(ctx);
     d.metrics.observeRequest(ctx.method, route, ctx.status, seconds);
+    // A call's last stage ends when its answer has been handed to the socket.
+    if (stages.used) ctx.res.once('finish', () => d.metrics.observeStages(route, stages.finish()));
     const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: seconds * 1000 };
     if (QUIET.has(ctx.path)) ctx.state.log.debug(line, 'request');
     else ctx.state.log.info(line, 'request');

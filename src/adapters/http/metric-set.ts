@@ -3,6 +3,11 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** Latency buckets in seconds: from a cache hit to a slow upstream call with retries. */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+/** Stage buckets in seconds: from a fraction of a millisecond of work to a long wait. */
+export const STAGE_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 /** Every metric this service exposes, registered on `registry` (docs/http-api.md lists them). */
 export const defineMetrics = (registry: Registry) => {
   const registers = [registry];
@@ -18,6 +23,25 @@ export const defineMetrics = (registry: Registry) => {
       help: 'HTTP request duration by method and route',
       labelNames: ['method', 'route'] as const,
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    stage: new Histogram({
+      name: 'headspace_call_stage_seconds',
+      help: 'Time one call spends in each stage (admit, intent, upstream, outcome, respond), split into waiting (for a batch, for rate-limit capacity) and working',
+      labelNames: ['stage', 'part'] as const,
+      buckets: STAGE_BUCKETS,
+      registers,
+    }),
+    overhead: new Histogram({
+      name: 'headspace_overhead_seconds',
+      help: 'What the gateway adds to a call: its time minus its time upstream, by route',
+      labelNames: ['route'] as const,
+      buckets: STAGE_BUCKETS,
+      registers,
+    }),
+    projectionLag: new Gauge({
+      name: 'headspace_usage_projection_lag_seconds',
+      help: 'How far the usage aggregates trail the event log, as last measured',
       registers,
     }),
     calls: new Counter({

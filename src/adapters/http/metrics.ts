@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { StatusReport } from '../../application';
 import type { InferenceEvent } from '../../domain';
+import type { StageTime } from './call-stages';
 import { defineMetrics, type MetricSet } from './metric-set';
 
 const CIRCUIT_STATES = ['closed', 'half-open', 'open'] as const;
@@ -33,6 +34,32 @@ export class HttpMetrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.m.requests.inc({ method, route, status: String(status) });
     this.m.duration.observe({ method, route }, seconds);
+  }
+
+  /** Observes where one call's time went, and its overhead (all but its time upstream). */
+  observeStages(route: string, stages: readonly StageTime[]): void {
+    let total = 0;
+    let upstream = 0;
+    for (const s of stages) {
+      total += s.ms;
+      if (s.stage === 'upstream') upstream += s.ms;
+      if (s.waitMs === undefined) this.stagePart(s.stage, 'work').observe(s.ms / 1000);
+      else {
+        this.stagePart(s.stage, 'wait').observe(s.waitMs / 1000);
+        this.stagePart(s.stage, 'work').observe((s.ms - s.waitMs) / 1000);
+      }
+    }
+    this.m.overhead.observe({ route }, (total - upstream) / 1000);
+  }
+
+  private readonly parts = new Map<string, { observe(v: number): void }>();
+
+  /** The histogram child of one stage and part, looked up once. */
+  private stagePart(stage: string, part: 'wait' | 'work') {
+    const k = `${stage} ${part}`;
+    let h = this.parts.get(k);
+    if (!h) this.parts.set(k, (h = this.m.stage.labels({ stage, part })));
+    return h;
   }
 
   /** Counts one recorded call outcome (subscribe to every domain event type). */
@@ -70,6 +97,8 @@ export class HttpMetrics {
     for (const s of CIRCUIT_STATES)
       this.m.circuit.set({ state: s }, s === status.circuitBreaker ? 1 : 0);
     this.m.backlog.set(status.logging.backlog);
+    const lag = status.projections.usage.lagMs;
+    if (lag !== null) this.m.projectionLag.set(lag / 1000);
     this.m.enabled.set(status.enabled ? 1 : 0);
     this.m.waiting.set(status.rateLimits.waiting);
     // The cache keeps its own running counts; mirror them rather than count twice.

@@ -67,6 +67,7 @@ const status = {
   enabled: false,
   circuitBreaker: 'open',
   logging: { backlog: 7, lastError: null, database: 'connected', journalError: null },
+  projections: { usage: { lagMs: 1500, asOf: '2026-12-07T00:00:00.000Z' } },
   rateLimits: { waiting: 2 },
   cache: { hits: 4, misses: 9 },
 } as unknown as StatusReport;
@@ -119,10 +120,43 @@ describe('HttpMetrics', () => {
       expect(lines).toContain('inference_circuit_state{state="open"} 1');
       expect(lines).toContain('inference_circuit_state{state="closed"} 0');
       expect(lines).toContain('inference_log_backlog 7');
+      expect(lines).toContain('headspace_usage_projection_lag_seconds 1.5');
       expect(lines).toContain('inference_enabled 0');
       expect(lines).toContain('inference_cache_hits_total 4');
       expect(lines).toContain('inference_cache_misses_total 9');
     }
+  });
+
+  it("observes a call's stages, split into wait and work, and its overhead by route", async () => {
+    const m = new HttpMetrics({ processMetrics: false });
+    m.observeStages('/api/inference', [
+      { stage: 'admit', ms: 0.4, waitMs: 0.1 },
+      { stage: 'intent', ms: 1.5, waitMs: 1 },
+      { stage: 'upstream', ms: 20 },
+      { stage: 'outcome', ms: 2, waitMs: 0.5 },
+      { stage: 'respond', ms: 0.1 },
+    ]);
+    const lines = (await m.render(status)).split('\n');
+    const sum = (labels: string) =>
+      Number(
+        lines
+          .find((l) => l.startsWith(`headspace_call_stage_seconds_sum{${labels}}`))
+          ?.split(' ')[1],
+      );
+    expect(sum('stage="intent",part="wait"')).toBeCloseTo(0.001, 9);
+    expect(sum('stage="intent",part="work"')).toBeCloseTo(0.0005, 9);
+    expect(sum('stage="admit",part="wait"')).toBeCloseTo(0.0001, 9);
+    expect(sum('stage="upstream",part="work"')).toBeCloseTo(0.02, 9);
+    expect(
+      lines.some((l) =>
+        l.startsWith('headspace_call_stage_seconds_sum{stage="upstream",part="wait"}'),
+      ),
+    ).toBe(false);
+    const overhead = lines.find((l) =>
+      l.startsWith('headspace_overhead_seconds_sum{route="/api/inference"}'),
+    );
+    // 0.4 + 1.5 + 2 + 0.1 ms: everything but the 20 ms upstream.
+    expect(Number(overhead?.split(' ')[1])).toBeCloseTo(0.004, 9);
   });
 
   it('keeps two instances apart (own registry, not the global one)', async () => {

@@ -6,7 +6,7 @@ import {
   type InferenceRequest,
   type InferenceResult,
 } from '../../domain';
-import type { CompletionRequest } from '../../ports';
+import type { CompletionRequest, StageTimer } from '../../ports';
 import type { OutputCheck } from './checked-completion';
 import type { CallStream } from './call-stream';
 
@@ -23,7 +23,17 @@ export interface Call {
   readonly key: string | null;
   /** Set when the caller asked for a stream. */
   readonly stream?: CallStream | undefined;
+  /** Where the call's time goes, marked as it moves on (a no-op unless its receiver times it). */
+  readonly stages: StageTimer;
 }
+
+/** The stage timer of a call nobody times. */
+export const UNTIMED: StageTimer = {
+  enter: () => undefined,
+  waitFrom: () => undefined,
+  waitTo: () => undefined,
+  appended: () => undefined,
+};
 
 type DataOf<T extends InferenceEvent['type']> = Omit<
   Extract<InferenceEvent, { type: T }>['data'],

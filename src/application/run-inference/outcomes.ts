@@ -6,8 +6,8 @@ import {
   type InferenceError,
   type InferenceEvent,
 } from '../../domain';
-import type { CachedAnswer, Completion } from '../../ports';
-import { resultOf, type Call, type eventFactory } from './call';
+import type { CachedAnswer, Completion, StageTimer } from '../../ports';
+import { resultOf, UNTIMED, type Call, type eventFactory } from './call';
 import { NOTHING_SPENT, type Spent } from './checked-completion';
 import type { SharedOutcome } from './coalescer';
 import type { RunInferenceDeps } from './deps';
@@ -40,20 +40,26 @@ export const makeOutcomes = (
   event: ReturnType<typeof eventFactory>,
 ) => {
   /** Appends, then publishes; the value is returned only once the event is recorded. */
-  const record = (e: InferenceEvent): ResultAsync<InferenceEvent, InferenceError> => {
+  const record = (
+    e: InferenceEvent,
+    stages: StageTimer = UNTIMED,
+  ): ResultAsync<InferenceEvent, InferenceError> => {
     // Every outcome settles its call's budget reservation to the cost it records.
     deps.budgets?.settle(e);
+    stages.enter('outcome');
     // The cause (a driver message, maybe with SQL) is the call log's to log; callers get a sentence.
     return ResultAsync.fromPromise(deps.log.append([e]), () =>
       inferenceError('unavailable', 'the call could not be recorded; the service log has why'),
-    ).map(() => {
+    ).map((timing) => {
+      stages.appended(timing);
+      stages.enter('respond');
       deps.publisher.publish(e);
       return e;
     });
   };
 
   const answer = (call: Call, e: InferenceEvent) =>
-    record(e).map((r) => resultOf(r, call.req.responseFormat !== undefined));
+    record(e, call.stages).map((r) => resultOf(r, call.req.responseFormat !== undefined));
 
   /** A refusal or failure: recorded (with what the attempts so far cost), then the error. */
   const refuse = (
@@ -68,7 +74,7 @@ export const makeOutcomes = (
         retryAfterMs,
         budget,
       });
-      return record(refused).andThen(() => errAsync(error));
+      return record(refused, call.stages).andThen(() => errAsync(error));
     }
     const paid = spent.attempts > 0 && spent.inputTokens + spent.outputTokens > 0;
     const e =
@@ -93,7 +99,7 @@ export const makeOutcomes = (
                 }
               : {}),
           });
-    return record(e).andThen(() => errAsync(error));
+    return record(e, call.stages).andThen(() => errAsync(error));
   };
 
   const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) => {
@@ -136,6 +142,7 @@ export const makeOutcomes = (
         attempts: ('attempts' in error ? error.attempts : undefined) ?? 1,
         upstreamId,
       }),
+      call.stages,
     ).andThen(() => errAsync(error));
 
   /**

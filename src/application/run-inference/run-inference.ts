@@ -12,7 +12,7 @@ import {
   type ModelChoice,
 } from '../../domain';
 import { beginCall } from './begin-call';
-import { eventFactory } from './call';
+import { eventFactory, UNTIMED } from './call';
 import type { StreamSink } from './call-stream';
 import type { OutputCheck } from './checked-completion';
 import { Coalescer } from './coalescer';
@@ -22,6 +22,7 @@ import { makeOutcomes } from './outcomes';
 import { checkSchemas } from './request-schemas';
 import { makeCallUpstream, type CostOf } from './upstream-call';
 import type { RunInferenceDeps } from './deps';
+import type { StageTimer } from '../../ports';
 
 export type { RunInferenceDeps } from './deps';
 
@@ -32,6 +33,7 @@ export type { RunInferenceDeps } from './deps';
 export type RunInference = (
   raw: unknown,
   stream?: StreamSink,
+  stages?: StageTimer,
 ) => ResultAsync<InferenceResult, InferenceError>;
 
 /**
@@ -74,6 +76,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     choice: ModelChoice,
     check: OutputCheck | undefined,
     sink: StreamSink | undefined,
+    stages: StageTimer,
   ) => {
     if (deps.log.health().full) {
       // Serving a call we cannot record would break "every call has a record": refuse instead.
@@ -81,7 +84,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = beginCall(begin, parsed, choice, startedAt, check, sink);
+    const call = beginCall(begin, parsed, choice, startedAt, check, stages, sink);
     if (inFlight.stopping) return refuse(call, shuttingDown('no new calls are taken'));
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
@@ -99,7 +102,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 
-  return (raw, sink) => {
+  return (raw, sink, stages = UNTIMED) => {
     const startedAt = clock.now();
     const parsed = parseInferenceRequest(schema, raw);
     if (parsed.isErr()) return errAsync(parsed.error);
@@ -110,7 +113,9 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     // Counted until answered, so a shutdown waits for it (and records it) before exiting.
     const done = inFlight.track();
     return new ResultAsync(
-      Promise.resolve(run(startedAt, parsed.value, choice.value, check.value, sink)).finally(done),
+      Promise.resolve(
+        run(startedAt, parsed.value, choice.value, check.value, sink, stages),
+      ).finally(done),
     );
   };
 };

@@ -1,6 +1,6 @@
 import type { Result } from 'neverthrow';
 import type { InferenceError, InferenceResult } from '../../domain';
-import type { CompletionDelta } from '../../ports';
+import type { CompletionDelta, StageTimer } from '../../ports';
 import type { StreamStart } from './call-stream';
 import type { RunInference } from './run-inference';
 
@@ -20,7 +20,11 @@ export interface InferenceStream extends AsyncIterable<StreamChunk> {
 }
 
 /** Runs one inference as a stream. The request is validated as for `infer`. */
-export const streamInference = (run: RunInference, raw: unknown): InferenceStream => {
+export const streamInference = (
+  run: RunInference,
+  raw: unknown,
+  stages?: StageTimer,
+): InferenceStream => {
   const abort = new AbortController();
   const queue: StreamChunk[] = [];
   let ended = false;
@@ -30,11 +34,15 @@ export const streamInference = (run: RunInference, raw: unknown): InferenceStrea
     wake?.();
   };
   const result = Promise.resolve(
-    run(raw, {
-      onStart: (s) => push({ type: 'start', ...s }),
-      onDelta: (d) => push({ type: 'delta', ...d }),
-      signal: abort.signal,
-    }),
+    run(
+      raw,
+      {
+        onStart: (s) => push({ type: 'start', ...s }),
+        onDelta: (d) => push({ type: 'delta', ...d }),
+        signal: abort.signal,
+      },
+      stages,
+    ),
   ).finally(() => {
     ended = true;
     wake?.();

@@ -25,8 +25,8 @@ interface Store {
   readonly usage: UsageReadModel;
   readonly records: CallRecords;
   readonly ready: () => Promise<Readiness>;
-  /** The asynchronous usage projection's lag; none in memory (projected inline). */
-  readonly lag?: ProjectionLag;
+  /** The usage projection's lag (in memory, where it is projected inline: always 0). */
+  readonly lag: ProjectionLag;
 }
 const STORE = token<Store>('Store');
 
@@ -38,6 +38,8 @@ const inMemory = (lifecycle: Lifecycle): Store => {
     usage: store,
     records: store,
     ready: () => Promise.resolve({ ready: true, detail: null }),
+    // Usage is projected with each append in memory: never behind.
+    lag: { usageLag: () => ({ lagMs: 0, asOf: null }) },
   };
 };
 

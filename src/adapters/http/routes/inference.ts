@@ -31,9 +31,11 @@ export const inferenceRoutes = (
     }
     const body = parseJson(bytes.value);
     if (body.isErr()) return sendProblem(ctx, body.error);
-    if (wantsStream(body.value)) return sendStream(ctx, api.stream(body.value), keepAliveMs);
+    if (wantsStream(body.value)) {
+      return sendStream(ctx, api.stream(body.value, ctx.state.stages), keepAliveMs);
+    }
     // The call's own log line ("call recorded", with this request's id) comes from its event.
-    const result = await api.infer(body.value);
+    const result = await api.infer(body.value, ctx.state.stages);
     if (result.isOk()) ctx.body = result.value;
     else sendProblem(ctx, problemOf(result.error));
   });
