@@ -1,10 +1,6 @@
-import {
-  KnexCallLog,
-  KnexCallRecords,
-  KnexUsageReadModel,
-  type LogSink,
-} from '../../src/adapters/persistence';
+import { KnexCallLog, KnexCallRecords, type LogSink } from '../../src/adapters/persistence';
 import { SystemClock } from '../../src/adapters/system/system-clock';
+import { readYourWrites } from '../support/project-usage';
 import { useTestDatabase } from '../support/test-database';
 import { callLogContract } from './call-log.contract';
 import { callRecordsContract } from './call-records.contract';
@@ -25,12 +21,14 @@ describe('Knex event store (PostgreSQL)', () => {
       batchMax: 50,
     });
     await log.start();
+    const usage = readYourWrites(database().knex);
     return {
       log,
-      usage: new KnexUsageReadModel(database().knex),
+      usage,
       records: new KnexCallRecords(database().knex),
       dispose: async () => {
         await log.close();
+        await usage.stop();
         await database().reset();
       },
     };

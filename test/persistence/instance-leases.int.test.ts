@@ -10,6 +10,7 @@ import { SystemClock } from '../../src/adapters/system/system-clock';
 import { makeSettleInterrupted } from '../../src/application';
 import type { Knex } from 'knex';
 import { identifiedOf, started } from '../contracts/spend-fixtures';
+import { projectUsage } from '../support/project-usage';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
@@ -86,6 +87,7 @@ describe('instance leases (PostgreSQL): only dead instances have orphans', () =>
     // …so it is one to reconcile.
     const due = await records.unreconciled(new Date(0).toISOString(), 10);
     expect(due.map((r) => r.id)).toEqual([intent.data.callId]);
+    await projectUsage(db.knex);
     const usage = await new KnexUsageReadModel(db.knex).usage({});
     expect(usage).toMatchObject({ totalCalls: 1, interruptedCalls: 1, costUsd: 0.004 });
     expect(await b.leases.orphans(10)).toEqual([]);

@@ -11,6 +11,7 @@ const TABLES = [
   'inference_events',
   'inference_instances',
   'inference_intents',
+  'projection_checkpoints',
   'usage_day',
   'usage_hour',
   'usage_hour_all_projects',

@@ -10,6 +10,7 @@ import { GRAINS } from '../../src/adapters/persistence/read-models/usage-ranges'
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import { expectedUsage } from '../contracts/usage-read-model.contract';
 import { cached, DAY, failed, HOUR, MIN, rateLimited, succeeded, T0 } from '../contracts/fixtures';
+import { projectUsage } from '../support/project-usage';
 import { useTestDatabase } from '../support/test-database';
 
 const silent: LogSink = { info: () => {}, warn: () => {}, error: () => {} };
@@ -46,6 +47,7 @@ describe('projection rebuild', () => {
     });
     await Promise.all(events.map((e) => log.append([e])));
     await log.append(events.slice(0, 10)); // replays of events already in the log
+    await projectUsage(database().knex); // usage as the service's projector leaves it
     await log.close();
     const live = await snapshot(database().knex);
     expect(live.calls).toHaveLength(1200);
