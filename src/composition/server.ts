@@ -1,7 +1,13 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bindingRefusal, createHttpApp, modelCatalog, onClientError } from '../adapters/http';
+import {
+  bindingRefusal,
+  callLogFields,
+  createHttpApp,
+  modelCatalog,
+  onClientError,
+} from '../adapters/http';
 import { EVENT_TYPES, type InferenceEvent } from '../domain';
 import { loadConfig, type Config } from './config';
 import type { Logger } from './logger';
@@ -36,19 +42,6 @@ export interface RunningServer {
   shutdown(): Promise<ShutdownReport>;
 }
 
-/** One log line per recorded call, carrying the id of the HTTP request that made it. */
-const callLine = (e: InferenceEvent) => ({
-  callId: e.data.callId,
-  event: e.type,
-  // Not `level`: that key is the log line's own severity.
-  inferenceLevel: e.data.level,
-  model: e.data.model,
-  latencyMs: e.data.latencyMs,
-  ...(e.type === 'InferenceFailed' ? { code: e.data.errorCode, attempts: e.data.attempts } : {}),
-  ...(e.type === 'InferenceSucceeded' ? { attempts: e.data.attempts } : {}),
-  ...(e.type === 'InferenceRateLimited' ? { limit: e.data.limit } : {}),
-});
-
 /**
  * Starts the service and serves it over HTTP: loads config, refuses an unsafe binding before
  * anything else starts, opens the store (migrations run as it opens), listens.
@@ -79,7 +72,9 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
   for (const type of EVENT_TYPES) {
     svc.events.on(type, (e: InferenceEvent) => {
       http.metrics.observeEvent(e);
-      o.logger.info({ requestId: http.currentRequestId(), ...callLine(e) }, 'call recorded');
+      // A call made over HTTP is logged in its request's access line; others (settled after a
+      // crash, a stream that outlived its request line) get a line of their own.
+      if (!http.loggedWithRequest(e)) o.logger.info(callLogFields(e), 'call recorded');
     });
   }
   const server = createServer(serverTimeouts(s), http.app.callback());

@@ -17,7 +17,7 @@ import type {
   UsageReport,
   UsageSeries,
 } from '../domain';
-import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness, StageTimer } from '../ports';
+import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness, CallObserver } from '../ports';
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
 import type { Lifecycle } from './lifecycle';
@@ -35,13 +35,13 @@ export interface InferenceService {
    */
   infer(
     request: InferenceRequest,
-    stages?: StageTimer,
+    observer?: CallObserver,
   ): ResultAsync<InferenceResult, InferenceError>;
   /**
    * The same call streamed: iterate it for `start` and `delta` chunks; `result` is the final
    * Result once the call is recorded; `cancel()` (or leaving `for await` early) aborts it.
    */
-  stream(request: InferenceRequest, stages?: StageTimer): InferenceStream;
+  stream(request: InferenceRequest, observer?: CallObserver): InferenceStream;
   /** The status document; never waits on the network. */
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */
@@ -101,8 +101,8 @@ export const createInferenceService = async (
       startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }
     return {
-      infer: (request, stages) => run(request, undefined, stages),
-      stream: (request, stages) => streamInference(run, request, stages),
+      infer: (request, observer) => run(request, undefined, observer),
+      stream: (request, observer) => streamInference(run, request, observer),
       status: () => Promise.resolve(getStatus()),
       usage: (params = {}) => getUsage(params),
       usageSeries: (params = {}) => getUsageSeries(params),

@@ -1,5 +1,5 @@
 import type { CallLogEvent } from '../domain';
-import type { AppendTiming } from './stage-timer';
+import type { AppendTiming } from './call-observer';
 
 /** An event as stored, with its position in the global log. */
 export interface StoredEvent {

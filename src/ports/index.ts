@@ -11,4 +11,4 @@ export type * from './shared-store';
 export type * from './instance-leases';
 export type * from './schema-validator';
 export type * from './budget-ledger';
-export type * from './stage-timer';
+export type * from './call-observer';

@@ -7,7 +7,7 @@ import {
   ManualClock,
 } from '../../src/adapters/in-memory';
 import { BudgetGate, makeGetStatus, PriceBook } from '../../src/application';
-import { UNTIMED } from '../../src/application/run-inference/call';
+import { UNOBSERVED } from '../../src/application/run-inference/call';
 import type { Budget } from '../../src/domain';
 import { MODELS, T0, WORST_NANOS } from './budget-fixtures';
 
@@ -25,7 +25,7 @@ describe('BudgetGate.worstCase', () => {
       facts: { model: 'm/light' } as never,
       startedAt: 0,
       key: null,
-      stages: UNTIMED,
+      observer: UNOBSERVED,
     });
     expect(gate.worstCase(call(1000))).toBe(WORST_NANOS);
     expect(gate.worstCase(call())).toBe(100 * 1000 + 16_384 * 5000);

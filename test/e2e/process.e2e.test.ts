@@ -74,8 +74,10 @@ describe('the server process (src/main.ts)', () => {
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     const lines = logLines(running);
-    const recorded = lines.find((l) => l.msg === 'call recorded');
+    // One line per call: the request's access line carries the call it made.
+    const recorded = lines.find((l) => l.msg === 'request' && l.path === '/api/inference');
     expect(recorded).toMatchObject({ requestId: 'proc-req-1', event: 'InferenceFailed' });
+    expect(lines.filter((l) => l.msg === 'call recorded')).toEqual([]);
     // The severity stays pino's number; the call's level has a key of its own.
     expect(recorded).toMatchObject({ level: 30, inferenceLevel: 'task' });
     const raw = running
@@ -113,7 +115,7 @@ describe('the server process (src/main.ts)', () => {
       const answers = await Promise.all(calls);
       expect(answers.map((r) => r.status)).toEqual(Array(n).fill(200));
       expect(await running.exited).toBe(0);
-      const recorded = logLines(running).filter((l) => l.msg === 'call recorded');
+      const recorded = logLines(running).filter((l) => l.msg === 'request' && l.callId);
       expect(recorded.map((l) => l.requestId).sort()).toEqual(
         Array.from({ length: n }, (_, i) => `inflight-${i}`).sort(),
       );

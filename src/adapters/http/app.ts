@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -51,14 +50,14 @@ export interface HttpApp {
   readonly router: Router<HttpState>;
   readonly metrics: HttpMetrics;
   readonly openApi: Record<string, unknown>;
-  /** The id of the HTTP request the current async context serves, if any. */
-  readonly currentRequestId: () => string | undefined;
+  /** Whether a recorded outcome was logged with the HTTP request that made it. */
+  readonly loggedWithRequest: (e: object) => boolean;
 }
 
 /** Builds the Koa app of the HTTP API. */
 export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   const metrics = d.metrics ?? new HttpMetrics();
-  const requestIds = new AsyncLocalStorage<string>();
+  const loggedCalls = new WeakSet<object>();
   const openApi = openApiDocument(d.settings);
   const app = new Koa<HttpState>({ proxy: false });
   // Errors are answered and logged by `frame`; Koa's own stderr printing would duplicate them.
@@ -76,12 +75,12 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   usageSeriesRoutes(router, d.api);
   dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);
-  app.use(frame({ logger: d.logger, metrics, requestIds, draining: d.draining ?? (() => false) }));
+  app.use(frame({ logger: d.logger, metrics, loggedCalls, draining: d.draining ?? (() => false) }));
   app.use(openAiErrors());
   const open = d.settings.openRoutes ?? OPEN_ROUTES;
   const openRoutes = d.settings.metricsPublic ? [...open, '/metrics'] : open;
   app.use(authGate({ router, authToken: d.settings.authToken, openRoutes }));
   app.use(router.routes());
   app.use(router.allowedMethods());
-  return { app, router, metrics, openApi, currentRequestId: () => requestIds.getStore() };
+  return { app, router, metrics, openApi, loggedWithRequest: (e) => loggedCalls.has(e) };
 };

@@ -9,18 +9,18 @@ import type {
   UsageSeriesParams,
 } from '../../application';
 import type { InferenceError, InferenceResult, UsageReport, UsageSeries } from '../../domain';
-import type { CallsPage, Readiness, StageTimer } from '../../ports';
-import type { CallStages } from './call-stages';
+import type { CallsPage, Readiness, CallObserver } from '../../ports';
+import type { HttpCallObserver } from './call-observer';
 import type { ProblemResponse } from './problem';
 
 export type { Readiness } from '../../ports';
 
 /** The use cases the HTTP API exposes: the in-process service satisfies this as it is. */
 export interface HttpApi {
-  /** One call; `stages` hears where its time goes. */
-  infer(raw: unknown, stages?: StageTimer): ResultAsync<InferenceResult, InferenceError>;
+  /** One call; `observer` hears where its time goes. */
+  infer(raw: unknown, observer?: CallObserver): ResultAsync<InferenceResult, InferenceError>;
   /** The same call streamed (`stream: true`). */
-  stream(raw: unknown, stages?: StageTimer): InferenceStream;
+  stream(raw: unknown, observer?: CallObserver): InferenceStream;
   status(): Promise<StatusReport>;
   usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
   usageSeries(params: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
@@ -33,7 +33,7 @@ export interface HttpState {
   requestId: string;
   log: Logger;
   /** The stage timer a call made by this request marks. */
-  stages: CallStages;
+  observer: HttpCallObserver;
 }
 
 /** The Koa context every handler gets. */

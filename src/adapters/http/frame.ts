@@ -1,8 +1,7 @@
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { sendProblem, type HttpContext, type HttpState } from './context';
-import { CallStages } from './call-stages';
+import { HttpCallObserver } from './call-observer';
 import { safeError } from './log-safe';
 import type { HttpMetrics } from './metrics';
 import { problem } from './problem';
@@ -15,7 +14,8 @@ const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 export interface FrameDeps {
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
-  readonly requestIds: AsyncLocalStorage<string>;
+  /** Outcomes logged in their request's access line (so not again on their own). */
+  readonly loggedCalls: WeakSet<object>;
   /** True once shutdown began: answers then close their connection. */
   readonly draining: () => boolean;
 }
@@ -35,9 +35,9 @@ const routingProblem = (ctx: HttpContext): void => {
 };
 
 /**
- * The outermost middleware: request id in and out (and in every log line of the request, via
- * async context), the access log, request metrics, and the last-resort guard that turns a bug
- * into a logged 500 problem instead of a dropped connection.
+ * The outermost middleware: request id in and out, the access log (one line per request, with
+ * the call it made), request and stage metrics, and the last-resort guard that turns a bug into
+ * a logged 500 problem instead of a dropped connection.
  */
 export const frame =
   (d: FrameDeps): Middleware<HttpState> =>
@@ -46,10 +46,10 @@ export const frame =
     const requestId = requestIdOf(ctx.get('X-Request-Id') || undefined);
     ctx.state.requestId = requestId;
     ctx.state.log = d.logger.child({ requestId });
-    const stages = (ctx.state.stages = new CallStages());
+    const observer = (ctx.state.observer = new HttpCallObserver(d.loggedCalls));
     ctx.set('X-Request-Id', requestId);
     try {
-      await d.requestIds.run(requestId, next);
+      await next();
       routingProblem(ctx);
     } catch (e) {
       ctx.state.log.error({ err: safeError(e) }, 'unhandled error');
@@ -60,8 +60,16 @@ export const frame =
     const route = routeOf(ctx);
     d.metrics.observeRequest(ctx.method, route, ctx.status, seconds);
     // A call's last stage ends when its answer has been handed to the socket.
-    if (stages.used) ctx.res.once('finish', () => d.metrics.observeStages(route, stages.finish()));
-    const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: seconds * 1000 };
+    if (observer.used)
+      ctx.res.once('finish', () => d.metrics.observeStages(route, observer.finish()));
+    const call = observer.lineFields();
+    const line = {
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      ms: seconds * 1000,
+      ...call,
+    };
     if (QUIET.has(ctx.path)) ctx.state.log.debug(line, 'request');
     else ctx.state.log.info(line, 'request');
   };

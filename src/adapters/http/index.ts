@@ -9,3 +9,4 @@ export { onClientError } from './client-error';
 export { safeError } from './log-safe';
 export { openApiDocument } from './openapi';
 export { modelCatalog, type ModelCatalog } from './openai/catalog';
+export { callLogFields } from './call-observer';

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { StatusReport } from '../../application';
 import type { InferenceEvent } from '../../domain';
-import type { StageTime } from './call-stages';
+import type { StageTime } from './call-observer';
 import { defineMetrics, type MetricSet } from './metric-set';
 
 const CIRCUIT_STATES = ['closed', 'half-open', 'open'] as const;

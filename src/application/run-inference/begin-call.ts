@@ -5,7 +5,7 @@ import {
   type InferenceRequest,
   type ModelChoice,
 } from '../../domain';
-import type { Clock, CompletionRequest, StageTimer } from '../../ports';
+import type { Clock, CompletionRequest, CallObserver } from '../../ports';
 import type { Call } from './call';
 import { CallStream, type StreamSink } from './call-stream';
 import type { OutputCheck } from './checked-completion';
@@ -27,7 +27,7 @@ export const beginCall = (
   choice: ModelChoice,
   startedAt: number,
   check: OutputCheck | undefined,
-  stages: StageTimer,
+  observer: CallObserver,
   sink?: StreamSink,
 ): Call => {
   const { model, fallbacks } = choice;
@@ -50,7 +50,7 @@ export const beginCall = (
     startedAt,
     upstream,
     check,
-    stages,
+    observer,
     key: d.cacheEnabled ? cacheKey({ model, fallbacks, request: req }) : null,
     facts: {
       callId: d.newId(),

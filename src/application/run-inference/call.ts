@@ -6,7 +6,7 @@ import {
   type InferenceRequest,
   type InferenceResult,
 } from '../../domain';
-import type { CompletionRequest, StageTimer } from '../../ports';
+import type { CompletionRequest, CallObserver } from '../../ports';
 import type { OutputCheck } from './checked-completion';
 import type { CallStream } from './call-stream';
 
@@ -24,15 +24,16 @@ export interface Call {
   /** Set when the caller asked for a stream. */
   readonly stream?: CallStream | undefined;
   /** Where the call's time goes, marked as it moves on (a no-op unless its receiver times it). */
-  readonly stages: StageTimer;
+  readonly observer: CallObserver;
 }
 
 /** The stage timer of a call nobody times. */
-export const UNTIMED: StageTimer = {
+export const UNOBSERVED: CallObserver = {
   enter: () => undefined,
   waitFrom: () => undefined,
   waitTo: () => undefined,
   appended: () => undefined,
+  recorded: () => undefined,
 };
 
 type DataOf<T extends InferenceEvent['type']> = Omit<

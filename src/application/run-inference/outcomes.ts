@@ -6,8 +6,8 @@ import {
   type InferenceError,
   type InferenceEvent,
 } from '../../domain';
-import type { CachedAnswer, Completion, StageTimer } from '../../ports';
-import { resultOf, UNTIMED, type Call, type eventFactory } from './call';
+import type { CachedAnswer, Completion, CallObserver } from '../../ports';
+import { resultOf, UNOBSERVED, type Call, type eventFactory } from './call';
 import { NOTHING_SPENT, type Spent } from './checked-completion';
 import type { SharedOutcome } from './coalescer';
 import type { RunInferenceDeps } from './deps';
@@ -42,24 +42,25 @@ export const makeOutcomes = (
   /** Appends, then publishes; the value is returned only once the event is recorded. */
   const record = (
     e: InferenceEvent,
-    stages: StageTimer = UNTIMED,
+    observer: CallObserver = UNOBSERVED,
   ): ResultAsync<InferenceEvent, InferenceError> => {
     // Every outcome settles its call's budget reservation to the cost it records.
     deps.budgets?.settle(e);
-    stages.enter('outcome');
+    observer.enter('outcome');
     // The cause (a driver message, maybe with SQL) is the call log's to log; callers get a sentence.
     return ResultAsync.fromPromise(deps.log.append([e]), () =>
       inferenceError('unavailable', 'the call could not be recorded; the service log has why'),
     ).map((timing) => {
-      stages.appended(timing);
-      stages.enter('respond');
+      observer.appended(timing);
+      observer.enter('respond');
+      observer.recorded(e);
       deps.publisher.publish(e);
       return e;
     });
   };
 
   const answer = (call: Call, e: InferenceEvent) =>
-    record(e, call.stages).map((r) => resultOf(r, call.req.responseFormat !== undefined));
+    record(e, call.observer).map((r) => resultOf(r, call.req.responseFormat !== undefined));
 
   /** A refusal or failure: recorded (with what the attempts so far cost), then the error. */
   const refuse = (
@@ -74,7 +75,7 @@ export const makeOutcomes = (
         retryAfterMs,
         budget,
       });
-      return record(refused, call.stages).andThen(() => errAsync(error));
+      return record(refused, call.observer).andThen(() => errAsync(error));
     }
     const paid = spent.attempts > 0 && spent.inputTokens + spent.outputTokens > 0;
     const e =
@@ -99,7 +100,7 @@ export const makeOutcomes = (
                 }
               : {}),
           });
-    return record(e, call.stages).andThen(() => errAsync(error));
+    return record(e, call.observer).andThen(() => errAsync(error));
   };
 
   const serveCached = (call: Call, hit: CachedAnswer, coalesced: boolean) => {
@@ -142,7 +143,7 @@ export const makeOutcomes = (
         attempts: ('attempts' in error ? error.attempts : undefined) ?? 1,
         upstreamId,
       }),
-      call.stages,
+      call.observer,
     ).andThen(() => errAsync(error));
 
   /**

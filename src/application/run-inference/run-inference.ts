@@ -12,7 +12,7 @@ import {
   type ModelChoice,
 } from '../../domain';
 import { beginCall } from './begin-call';
-import { eventFactory, UNTIMED } from './call';
+import { eventFactory, UNOBSERVED } from './call';
 import type { StreamSink } from './call-stream';
 import type { OutputCheck } from './checked-completion';
 import { Coalescer } from './coalescer';
@@ -22,7 +22,7 @@ import { makeOutcomes } from './outcomes';
 import { checkSchemas } from './request-schemas';
 import { makeCallUpstream, type CostOf } from './upstream-call';
 import type { RunInferenceDeps } from './deps';
-import type { StageTimer } from '../../ports';
+import type { CallObserver } from '../../ports';
 
 export type { RunInferenceDeps } from './deps';
 
@@ -33,7 +33,7 @@ export type { RunInferenceDeps } from './deps';
 export type RunInference = (
   raw: unknown,
   stream?: StreamSink,
-  stages?: StageTimer,
+  observer?: CallObserver,
 ) => ResultAsync<InferenceResult, InferenceError>;
 
 /**
@@ -76,7 +76,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     choice: ModelChoice,
     check: OutputCheck | undefined,
     sink: StreamSink | undefined,
-    stages: StageTimer,
+    observer: CallObserver,
   ) => {
     if (deps.log.health().full) {
       // Serving a call we cannot record would break "every call has a record": refuse instead.
@@ -84,7 +84,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = beginCall(begin, parsed, choice, startedAt, check, stages, sink);
+    const call = beginCall(begin, parsed, choice, startedAt, check, observer, sink);
     if (inFlight.stopping) return refuse(call, shuttingDown('no new calls are taken'));
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
@@ -102,7 +102,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 
-  return (raw, sink, stages = UNTIMED) => {
+  return (raw, sink, observer = UNOBSERVED) => {
     const startedAt = clock.now();
     const parsed = parseInferenceRequest(schema, raw);
     if (parsed.isErr()) return errAsync(parsed.error);
@@ -114,7 +114,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     const done = inFlight.track();
     return new ResultAsync(
       Promise.resolve(
-        run(startedAt, parsed.value, choice.value, check.value, sink, stages),
+        run(startedAt, parsed.value, choice.value, check.value, sink, observer),
       ).finally(done),
     );
   };

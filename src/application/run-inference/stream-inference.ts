@@ -1,6 +1,6 @@
 import type { Result } from 'neverthrow';
 import type { InferenceError, InferenceResult } from '../../domain';
-import type { CompletionDelta, StageTimer } from '../../ports';
+import type { CompletionDelta, CallObserver } from '../../ports';
 import type { StreamStart } from './call-stream';
 import type { RunInference } from './run-inference';
 
@@ -23,7 +23,7 @@ export interface InferenceStream extends AsyncIterable<StreamChunk> {
 export const streamInference = (
   run: RunInference,
   raw: unknown,
-  stages?: StageTimer,
+  observer?: CallObserver,
 ): InferenceStream => {
   const abort = new AbortController();
   const queue: StreamChunk[] = [];
@@ -41,7 +41,7 @@ export const streamInference = (
         onDelta: (d) => push({ type: 'delta', ...d }),
         signal: abort.signal,
       },
-      stages,
+      observer,
     ),
   ).finally(() => {
     ended = true;

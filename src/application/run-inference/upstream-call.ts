@@ -52,7 +52,7 @@ export const makeCallUpstream = (u: UpstreamContext) => {
   const announce = (call: Call) => {
     const price = deps.prices.priceOf(call.facts.model);
     const started = intentOf(call, price, u.instanceId, deps.newId(), deps.clock.now());
-    call.stages.enter('intent');
+    call.observer.enter('intent');
     // The cause (a database or disk error) stays in the service log, never in the answer.
     return ResultAsync.fromPromise(deps.log.append([started]), () =>
       inferenceError(
@@ -60,20 +60,20 @@ export const makeCallUpstream = (u: UpstreamContext) => {
         'the call could not be made durable before sending, so nothing was sent; the service log has why',
       ),
     ).map((timing) => {
-      call.stages.appended(timing);
+      call.observer.appended(timing);
       return started;
     });
   };
 
   /** Budgets first (a refusal there takes no rate-limit capacity), then the rate limits. */
   const budgetThenLimit = async (call: Call, tokens: number) => {
-    call.stages.waitFrom();
+    call.observer.waitFrom();
     try {
       const budgeted = deps.budgets ? await deps.budgets.reserve(call) : ok(undefined);
       if (budgeted.isErr()) return err(budgeted.error);
       return await deps.limiter.acquire(tokens);
     } finally {
-      call.stages.waitTo();
+      call.observer.waitTo();
     }
   };
 
@@ -112,7 +112,7 @@ export const makeCallUpstream = (u: UpstreamContext) => {
             return refuse(call, error);
           })
           .andThen((started) => {
-            call.stages.enter('upstream');
+            call.observer.enter('upstream');
             const upstream = inFlight.sendUpstream(call.facts.callId);
             const identity = upstreamIdentity(identityDeps, call.facts.callId);
             const sent = { ...call.upstream, onUpstreamId: identity.learn };
@@ -141,7 +141,7 @@ export const makeCallUpstream = (u: UpstreamContext) => {
                 if (cancelled) {
                   const e = cancelledEvent(event, call, { ...stop, cancelled });
                   share?.({ ok: false, error });
-                  return record(e, call.stages).andThen(() => errAsync(error));
+                  return record(e, call.observer).andThen(() => errAsync(error));
                 }
                 if (upstream.signal.aborted) {
                   const stopped = shuttingDown(

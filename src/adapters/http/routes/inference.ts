@@ -32,10 +32,10 @@ export const inferenceRoutes = (
     const body = parseJson(bytes.value);
     if (body.isErr()) return sendProblem(ctx, body.error);
     if (wantsStream(body.value)) {
-      return sendStream(ctx, api.stream(body.value, ctx.state.stages), keepAliveMs);
+      return sendStream(ctx, api.stream(body.value, ctx.state.observer), keepAliveMs);
     }
     // The call's own log line ("call recorded", with this request's id) comes from its event.
-    const result = await api.infer(body.value, ctx.state.stages);
+    const result = await api.infer(body.value, ctx.state.observer);
     if (result.isOk()) ctx.body = result.value;
     else sendProblem(ctx, problemOf(result.error));
   });

@@ -37,10 +37,10 @@ export const openAiRoutes = (
     }
     const { native, params, stream, includeUsage } = mapped.value;
     if (stream) {
-      const call = api.stream({ ...native, stream: true }, ctx.state.stages);
+      const call = api.stream({ ...native, stream: true }, ctx.state.observer);
       return answerStream(ctx, call, { includeUsage, params, keepAliveMs });
     }
-    const result = await api.infer(native, ctx.state.stages);
+    const result = await api.infer(native, ctx.state.observer);
     if (result.isErr()) {
       return sendOpenAiError(ctx, openAiErrorOfInference(result.error, params));
     }

@@ -1,3 +1,5 @@
+import type { InferenceEvent } from '../domain';
+
 /** The stages of one call, in order: what the gateway adds around the upstream call. */
 export type CallStage = 'admit' | 'intent' | 'upstream' | 'outcome' | 'respond';
 
@@ -8,10 +10,11 @@ export interface AppendTiming {
 }
 
 /**
- * One call's stage timer, made by whoever received the call (the HTTP adapter) and marked by
- * the use case as the call moves on; the receiver reads it when the answer is out. Monotonic.
+ * One call as whoever received it (the HTTP adapter) watches it: the use case marks its stages
+ * as it moves on and hands over its outcome event once recorded; the receiver reads the times
+ * (monotonic) when the answer is out, and logs the call with its request.
  */
-export interface StageTimer {
+export interface CallObserver {
   /** The call is in `stage` from now on (ending the stage before). */
   enter(stage: CallStage): void;
   /** The call starts waiting within its stage (for rate-limit capacity, a budget, …). */
@@ -20,4 +23,6 @@ export interface StageTimer {
   waitTo(): void;
   /** What the log said of the append the current stage made. */
   appended(t: AppendTiming | void): void;
+  /** The call's outcome, recorded (before it is published). */
+  recorded(e: InferenceEvent): void;
 }

@@ -1,4 +1,4 @@
-import { CallStages } from './call-stages';
+import { HttpCallObserver } from './call-observer';
 
 /** Spins until `ms` of monotonic time have passed (the timer reads performance.now()). */
 const spin = (ms: number) => {
@@ -6,9 +6,9 @@ const spin = (ms: number) => {
   while (performance.now() < end);
 };
 
-describe('CallStages', () => {
+describe('HttpCallObserver (stage times)', () => {
   it('times each stage entered, in order, with the waits inside it', () => {
-    const s = new CallStages();
+    const s = new HttpCallObserver();
     spin(2);
     s.waitFrom();
     spin(3);
@@ -35,7 +35,7 @@ describe('CallStages', () => {
   });
 
   it('never reports more waiting than the stage lasted', () => {
-    const s = new CallStages();
+    const s = new HttpCallObserver();
     s.enter('intent');
     s.appended({ waitMs: 1e6, workMs: 0 });
     const [, intent] = s.finish();
@@ -43,6 +43,6 @@ describe('CallStages', () => {
   });
 
   it('is unused until a use case marks it', () => {
-    expect(new CallStages().used).toBe(false);
+    expect(new HttpCallObserver().used).toBe(false);
   });
 });
