@@ -10,7 +10,7 @@ import {
 } from '../adapters/http';
 import { EVENT_TYPES, type InferenceEvent } from '../domain';
 import { loadConfig, type Config } from './config';
-import type { Logger } from './logger';
+import { scrubbingLogger, type Logger } from './logger';
 import type { ServiceOptions } from './options';
 import { createInferenceService, type InferenceService } from './service';
 import { databaseMode, type StartupSummary } from './startup-summary';
@@ -52,7 +52,9 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
   const refusal = bindingRefusal(loaded.value.server.host, loaded.value.server.authToken);
   if (refusal !== null) throw new Error(refusal);
 
-  const svc = await createInferenceService(o);
+  const { authToken } = loaded.value.server;
+  const logger = scrubbingLogger(o.logger, [authToken, loaded.value.openrouter.apiKey]);
+  const svc = await createInferenceService({ ...o, logger });
   const { server: s, openrouter } = svc.config;
   let draining = false;
   const http = createHttpApp({
@@ -66,7 +68,8 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       metricsPublic: s.metricsPublic,
       ...(o.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: o.streamKeepAliveMs }),
     },
-    logger: o.logger,
+    logger,
+    secrets: [openrouter.apiKey],
     draining: () => draining,
   });
   for (const type of EVENT_TYPES) {
@@ -74,12 +77,12 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
       http.metrics.observeEvent(e);
       // A call made over HTTP is logged in its request's access line; others (settled after a
       // crash, a stream that outlived its request line) get a line of their own.
-      if (!http.loggedWithRequest(e)) o.logger.info(callLogFields(e), 'call recorded');
+      if (!http.loggedWithRequest(e)) logger.info(callLogFields(e), 'call recorded');
     });
   }
   const server = createServer(serverTimeouts(s), http.app.callback());
   server.keepAliveTimeout = s.keepAliveTimeoutMs;
-  server.on('clientError', onClientError(o.logger));
+  server.on('clientError', onClientError(logger));
   let inFlight = 0;
   server.on('request', (_req, res) => {
     inFlight++;

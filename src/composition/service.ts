@@ -21,7 +21,7 @@ import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness, CallObserve
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
 import type { Lifecycle } from './lifecycle';
-import { createLogger, type Logger } from './logger';
+import { createLogger, scrubbingLogger, type Logger } from './logger';
 import type { ServiceOptions } from './options';
 import { probeLogger } from './probe-log';
 import { startReconciliation } from './reconciliation';
@@ -75,7 +75,10 @@ export const createInferenceService = async (
   const loaded = loadConfig({ path: options.configPath, values: options.config, env: options.env });
   if (loaded.isErr()) throw new Error(loaded.error.message);
   const config = loaded.value;
-  const logger = options.logger ?? createLogger('silent');
+  const logger = scrubbingLogger(options.logger ?? createLogger('silent'), [
+    config.server.authToken,
+    config.openrouter.apiKey,
+  ]);
   const c = buildContainer(config, options, logger);
   const lifecycle = get(c, TOKENS.Lifecycle);
   try {

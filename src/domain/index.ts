@@ -5,6 +5,7 @@ export * from './errors';
 export * from './money';
 export * from './hashing';
 export * from './canonical-json';
+export * from './json-bounds';
 export * from './request';
 export * from './events';
 export * from './call-record';

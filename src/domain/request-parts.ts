@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonBoundsProblem } from './json-bounds';
 
 /** OpenAI's shape of one tool call: `arguments` is a JSON string, as the model wrote it. */
 export const toolCallSchema = z.strictObject({
@@ -51,8 +52,14 @@ export const messageProblem = (m: ChatMessage): [string, string] | undefined => 
 /** A function name as OpenAI and OpenRouter accept it. */
 const functionName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of A–Z a–z 0–9 _ -');
 
-/** A JSON Schema document: an object (its validity is checked where schemas are compiled). */
-const jsonSchemaObject = z.record(z.string(), z.unknown());
+/**
+ * A JSON Schema document: an object within the bounds of json-bounds.ts, measured before
+ * anything walks it recursively (its validity is checked where schemas are compiled).
+ */
+const jsonSchemaObject = z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
+  const { problem } = jsonBoundsProblem(schema);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** An OpenAI function tool definition. */
 export const toolSchema = z.strictObject({
@@ -67,6 +74,23 @@ export const toolSchema = z.strictObject({
 
 /** One tool the model may call. */
 export type ToolDefinition = z.infer<typeof toolSchema>;
+
+/** `tools`: 1–128, their parameter schemas within MAX_SCHEMA_VALUES all together. */
+export const toolsSchema = z
+  .array(toolSchema)
+  .min(1)
+  .max(128)
+  .superRefine((tools, ctx) => {
+    let values = 0;
+    for (const [i, t] of tools.entries()) {
+      const r = jsonBoundsProblem(t.function.parameters, values);
+      values = r.values;
+      if (r.problem === undefined) continue;
+      const message = `${r.problem} (the parameters of all tools together)`;
+      ctx.addIssue({ code: 'custom', path: [i, 'function', 'parameters'], message });
+      return;
+    }
+  });
 
 /** Which tool the model must (or may) call. */
 export const toolChoiceSchema = z.union([

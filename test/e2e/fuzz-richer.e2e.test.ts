@@ -35,6 +35,21 @@ const schema = fc.oneof(
   fc.dictionary(fc.constantFrom('type', 'enum', 'items', 'required', 'const'), fc.jsonValue(), {
     maxKeys: 3,
   }),
+  // Hostile: nested past the bound, wider than the bound, patterns valid, invalid, catastrophic.
+  fc.integer({ min: 60, max: 300 }).map((depth) => {
+    let s: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < depth; i++) s = { type: 'array', items: s };
+    return s;
+  }),
+  fc.integer({ min: 9_000, max: 11_000 }).map((n) => ({
+    type: 'object',
+    properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, {}])),
+  })),
+  fc.constantFrom('^(([a-z ]*)*)*!$', '^((\\w+)+\\s?)+!$', '(', '[a-', '^a+$').map((pattern) => ({
+    type: 'object',
+    properties: { a: { type: 'string', pattern } },
+    patternProperties: { [pattern]: { type: 'string' } },
+  })),
 );
 const tool = fc.record(
   {
@@ -93,7 +108,13 @@ describe('fuzz: the v2 request fields over HTTP never cause a 5xx', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(
-      { openrouter: { api_key: 'sk-or-fuzz', cache: { enabled: false } } },
+      {
+        openrouter: {
+          api_key: 'sk-or-fuzz',
+          cache: { enabled: false },
+          structured_output: { validate_timeout_ms: 300 },
+        },
+      },
       { gateway: new InMemoryGateway(), memory: true },
     );
   });

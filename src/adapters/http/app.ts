@@ -39,6 +39,8 @@ export interface HttpAppDeps {
   readonly api: HttpApi;
   readonly settings: HttpSettings;
   readonly logger: Logger;
+  /** Secrets besides the auth token (the API key) that no problem or echoed header may carry. */
+  readonly secrets?: readonly string[];
   readonly metrics?: HttpMetrics;
   /** True once shutdown began. */
   readonly draining?: () => boolean;
@@ -75,7 +77,9 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   usageSeriesRoutes(router, d.api);
   dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);
-  app.use(frame({ logger: d.logger, metrics, loggedCalls, draining: d.draining ?? (() => false) }));
+  const secrets = [d.settings.authToken, ...(d.secrets ?? [])].filter((s) => s !== '');
+  const draining = d.draining ?? (() => false);
+  app.use(frame({ logger: d.logger, metrics, loggedCalls, draining, secrets }));
   app.use(openAiErrors());
   const open = d.settings.openRoutes ?? OPEN_ROUTES;
   const openRoutes = d.settings.metricsPublic ? [...open, '/metrics'] : open;

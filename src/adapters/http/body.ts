@@ -9,6 +9,23 @@ export const isJsonType = (contentType: string | undefined): boolean => {
   return mime === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mime);
 };
 
+/**
+ * The charset a Content-Type names, lower-cased and unquoted; undefined when it names none.
+ * JSON is UTF-8 (RFC 8259): any other charset is refused rather than misread.
+ */
+export const charsetOf = (contentType: string): string | undefined => {
+  for (const param of contentType.split(';').slice(1)) {
+    const [name = '', value = ''] = param.split('=');
+    if (name.trim().toLowerCase() === 'charset') {
+      return value
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase();
+    }
+  }
+  return undefined;
+};
+
 const tooLarge = (limit: number): ProblemResponse =>
   problem('payload_too_large', `body: larger than ${limit} bytes (server.max_body_bytes)`);
 

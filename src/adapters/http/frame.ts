@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { mapStringsDeep, scrubSecrets } from '../../domain';
 import { sendProblem, type HttpContext, type HttpState } from './context';
 import { HttpCallObserver } from './call-observer';
 import { safeError } from './log-safe';
@@ -18,7 +19,21 @@ export interface FrameDeps {
   readonly loggedCalls: WeakSet<object>;
   /** True once shutdown began: answers then close their connection. */
   readonly draining: () => boolean;
+  /** The auth token and API key: scrubbed from every error body and echoed header. */
+  readonly secrets: readonly string[];
 }
+
+/**
+ * An error body with the secrets scrubbed from every string in it: a client that puts the
+ * token in a path, a field name or a header must not read it back in a detail. Answers that
+ * are not errors carry nothing of the request's and are left alone.
+ */
+const scrubErrorBody = (ctx: HttpContext, secrets: readonly string[]): void => {
+  if (secrets.length === 0 || ctx.status < 400) return;
+  const body: unknown = ctx.body;
+  if (typeof body !== 'object' || body === null || Buffer.isBuffer(body) || 'pipe' in body) return;
+  ctx.body = mapStringsDeep(body, (s) => scrubSecrets(s, secrets));
+};
 
 const routeOf = (ctx: HttpContext): string => {
   const r = (ctx as { _matchedRoute?: unknown })._matchedRoute;
@@ -43,7 +58,7 @@ export const frame =
   (d: FrameDeps): Middleware<HttpState> =>
   async (ctx, next) => {
     const started = process.hrtime.bigint();
-    const requestId = requestIdOf(ctx.get('X-Request-Id') || undefined);
+    const requestId = requestIdOf(ctx.get('X-Request-Id') || undefined, d.secrets);
     ctx.state.requestId = requestId;
     ctx.state.log = d.logger.child({ requestId });
     const observer = (ctx.state.observer = new HttpCallObserver(d.loggedCalls));
@@ -51,6 +66,7 @@ export const frame =
     try {
       await next();
       routingProblem(ctx);
+      scrubErrorBody(ctx, d.secrets);
     } catch (e) {
       ctx.state.log.error({ err: safeError(e) }, 'unhandled error');
       sendProblem(ctx, problem('internal_error', `unexpected error; request id ${requestId}`));

@@ -109,6 +109,7 @@ export const openApiDocument = (o: {
               'invalid_request',
               'unauthorized',
               'payload_too_large',
+              'unsupported_media_type',
               'rate_limited',
               'budget_exceeded',
             ),

@@ -2,7 +2,12 @@ import type { ErrorCode, InferenceError } from '../../domain';
 
 /** Codes the HTTP layer adds to the domain's: routing and the last-resort guard. */
 export type HttpOnlyCode =
-  'not_found' | 'method_not_allowed' | 'request_timeout' | 'headers_too_large' | 'internal_error';
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'request_timeout'
+  | 'unsupported_media_type'
+  | 'headers_too_large'
+  | 'internal_error';
 
 /** Every `code` a problem body can carry. */
 export type ProblemCode = ErrorCode | HttpOnlyCode;
@@ -15,6 +20,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   request_timeout: { status: 408, title: 'Request timeout' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   headers_too_large: { status: 431, title: 'Request header fields too large' },
   rate_limited: { status: 429, title: 'Rate limited' },
   budget_exceeded: { status: 429, title: 'Budget exceeded' },

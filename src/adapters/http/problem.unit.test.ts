@@ -28,6 +28,7 @@ describe('error table', () => {
       'not_found',
       'method_not_allowed',
       'request_timeout',
+      'unsupported_media_type',
       'headers_too_large',
       'internal_error',
     ];

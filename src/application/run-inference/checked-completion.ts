@@ -1,4 +1,4 @@
-import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import {
   attemptsOf,
   inferenceError,
@@ -52,24 +52,33 @@ export interface Unchecked {
 }
 
 /** Checks a reply's text; the problem, or undefined when it is fine. */
-export type OutputCheck = (text: string) => string | undefined;
+export type OutputCheck = (text: string) => Promise<string | undefined>;
 
-/** The check for a response format: the text must parse as JSON and satisfy the schema. */
+/**
+ * The check for a response format: the text must parse as JSON and satisfy the schema (the
+ * validator may run elsewhere, bounded by a deadline).
+ */
 export const outputCheck =
   (format: ResponseFormat, validate: ValidateJson | undefined): OutputCheck =>
-  (text) => {
-    let value: unknown;
+  async (text) => {
     try {
-      value = JSON.parse(text);
+      JSON.parse(text);
     } catch (e) {
       return `the reply is not JSON (${e instanceof Error ? e.message : String(e)})`;
     }
     if (format.type === 'json' || !validate) return undefined;
-    const violation = validate(value);
+    const violation = await validate(text);
     return violation === undefined
       ? undefined
       : `the reply does not match the schema at ${violation}`;
   };
+
+/** The problem `check` finds in a completion's text; none without a check or with tool calls. */
+export const problemOf = (
+  check: OutputCheck | undefined,
+  c: Completion,
+): ResultAsync<string | undefined, never> =>
+  check && !c.toolCalls ? ResultAsync.fromSafePromise(check(c.text)) : okAsync(undefined);
 
 const add = (s: Spent, c: Completion, cost: NanoUsd | undefined): Spent => ({
   inputTokens: s.inputTokens + c.inputTokens,
@@ -120,15 +129,16 @@ export const checkedCompletion = (
       }))
       .andThen((c) => {
         const total = add(spent, c, d.costOf(c));
-        const problem = check && !c.toolCalls ? check(c.text) : undefined;
-        if (problem === undefined) return okAsync({ completion: c, spent: total });
-        if (repairs >= d.repairAttempts) {
-          const tries = repairs + 1;
-          const detail = `${problem} (after ${tries} answer${tries === 1 ? '' : 's'})`;
-          const error = inferenceError('invalid_output', detail, { attempts: total.attempts });
-          return errAsync<Checked, Unchecked>({ error, spent: total, model: c.model });
-        }
-        return attempt(repairOf(r, c.text, problem), repairs + 1, total, c.model);
+        return problemOf(check, c).andThen((problem): ResultAsync<Checked, Unchecked> => {
+          if (problem === undefined) return okAsync({ completion: c, spent: total });
+          if (repairs >= d.repairAttempts) {
+            const tries = repairs + 1;
+            const detail = `${problem} (after ${tries} answer${tries === 1 ? '' : 's'})`;
+            const error = inferenceError('invalid_output', detail, { attempts: total.attempts });
+            return errAsync({ error, spent: total, model: c.model });
+          }
+          return attempt(repairOf(r, c.text, problem), repairs + 1, total, c.model);
+        });
       });
   return attempt(req, 0, NOTHING_SPENT, undefined);
 };

@@ -37,6 +37,8 @@ export interface RunInferenceDeps {
     /** Repairs of invalid structured output before `invalid_output`. */
     readonly repairAttempts: number;
     readonly maxInputChars: number;
+    /** `rate_limits.tokens_per_minute`: a call that could never fit it is refused 400. */
+    readonly tokensPerMinute?: number;
     readonly cacheEnabled: boolean;
     /** false: degraded, every call answers `unavailable` (NFR4). */
     readonly apiKeyConfigured: boolean;

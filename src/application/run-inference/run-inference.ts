@@ -19,7 +19,8 @@ import { Coalescer } from './coalescer';
 import { InFlightCalls } from './in-flight';
 import { shuttingDown } from './intent';
 import { makeOutcomes } from './outcomes';
-import { checkSchemas } from './request-schemas';
+import { neverAdmitted } from './admission';
+import { checkSchemas, needsOutputCheck } from './request-schemas';
 import { makeCallUpstream, type CostOf } from './upstream-call';
 import type { RunInferenceDeps } from './deps';
 import type { CallObserver } from '../../ports';
@@ -108,14 +109,16 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     if (parsed.isErr()) return errAsync(parsed.error);
     const choice = chooseModel(policy, parsed.value.level, parsed.value.model, allowed);
     if (choice.isErr()) return errAsync(choice.error);
-    const check = checkSchemas(deps.schemas, parsed.value);
-    if (check.isErr()) return errAsync(check.error);
+    const unfit = neverAdmitted(parsed.value, settings.tokensPerMinute);
+    if (unfit) return errAsync(unfit);
     // Counted until answered, so a shutdown waits for it (and records it) before exiting.
     const done = inFlight.track();
-    return new ResultAsync(
-      Promise.resolve(
-        run(startedAt, parsed.value, choice.value, check.value, sink, observer),
-      ).finally(done),
-    );
+    const go = (check: OutputCheck | undefined) =>
+      run(startedAt, parsed.value, choice.value, check, sink, observer);
+    // Schemas compile off the event loop (asynchronously); a call without any skips it all.
+    const answer = needsOutputCheck(parsed.value)
+      ? checkSchemas(deps.schemas, parsed.value).andThen(go)
+      : go(undefined);
+    return new ResultAsync(Promise.resolve(answer).finally(done));
   };
 };

@@ -15,7 +15,13 @@ import type {
 } from '../../ports';
 import type { Call, eventFactory } from './call';
 import type { CallStream } from './call-stream';
-import { NOTHING_SPENT, type Checked, type Spent, type Unchecked } from './checked-completion';
+import {
+  NOTHING_SPENT,
+  problemOf,
+  type Checked,
+  type Spent,
+  type Unchecked,
+} from './checked-completion';
 import { StreamCutter, type CutBy } from './stream-cut';
 
 /** A stream cut short on purpose: its caller went away, or the service shut down. */
@@ -128,14 +134,15 @@ export const streamedCompletion = (
     .andThen((c) => {
       cutter.release();
       const spent = spentOf(c, d.costOf(c));
-      const problem = check && !c.toolCalls ? check(c.text) : undefined;
-      if (problem === undefined) return okAsync({ completion: c, spent });
-      const error = inferenceError(
-        'invalid_output',
-        `${problem} (a streamed answer is not repaired)`,
-        { attempts: c.attempts },
-      );
-      return errAsync<Checked, StreamStopped>({ error, spent, model: c.model });
+      return problemOf(check, c).andThen((problem): ResultAsync<Checked, StreamStopped> => {
+        if (problem === undefined) return okAsync({ completion: c, spent });
+        const error = inferenceError(
+          'invalid_output',
+          `${problem} (a streamed answer is not repaired)`,
+          { attempts: c.attempts },
+        );
+        return errAsync({ error, spent, model: c.model });
+      });
     });
 };
 

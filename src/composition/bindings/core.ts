@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Container } from 'inversify';
 import {
   BudgetGate,
@@ -12,9 +13,21 @@ import {
   PriceBook,
 } from '../../application';
 import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
-import { AjvSchemaValidator } from '../../adapters/json-schema';
+import { WorkerSchemaValidator } from '../../adapters/json-schema';
 import { SystemClock } from '../../adapters/system/system-clock';
+import type { Config } from '../config';
+import type { Lifecycle } from '../lifecycle';
 import { bind, get, getAsync, TOKENS } from '../tokens';
+
+/** JSON Schemas compiled and checked in worker threads (two at most), closed with the service. */
+const schemaValidator = (config: Config, lifecycle: Lifecycle): WorkerSchemaValidator => {
+  const validator = new WorkerSchemaValidator({
+    deadlineMs: config.openrouter.structuredOutput.validateTimeoutMs,
+    workers: Math.min(2, availableParallelism()),
+  });
+  lifecycle.onClose('schema workers', () => validator.close());
+  return validator;
+};
 
 /** Binds the clock, ids, publisher, prices, health monitor and the use cases. */
 export const bindCore = (c: Container): void => {
@@ -52,7 +65,7 @@ export const bindCore = (c: Container): void => {
         clock: get(ctx, TOKENS.Clock),
         publisher: get(ctx, TOKENS.Publisher),
         prices: get(ctx, TOKENS.PriceBook),
-        schemas: new AjvSchemaValidator(),
+        schemas: schemaValidator(config, get(ctx, TOKENS.Lifecycle)),
         newId: get(ctx, TOKENS.NewId),
         instanceId: get(ctx, TOKENS.InstanceId),
         inFlight: get(ctx, TOKENS.InFlight),
@@ -71,6 +84,7 @@ export const bindCore = (c: Container): void => {
           allowedModels: or.allowedModels,
           repairAttempts: or.structuredOutput.repairAttempts,
           maxInputChars: or.maxInputChars,
+          tokensPerMinute: or.rateLimits.tokensPerMinute,
           cacheEnabled: or.cache.enabled,
           apiKeyConfigured: or.apiKey !== '',
           identifyUpstreamAfterMs: or.reconcile.identifyAfterMs,

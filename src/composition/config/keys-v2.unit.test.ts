@@ -18,7 +18,7 @@ describe('loadConfig: the keys added for budgets, fallbacks, timeouts and cache 
     expect(c.database.statementTimeoutMs).toBe(2_000);
     expect(c.openrouter.fallbacks).toEqual({});
     expect(c.openrouter.allowedModels).toEqual([]);
-    expect(c.openrouter.structuredOutput).toEqual({ repairAttempts: 1 });
+    expect(c.openrouter.structuredOutput).toEqual({ repairAttempts: 1, validateTimeoutMs: 1000 });
     expect(c.budgets).toEqual([]);
     expect(c.openrouter.pricing['anthropic/claude-haiku-4.5']).toEqual({ input: 1, output: 5 });
   });

@@ -127,7 +127,11 @@ export const configSchema = defaulted({
     fallbacks: fallbacksSchema,
     /** Further models a request may name in `model`. */
     allowed_models: stringList().default([]),
-    structured_output: defaulted({ repair_attempts: int(0, 10).default(1) }),
+    structured_output: defaulted({
+      repair_attempts: int(0, 10).default(1),
+      /** Each compile and validation of a JSON Schema must end within this (worker threads). */
+      validate_timeout_ms: ms(10).default(1000),
+    }),
     rate_limits: defaulted({
       calls_per_minute: int(1).default(60),
       tokens_per_minute: int(1).default(200_000),

@@ -41,7 +41,7 @@ const pick = (
 
 /**
  * Maps an OpenAI Chat Completions body to the native request. Only what the mapping itself
- * needs is checked here (`model`, `messages`, `metadata`, `stream`); every value is validated by
+ * needs is checked here (`model`, `messages`, `metadata`, `stream`, `stream_options`); every value is validated by
  * the native schema afterwards, and its errors are named back by `params`.
  */
 export const mapChatRequest = (
@@ -56,6 +56,16 @@ export const mapChatRequest = (
   if (!isRecord(metadata)) return err({ param: 'metadata', message: 'must be an object' });
   if (present(body.stream) && typeof body.stream !== 'boolean') {
     return err({ param: 'stream', message: 'must be a boolean' });
+  }
+  const options = body.stream_options;
+  if (
+    present(options) &&
+    !(isRecord(options) && typeof (options.include_usage ?? false) === 'boolean')
+  ) {
+    return err({
+      param: 'stream_options',
+      message: 'must be an object { include_usage?: boolean }',
+    });
   }
   const messages = messagesOf(body.messages);
   if (messages.isErr()) return err(messages.error);
@@ -108,7 +118,6 @@ export const mapChatRequest = (
   const reasoning = reasoningOf(body);
   if (reasoning) set('reasoning', reasoning.value, reasoning.param);
 
-  const options = body.stream_options;
   return ok({
     native,
     params,

@@ -29,7 +29,7 @@ const typeOf = (status: number, code: string): string => {
 };
 
 /** Statuses where a retry of the same request cannot succeed. */
-const FINAL = new Set([400, 401, 404, 405, 413]);
+const FINAL = new Set([400, 401, 404, 405, 413, 415]);
 
 /**
  * A native problem in OpenAI's shape, with the same status. `retry-after` (seconds) and

@@ -19,6 +19,7 @@ const ERRORS: Json = {
   ),
   '401': error('Wrong or missing API key (`unauthorized`); x-should-retry: false'),
   '413': error('Body too large (`payload_too_large`); x-should-retry: false'),
+  '415': error('A charset other than utf-8 (`unsupported_media_type`); x-should-retry: false'),
   '429': error('`rate_limited` (retry-after, retry-after-ms) or `budget_exceeded`'),
   '502': error('`upstream_error` or `invalid_output`'),
   '503': error('`unavailable` (retry-after, retry-after-ms when a wait is known)'),

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
-import { isJsonType, parseJson, readBody } from '../body';
 import { sendProblem, type HttpApi, type HttpState } from '../context';
-import { problem, problemOf } from '../problem';
+import { readJsonRequest } from '../json-request';
+import { problemOf } from '../problem';
 import { sendStream, wantsStream } from '../sse';
 
 /** POST /api/inference: JSON in, bounded; the use case validates, runs and records. */
@@ -12,24 +12,7 @@ export const inferenceRoutes = (
   keepAliveMs?: number,
 ): void => {
   router.post('/api/inference', async (ctx) => {
-    const type = ctx.get('Content-Type');
-    if (type !== '' && !isJsonType(type)) {
-      return sendProblem(ctx, problem('invalid_request', 'content-type: must be application/json'));
-    }
-    const encoding = ctx.get('Content-Encoding').toLowerCase();
-    if (encoding !== '' && encoding !== 'identity') {
-      return sendProblem(
-        ctx,
-        problem('invalid_request', 'content-encoding: send the body uncompressed'),
-      );
-    }
-    const bytes = await readBody(ctx.req, maxBodyBytes);
-    if (bytes.isErr()) {
-      // The rest of an oversized body is discarded, not read: end the connection after this.
-      if (bytes.error.status === 413) ctx.set('Connection', 'close');
-      return sendProblem(ctx, bytes.error);
-    }
-    const body = parseJson(bytes.value);
+    const body = await readJsonRequest(ctx, maxBodyBytes);
     if (body.isErr()) return sendProblem(ctx, body.error);
     if (wantsStream(body.value)) {
       return sendStream(ctx, api.stream(body.value, ctx.state.observer), keepAliveMs);
