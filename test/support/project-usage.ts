@@ -1,13 +1,16 @@
 import type { Knex } from 'knex';
 import { KnexUsageReadModel, UsageProjector } from '../../src/adapters/persistence';
+import { BEHIND_SQL, HORIZON_SQL } from '../../src/adapters/persistence/projector/projector-sql';
 import type { UsageReadModel } from '../../src/ports';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
- * Runs the usage projector until it has applied every committed event (as the service's does
- * after its appends), so a test can compare the aggregates; resolves with the events passed.
+ * Runs the usage projector until it has applied every event committed before the call (as the
+ * service's does after its appends), so a test can compare the aggregates; resolves with the
+ * events it passed. A transaction running elsewhere on the server (another suite's) holds the
+ * projector's horizon back for a moment, so it steps until nothing below its start is left.
  */
 export const projectUsage = async (knex: Knex, batchSize?: number): Promise<number> => {
   const projector = new UsageProjector(knex, {
@@ -15,12 +18,16 @@ export const projectUsage = async (knex: Knex, batchSize?: number): Promise<numb
     log: quiet,
     ...(batchSize ? { batchSize } : {}),
   });
+  const horizon = String((await knex.raw(HORIZON_SQL)).rows[0].horizon);
+  const deadline = Date.now() + 20_000;
   let passed = 0;
   for (;;) {
     const s = await projector.step();
     passed += s.passed;
     if (!s.ran) throw new Error('another projector holds the lock');
-    if (s.caughtUp) return passed;
+    if (s.caughtUp && !(await knex.raw(BEHIND_SQL, [horizon])).rows[0].behind) return passed;
+    if (Date.now() > deadline) throw new Error('the usage projector did not catch up in 20 s');
+    if (s.caughtUp) await new Promise((r) => setTimeout(r, 5));
   }
 };
 
