@@ -65,6 +65,7 @@ const main = async (): Promise<void> => {
   // Usage is projected after the commits, as in the service: project everything loaded.
   const projector = new UsageProjector(db.serviceKnex, { clock: new SystemClock(), log: silent });
   for (let s = await projector.step(); !s.caughtUp; s = await projector.step());
+  await projector.stop();
   const loadSecs = (performance.now() - t0) / 1000;
   await db.knex.raw('VACUUM ANALYZE');
   const sizes = await db.knex.raw(

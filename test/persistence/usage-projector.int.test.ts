@@ -11,7 +11,10 @@ import { migrationConfig } from '../../src/adapters/persistence/database';
 import { appendEvents } from '../../src/adapters/persistence/append/append-statement';
 import { appendStatementFor } from '../../src/adapters/persistence/projections/projection-sql';
 import { projectionPayload } from '../../src/adapters/persistence/projections/rows';
-import { PROJECTOR_LOCK } from '../../src/adapters/persistence/projector/projector-sql';
+import {
+  APPLY_BATCH_SQL,
+  PROJECTOR_LOCK,
+} from '../../src/adapters/persistence/projector/projector-sql';
 import { SystemClock } from '../../src/adapters/system/system-clock';
 import type { CallLogEvent } from '../../src/domain';
 import { failed, MIN, succeeded, T0 } from '../contracts/fixtures';
@@ -54,6 +57,7 @@ describe('the usage projector', () => {
     const projector = new UsageProjector(knex, { clock: new SystemClock(), log: quiet });
     // `late` is committed but behind a running transaction: not read yet, so not skipped.
     expect(await projector.step()).toEqual({ passed: 0, caughtUp: true, ran: true });
+    await projector.stop();
     expect((await model.usage(ALL)).totalCalls).toBe(0);
     // And a read that began after `late` committed says the aggregates lag.
     expect(await model.caughtUp(50)).not.toBeNull();
@@ -67,7 +71,7 @@ describe('the usage projector', () => {
     expect((await model.usage(ALL)).totalCalls).toBe(2);
   });
 
-  it('applies each event exactly once with two projectors running against concurrent appends', async () => {
+  it("applies each event exactly once with two instances' projectors running against concurrent appends", async () => {
     const { knex, url } = database();
     const other = createKnex(url, { poolMax: 3 });
     const clock = new SystemClock();
@@ -106,6 +110,60 @@ describe('the usage projector', () => {
       expect(await usageRows(knex)).toEqual(live);
     } finally {
       await Promise.all(projectors.map((p) => p.stop()));
+      await other.destroy();
+    }
+  });
+
+  it('applies a batch once when two apply it from the same checkpoint', async () => {
+    const { knex } = database();
+    await appendEvents(knex, [succeeded({ at: T0, costNanos: 5 })], 10_000);
+    await projectUsage(knex); // the checkpoint is now at that event
+    const e = succeeded({ at: T0, costNanos: 7 });
+    await appendEvents(knex, [e], 10_000);
+    const cp = (
+      await knex.raw('SELECT transaction_id::text AS x, position FROM projection_checkpoints')
+    ).rows[0] as { x: string; position: string };
+    const ev = (
+      await knex.raw(
+        'SELECT transaction_id::text AS x, position FROM inference_events ORDER BY position DESC LIMIT 1',
+      )
+    ).rows[0] as { x: string; position: string };
+    const rows = JSON.stringify([
+      {
+        usage_bucket_ms: T0,
+        usage_level: 'turn',
+        usage_model: e.data.model,
+        usage_project_id: '',
+        delta_calls: 1,
+      },
+    ]);
+    const apply = () => knex.raw(APPLY_BATCH_SQL, [ev.x, ev.position, cp.x, cp.position, rows]);
+    const [a, b] = await Promise.all([apply(), apply()]);
+    expect([a.rows[0].moved, b.rows[0].moved].sort()).toEqual([0, 1]);
+    expect((await new KnexUsageReadModel(knex).usage(ALL)).totalCalls).toBe(2);
+  });
+
+  it('hands the lead over when the leader stops', async () => {
+    const { knex, url } = database();
+    const other = createKnex(url, { poolMax: 3 });
+    const clock = new SystemClock();
+    const [a, b] = [knex, other].map(
+      (k) => new UsageProjector(k, { clock, log: quiet, delayMs: 1, pollMs: 5 }),
+    );
+    try {
+      await appendEvents(knex, [succeeded({ at: T0 })], 10_000);
+      expect((await a!.step()).ran).toBe(true); // a leads
+      expect((await b!.step()).ran).toBe(false);
+      expect(await a!.step()).toMatchObject({ ran: true, passed: 0 }); // nothing new
+      await appendEvents(knex, [succeeded({ at: T0 })], 10_000);
+      a!.start();
+      await a!.stop(); // projects what is left, then resigns
+      await appendEvents(knex, [succeeded({ at: T0 })], 10_000);
+      const s = await b!.step();
+      expect(s).toMatchObject({ ran: true, passed: 1 });
+      expect((await new KnexUsageReadModel(knex).usage(ALL)).totalCalls).toBe(3);
+    } finally {
+      await b!.stop();
       await other.destroy();
     }
   });

@@ -21,13 +21,17 @@ export const projectUsage = async (knex: Knex, batchSize?: number): Promise<numb
   const horizon = String((await knex.raw(HORIZON_SQL)).rows[0].horizon);
   const deadline = Date.now() + 20_000;
   let passed = 0;
-  for (;;) {
-    const s = await projector.step();
-    passed += s.passed;
-    if (!s.ran) throw new Error('another projector holds the lock');
-    if (s.caughtUp && !(await knex.raw(BEHIND_SQL, [horizon])).rows[0].behind) return passed;
-    if (Date.now() > deadline) throw new Error('the usage projector did not catch up in 20 s');
-    if (s.caughtUp) await new Promise((r) => setTimeout(r, 5));
+  try {
+    for (;;) {
+      const s = await projector.step();
+      passed += s.passed;
+      if (!s.ran) throw new Error('another projector holds the lock');
+      if (s.caughtUp && !(await knex.raw(BEHIND_SQL, [horizon])).rows[0].behind) return passed;
+      if (Date.now() > deadline) throw new Error('the usage projector did not catch up in 20 s');
+      if (s.caughtUp) await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    await projector.stop(); // gives the lead up
   }
 };
 

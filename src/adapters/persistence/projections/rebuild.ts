@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { CHECKPOINT_AT_END_SQL, PROJECTOR_LOCK } from '../projector/projector-sql';
+import { CHECKPOINT_AT_END_SQL } from '../projector/projector-sql';
 import { REPLAY_SQL } from './projection-sql';
 import { GRAINS, HOUR_ALL_PROJECTS } from '../read-models/usage-ranges';
 import { projectionPayload, projectionRowJson, storedEventOf, type EventRow } from './rows';
@@ -28,14 +28,13 @@ export interface RebuildOptions {
  * Truncates the projections and replays the whole log through the same statement that applies
  * them on append, so the result equals the live projections. It runs as one transaction: the log
  * is locked against appends (a running service backlogs and retries them), readers of the
- * projections wait, and an interrupted rebuild leaves the old projections in place. It holds
- * the usage projector's lock, so no projector applies a batch meanwhile, and leaves the usage
- * checkpoint at the end of the log it replayed.
+ * projections wait, and an interrupted rebuild leaves the old projections in place. It leaves
+ * the usage checkpoint at the end of the log it replayed: a projector that read a batch before
+ * the rebuild finds the checkpoint moved and applies nothing (its upserts wait on the truncate).
  */
 export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise<number> =>
   db.transaction(async (trx) => {
     const size = opts.batchSize ?? 5000;
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [PROJECTOR_LOCK]);
     await trx.raw('LOCK TABLE inference_events IN EXCLUSIVE MODE');
     const counted = await trx.raw('SELECT count(*)::text AS n FROM inference_events');
     const total = Number(counted.rows[0].n);

@@ -17,11 +17,14 @@ export interface UsageProjectorOptions {
   readonly clock: Clock;
   readonly log: LogSink;
   readonly availability?: DatabaseAvailability;
-  /** Most events applied in one transaction (default 2000). */
+  /** Most events applied in one step (default 2000). */
   readonly batchSize?: number;
   /** After a kick, how long to wait for more events to fold into the same batch (default 20). */
   readonly delayMs?: number;
-  /** How often it looks for events with no kick (other instances', replayed ones; default 250). */
+  /**
+   * How often it looks for events with no kick (other instances', replayed ones), or tries to
+   * take the lead (default 50).
+   */
   readonly pollMs?: number;
 }
 
@@ -67,8 +70,9 @@ const usageRows = (rows: readonly BatchRow[]): string => {
  * The asynchronous usage projection (emmett's and Marten's async projections, in one
  * statement a batch): reads committed events after its checkpoint in transaction order, sums
  * each batch into one upsert per aggregate row and grain, and moves the checkpoint in the same
- * statement. One projector runs at a time across every instance (a transaction advisory lock);
- * each instance kicks its own after the appends it commits, and polls for everyone else's.
+ * statement. One projector leads at a time across every instance (a session advisory lock; the
+ * others try again at each poll); the leader is kicked by its own instance's commits and polls
+ * for everyone else's.
  */
 export class UsageProjector implements ProjectionLag {
   private timer: (() => void) | null = null;
@@ -78,6 +82,7 @@ export class UsageProjector implements ProjectionLag {
   private lastWarning = 0;
   private readonly listeners = new Set<() => void>();
   private lag: { lagMs: number | null; asOf: string | null } = { lagMs: null, asOf: null };
+  private leader: unknown;
   private lagMeasuredAt = 0;
 
   constructor(
@@ -96,16 +101,18 @@ export class UsageProjector implements ProjectionLag {
    * just flushed), best effort: whatever it leaves, the next projector to run applies.
    */
   async stop(): Promise<void> {
-    if (this.stopped) return;
+    const started = !this.stopped;
     this.stopped = true;
     this.timer?.();
     this.timer = null;
     await this.running;
     try {
-      for (let s = await this.step(); s.ran && !s.caughtUp; s = await this.step());
+      if (started) for (let s = await this.step(); s.ran && !s.caughtUp; s = await this.step());
     } catch {
       // The database is away or closing: nothing is lost, the checkpoint did not move.
     }
+    // Never started, it may still lead after steps run by hand: give the lead up all the same.
+    await this.resign();
   }
 
   /** Events were just committed: project them soon, with whatever else comes meanwhile. */
@@ -129,29 +136,70 @@ export class UsageProjector implements ProjectionLag {
     });
   }
 
-  /** One step: one batch, under the lock, when no other projector holds it. */
+  /**
+   * One step: one batch, when this projector leads (holds the session advisory lock on a
+   * connection of its own). Two statements, no transaction: the read, then the apply, which
+   * moves the checkpoint only from where the batch was read and applies the batch only if it
+   * did; a batch applied by someone else meanwhile (a rebuild) is not applied again.
+   */
   async step(): Promise<ProjectorStep> {
     this.opts.availability?.assertReady();
+    const conn = await this.lead();
+    if (conn === undefined) return { passed: 0, caughtUp: false, ran: false };
     const size = this.opts.batchSize ?? 2000;
-    return this.db.transaction(async (trx) => {
-      const locked = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS ok', [PROJECTOR_LOCK]);
-      if (locked.rows[0]?.ok !== true) return { passed: 0, caughtUp: false, ran: false };
-      const read = await trx.raw(READ_BATCH_SQL, [size]);
+    try {
+      const read = await this.db.raw(READ_BATCH_SQL, [size]).connection(conn);
       const rows = (read.rows as BatchRow[]).filter((r) => r.xid !== null);
       const from = read.rows[0] as BatchRow | undefined;
       const last = rows[rows.length - 1];
       if (!from || !last) return { passed: 0, caughtUp: true, ran: true };
-      const applied = await trx.raw(APPLY_BATCH_SQL, [
-        last.xid,
-        last.position,
-        from.checkpoint_xid,
-        from.checkpoint_position,
-        usageRows(rows),
-      ]);
-      if (applied.rows[0]?.moved !== 1)
-        throw new Error('the usage checkpoint moved under the lock');
+      const applied = await this.db
+        .raw(APPLY_BATCH_SQL, [
+          last.xid,
+          last.position,
+          from.checkpoint_xid,
+          from.checkpoint_position,
+          usageRows(rows),
+        ])
+        .connection(conn);
+      if (applied.rows[0]?.moved !== 1) return { passed: 0, caughtUp: false, ran: true };
       return { passed: rows.length, caughtUp: rows.length < size, ran: true };
-    });
+    } catch (e) {
+      await this.resign();
+      throw e;
+    }
+  }
+
+  /**
+   * The leader's connection: this projector's if it leads, else it tries to take the lead (a
+   * session advisory lock, held while the connection lives; an instance that dies releases it).
+   */
+  private async lead(): Promise<unknown> {
+    if (this.leader !== undefined) return this.leader;
+    const conn: unknown = await this.db.client.acquireConnection();
+    try {
+      const r = await this.db
+        .raw('SELECT pg_try_advisory_lock(?) AS ok', [PROJECTOR_LOCK])
+        .connection(conn);
+      if (r.rows[0]?.ok === true) return (this.leader = conn);
+    } catch (e) {
+      await this.db.client.releaseConnection(conn);
+      throw e;
+    }
+    await this.db.client.releaseConnection(conn);
+    return undefined;
+  }
+
+  /** Gives the lead up (after a failure, or at stop), so another instance may take it. */
+  private async resign(): Promise<void> {
+    const conn = this.leader;
+    this.leader = undefined;
+    if (conn === undefined) return;
+    await this.db
+      .raw('SELECT pg_advisory_unlock(?)', [PROJECTOR_LOCK])
+      .connection(conn)
+      .catch(() => undefined);
+    await Promise.resolve(this.db.client.releaseConnection(conn)).catch(() => undefined);
   }
 
   private schedule(ms: number): void {
@@ -166,7 +214,7 @@ export class UsageProjector implements ProjectionLag {
         if (this.again) {
           this.again = false;
           this.schedule(this.opts.delayMs ?? 20);
-        } else this.schedule(this.opts.pollMs ?? 250);
+        } else this.schedule(this.opts.pollMs ?? 50);
       });
     });
   }
