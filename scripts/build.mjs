@@ -28,7 +28,9 @@ const newest = (path) => {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  let latest = stat.mtimeMs; // a deleted file changes its folder's time
+  // Files only: a copy (or a checkout) dates folders anew. A deleted source leaves an unused
+  // file in dist/; whatever imported it changed too, and that triggers the build.
+  let latest = 0;
   for (const name of readdirSync(path)) latest = Math.max(latest, newest(join(path, name)));
   return latest;
 };
