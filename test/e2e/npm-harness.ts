@@ -56,9 +56,21 @@ export interface NpmProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `npm <args>` in `cwd`, with nothing of this machine's configuration and OpenRouter unreachable. */
-export const runNpm = (cwd: string, args: string[], env: Record<string, string>): NpmProcess => {
-  const child = spawn('npm', args, {
+/**
+ * `npm <args>` in `cwd`, with nothing of this machine's configuration and OpenRouter unreachable;
+ * with `terminal`, inside a pseudo-terminal (util-linux `script`), as a person at a shell runs it:
+ * writing `\x03` to its stdin is then Ctrl-C, a SIGINT to npm and node at once.
+ */
+export const runNpm = (
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  terminal = false,
+): NpmProcess => {
+  const [command, argv] = terminal
+    ? ['script', ['-qefc', ['npm', ...args].join(' '), '/dev/null']]
+    : ['npm', args];
+  const child = spawn(command, argv, {
     cwd,
     env: {
       PATH: process.env.PATH,
@@ -66,7 +78,7 @@ export const runNpm = (cwd: string, args: string[], env: Record<string, string>)
       OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [terminal ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));

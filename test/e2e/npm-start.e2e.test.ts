@@ -29,10 +29,10 @@ const firstCurl = (): string => {
 
 describe('npm start and npm run try, as an operator runs and stops them', () => {
   const dir = checkoutCopy();
-  const start = async (args: string[]): Promise<{ p: NpmProcess; port: number }> => {
+  const start = async (args: string[], terminal = false) => {
     const port = await freePort();
     if (port === undefined) throw new Error('no free port');
-    return { p: runNpm(dir, args, { PORT: String(port) }), port };
+    return { p: runNpm(dir, args, { PORT: String(port) }, terminal), port };
   };
   /** Signals npm itself, by its pid; then waits until nothing of the service is left. */
   const stopByPid = async (p: NpmProcess, signal: NodeJS.Signals, port: number) => {
@@ -71,6 +71,26 @@ describe('npm start and npm run try, as an operator runs and stops them', () => 
     expect(await stopByPid(p, 'SIGINT', port)).toEqual(stopped);
     expect(p.output()).not.toContain('compiling');
     expect(ms).toBeLessThan(WARM_START_MS);
+    // Offline without a key is no problem worth a warning: nothing is called upstream.
+    expect(p.output()).not.toContain('health check failed');
+  });
+
+  it('in a terminal: the banner, then text log lines (no JSON, no warning); Ctrl-C stops it all', async () => {
+    const { p, port } = await start(['start'], true);
+    await serving(p, port, 60_000);
+    p.child.stdin!.write('\x03');
+    await p.exited;
+    await waitFor(async () => (processesIn(dir).length === 0 ? true : undefined), 15_000, {
+      everyMs: 100,
+    });
+    expect(await freePort(port)).toBe(port);
+    const service = p.output().slice(p.output().indexOf('Headspace Inference listening'));
+    expect(service).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}listening {2}url=http/m);
+    expect(service).toMatch(/INFO {2}shut down: call log flushed/);
+    // One Ctrl-C reaches npm and node, and npm forwards it: still one graceful shutdown.
+    expect(service).not.toContain('second signal');
+    expect(p.output()).not.toMatch(/^\{/m);
+    expect(p.output()).not.toMatch(/WARN|health check failed/);
   });
 
   it("npm run try answers the README's first example with a labelled canned answer", async () => {
