@@ -12,7 +12,7 @@ import {
   totalChanged,
   windowChanged,
 } from './browser';
-import { startSeededServer } from './seed';
+import { FAILING_PROJECT, startSeededServer } from './seed';
 
 const TOKEN = 'dashboard-e2e-token-0123456789';
 const reason = noBrowserReason();
@@ -111,13 +111,20 @@ suite('dashboard in a real browser', () => {
     expect((await shownTotals(page)).values.totalCalls).toBe(month.values.totalCalls);
   });
 
-  it('with nothing in the window: the cost axis runs $0–$0.01 with room for its $, hit ratio a dash', async () => {
+  it('with nothing cacheable or nothing at all: hit ratio a dash; the cost axis runs $0–$0.01 with room for its $', async () => {
+    const hitRatio = page.locator('[data-total=cacheHitRatio] strong');
     const before = (await shownTotals(page)).values.totalCalls!;
-    await page.fill('#project', 'no-such-project');
+    // Only a failed call: nothing was cacheable, so there is no ratio (not 0 %).
+    await page.fill('#project', FAILING_PROJECT);
     await page.dispatchEvent('#project', 'change');
     await totalChanged(page, 'totalCalls', before);
+    expect((await shownTotals(page)).values).toMatchObject({ totalCalls: 1, failedCalls: 1 });
+    expect(await hitRatio.textContent()).toBe('–');
+    await page.fill('#project', 'no-such-project');
+    await page.dispatchEvent('#project', 'change');
+    await totalChanged(page, 'totalCalls', 1);
     expect((await shownTotals(page)).values.totalCalls).toBe(0);
-    expect(await page.locator('[data-total=cacheHitRatio] strong').textContent()).toBe('–');
+    expect(await hitRatio.textContent()).toBe('–');
     const cost = page.locator('#chart-cost');
     const ticks = (await cost.getAttribute('data-y-ticks'))!.split('|');
     expect(ticks.length).toBeGreaterThan(1);
