@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { FAKE_API_KEY, FakeOpenRouter } from '../test/support/fake-openrouter';
 
@@ -15,8 +16,8 @@ const BANNER = `
 
 const main = async (): Promise<void> => {
   const fake = await FakeOpenRouter.start({ record: false, latencyMs: 200 });
-  const main = join(__dirname, '..', 'dist', 'src', 'main.js');
-  const service = spawn(process.execPath, [main, '--memory'], {
+  const entry = join(__dirname, '..', 'dist', 'src', 'main.js');
+  const service = spawn(process.execPath, [entry, '--memory'], {
     stdio: 'inherit',
     env: { ...process.env, OPENROUTER_BASE_URL: fake.baseUrl, OPENROUTER_API_KEY: FAKE_API_KEY },
   });
@@ -26,7 +27,9 @@ const main = async (): Promise<void> => {
     process.on(signal, () => service.kill(signal));
   }
   service.once('exit', (code, signal) => {
-    void fake.close().then(() => process.exit(code ?? (signal === null ? 1 : 128 + 15)));
+    // Exit as the service did: its code, or 128 + the signal that ended it, as a shell reports.
+    const status = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
+    void fake.close().then(() => process.exit(status));
   });
 };
 
