@@ -23,12 +23,31 @@ export const STATUS_COLORS = {
 
 const HEIGHT = 200;
 
+/** Room around the widest tick label, in CSS pixels. */
+const AXIS_PADDING = 18;
+const measure = document.createElement('canvas').getContext('2d');
+
+/**
+ * The y axis' width: its widest label (e.g. `$0.000125`) plus padding, so no label is clipped.
+ * The chart element keeps the labels in `data-y-ticks` and the width in `data-y-axis-width`.
+ */
+const axisWidth = (el) => (u, values) => {
+  if (!values) return 60;
+  measure.font = u.axes[1].font?.[0] ?? '12px system-ui';
+  const widest = Math.max(0, ...values.map((v) => measure.measureText(v).width));
+  el.dataset.yTicks = values.join('|');
+  el.dataset.yLabelWidth = String(Math.ceil(widest));
+  return Math.ceil(widest) + AXIS_PADDING;
+};
+
 /** One chart in its container: `update` takes x (epoch seconds) and layers `{ label, color, values }`. */
 export class Chart {
-  constructor(el, { stacked = false, format = (v) => String(v) } = {}) {
+  /** `emptyMax` tops the y axis when every value is 0 (uPlot would run it to 100). */
+  constructor(el, { stacked = false, format = (v) => String(v), emptyMax = 1 } = {}) {
     this.el = el;
     this.stacked = stacked;
     this.format = format;
+    this.emptyMax = emptyMax;
     this.plot = null;
     this.labels = '';
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(el);
@@ -61,7 +80,11 @@ export class Chart {
     this.plot = new uPlot(
       {
         ...this.size(),
-        scales: { x: { time: true } },
+        scales: {
+          x: { time: true },
+          // From 0, a little above the highest value; nothing at all: 0 to emptyMax.
+          y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : this.emptyMax] },
+        },
         series: [
           {},
           ...order.map((i) => ({
@@ -76,7 +99,7 @@ export class Chart {
               idx == null || this.raw[i]?.[idx] == null ? '–' : fmt(this.raw[i][idx]),
           })),
         ],
-        axes: [{}, { size: 60, values: (u, ticks) => ticks.map(fmt) }],
+        axes: [{}, { size: axisWidth(this.el), values: (u, ticks) => ticks.map(fmt) }],
         legend: { live: true },
       },
       data,

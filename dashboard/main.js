@@ -29,7 +29,7 @@ const state = {
 const $ = (id) => document.getElementById(id);
 
 const charts = {
-  cost: new Chart($('chart-cost'), { stacked: true, format: usd }),
+  cost: new Chart($('chart-cost'), { stacked: true, format: usd, emptyMax: 0.01 }),
   status: new Chart($('chart-status'), { stacked: true, format: int }),
   tokens: new Chart($('chart-tokens'), { format: int }),
   cache: new Chart($('chart-cache'), { format: (v) => `${v.toFixed(0)}%` }),
@@ -89,7 +89,8 @@ const draw = (all, stacked, byStatus) => {
       'hit ratio',
       PALETTE[5],
       pts.map((p) => {
-        const n = p.succeededCalls + p.failedCalls + p.cachedCalls;
+        // Of the calls that had an answer to cache or reuse: failures were never cacheable.
+        const n = p.succeededCalls + p.cachedCalls;
         return n === 0 ? null : (100 * p.cachedCalls) / n;
       }),
     ),

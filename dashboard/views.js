@@ -46,9 +46,9 @@ const card = (name, label, value, shown, sub) =>
 
 /** The totals of the window, from /usage; `latency` is the window's mean from the series. */
 export const renderTotals = (u, latency) => {
-  const upstream = u.succeededCalls + u.failedCalls;
-  const hitRatio =
-    upstream + u.cachedCalls === 0 ? null : u.cachedCalls / (upstream + u.cachedCalls);
+  // Of the calls with an answer to cache or reuse; none (all failed, or no calls): no ratio.
+  const cacheable = u.succeededCalls + u.cachedCalls;
+  const hitRatio = cacheable === 0 ? null : u.cachedCalls / cacheable;
   const box = document.getElementById('totals');
   box.dataset.since = u.window.since ?? '';
   box.dataset.until = u.window.until ?? '';

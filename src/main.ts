@@ -1,6 +1,8 @@
+import pino from 'pino';
 import { createLogger } from './composition/logger';
 import { startServer } from './composition/server';
 import { formatSummary } from './composition/startup-summary';
+import { logFormatFor, terminalDestination } from './composition/terminal-log';
 
 const USAGE = `usage: node dist/src/main.js [--config path/to/config.yaml] [--memory]
 
@@ -26,22 +28,35 @@ const parseArgs = (argv: readonly string[]): { configPath?: string; memory: bool
 };
 
 /**
+ * A signal this soon after the first is the same one delivered twice, not an operator insisting:
+ * Ctrl-C in a terminal reaches every process of the group, so `npm start` forwards to node the
+ * SIGINT node has just received itself.
+ */
+const SAME_SIGNAL_MS = 1000;
+
+/**
  * The server process: start, print the summary, and on SIGTERM/SIGINT stop accepting, let
  * in-flight calls finish (bounded by server.shutdown_timeout_ms), flush the call log, exit 0.
- * A second signal exits at once.
+ * A second signal (a second or more after the first) exits at once.
  */
 const main = async (): Promise<void> => {
   const args = parseArgs(process.argv.slice(2));
-  const logger = createLogger();
+  const text = logFormatFor(process.stdout, process.env.LOG_FORMAT) === 'text';
+  const logger = createLogger(
+    undefined,
+    text ? terminalDestination(process.stdout) : pino.destination(1),
+  );
   const running = await startServer({ ...args, logger });
   process.stdout.write(formatSummary(running.summary));
   logger.info({ url: running.url, database: running.summary.database }, 'listening');
-  let signals = 0;
+  let first: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (++signals > 1) {
+    if (first !== undefined && performance.now() - first < SAME_SIGNAL_MS) return;
+    if (first !== undefined) {
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }
+    first = performance.now();
     logger.info({ signal }, 'shutting down: finishing in-flight calls');
     running.shutdown().then(
       (r) => {

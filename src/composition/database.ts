@@ -48,7 +48,8 @@ export const openPool = async (
     });
     lifecycle.onClose('embedded PostgreSQL', () => pg.stop());
     ({ url, displayUrl } = pg);
-    logger.info(
+    // The start-up summary says where calls go; the URL is for whoever debugs the database.
+    logger.debug(
       { url: displayUrl, dir, reused: !pg.owned },
       `embedded PostgreSQL at ${displayUrl} under ${dir}`,
     );

@@ -8,9 +8,13 @@ const outcomeOf = (r: HealthReport): string =>
 /**
  * Logs background health probes without flooding: a failing probe once, then again only when
  * the outcome changes (another error, or recovery). An offline service probing every minute
- * would otherwise log the same failure all day.
+ * would otherwise log the same failure all day. Without an API key nothing is called upstream,
+ * so reachability is no operator's concern: its probes log at debug only.
  */
-export const probeLogger = (log: Logger): ((report: HealthReport) => void) => {
+export const probeLogger = (
+  log: Logger,
+  apiKeyConfigured: boolean,
+): ((report: HealthReport) => void) => {
   let last: string | undefined;
   let failing = false;
   return (report) => {
@@ -20,12 +24,15 @@ export const probeLogger = (log: Logger): ((report: HealthReport) => void) => {
     // No key is not a failure: the probe says so and status is degraded for it already.
     const fails = !report.reachable || report.authenticated === false;
     if (fails) {
-      log.warn(
+      log[apiKeyConfigured ? 'warn' : 'debug'](
         { reachable: report.reachable, authenticated: report.authenticated, error: report.error },
         'OpenRouter health check failed (logged again only when this changes)',
       );
     } else if (failing) {
-      log.info({ authenticated: report.authenticated }, 'OpenRouter health check passes again');
+      log[apiKeyConfigured ? 'info' : 'debug'](
+        { authenticated: report.authenticated },
+        'OpenRouter health check passes again',
+      );
     }
     failing = fails;
   };

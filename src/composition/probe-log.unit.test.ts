@@ -17,10 +17,10 @@ const offline = (at: number) =>
   );
 
 describe('probeLogger', () => {
-  const setup = () => {
+  const setup = (apiKeyConfigured = true) => {
     const lines: Array<{ level: number; msg: string; error?: string }> = [];
     const log = pino({}, { write: (s: string) => void lines.push(JSON.parse(s)) });
-    return { lines, onProbe: probeLogger(log) };
+    return { lines, onProbe: probeLogger(log, apiKeyConfigured) };
   };
 
   it('logs a failing probe once, however often it repeats', () => {
@@ -46,5 +46,13 @@ describe('probeLogger', () => {
       [40, 'OpenRouter answered 401'],
       [30, null],
     ]);
+  });
+
+  it('says nothing at info or above without an API key: offline is fine when nothing is called', () => {
+    const { lines, onProbe } = setup(false);
+    onProbe(offline(1));
+    onProbe(report({ authenticated: null, error: 'no API key configured' }, 2));
+    onProbe(offline(3));
+    expect(lines).toEqual([]);
   });
 });

@@ -144,7 +144,7 @@ const startBackground = (
   logger: Logger,
 ): void => {
   const interval = config.openrouter.healthCheckIntervalMs;
-  const logProbe = probeLogger(logger);
+  const logProbe = probeLogger(logger, config.openrouter.apiKey !== '');
   let cancel: (() => void) | undefined;
   let stopped = false;
   const tick = (): void => {

@@ -12,7 +12,7 @@ import {
   totalChanged,
   windowChanged,
 } from './browser';
-import { startSeededServer } from './seed';
+import { FAILING_PROJECT, startSeededServer } from './seed';
 
 const TOKEN = 'dashboard-e2e-token-0123456789';
 const reason = noBrowserReason();
@@ -76,17 +76,11 @@ suite('dashboard in a real browser', () => {
   });
 
   it('asks for the token once, then renders every chart with data', async () => {
-    const t0 = Date.now();
     await page.goto(`${server.url}/dashboard`);
     await page.waitForSelector('#token-dialog[open]');
     await page.fill('#token-input', TOKEN);
-    const t1 = Date.now();
     await page.click('#token-form button[type=submit]');
     await renderedAtLeast(page, 1);
-    const t2 = Date.now();
-    console.log(
-      `dashboard: token asked ${t1 - t0} ms after navigation; rendered ${t2 - t1} ms after`,
-    );
     const pixels = await chartPixels(page);
     expect(Object.keys(pixels).sort()).toEqual([
       'chart-cache',
@@ -115,6 +109,39 @@ suite('dashboard in a real browser', () => {
     await page.selectOption('#level', '');
     await totalChanged(page, 'totalCalls', project.values.totalCalls!);
     expect((await shownTotals(page)).values.totalCalls).toBe(month.values.totalCalls);
+  });
+
+  it('with nothing cacheable or nothing at all: hit ratio a dash; the cost axis runs $0–$0.01 with room for its $', async () => {
+    const hitRatio = page.locator('[data-total=cacheHitRatio] strong');
+    const before = (await shownTotals(page)).values.totalCalls!;
+    // Only a failed call: nothing was cacheable, so there is no ratio (not 0 %).
+    await page.fill('#project', FAILING_PROJECT);
+    await page.dispatchEvent('#project', 'change');
+    await totalChanged(page, 'totalCalls', before);
+    expect((await shownTotals(page)).values).toMatchObject({ totalCalls: 1, failedCalls: 1 });
+    expect(await hitRatio.textContent()).toBe('–');
+    await page.fill('#project', 'no-such-project');
+    await page.dispatchEvent('#project', 'change');
+    await totalChanged(page, 'totalCalls', 1);
+    expect((await shownTotals(page)).values.totalCalls).toBe(0);
+    expect(await hitRatio.textContent()).toBe('–');
+    const cost = page.locator('#chart-cost');
+    const ticks = (await cost.getAttribute('data-y-ticks'))!.split('|');
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks.every((t) => t.startsWith('$'))).toBe(true);
+    expect(Math.max(...ticks.map((t) => Number(t.slice(1))))).toBeLessThanOrEqual(0.01);
+    // The axis is as wide as its widest label plus padding: the $ is drawn, not clipped.
+    const labelWidth = Number(await cost.getAttribute('data-y-label-width'));
+    const axisWidth = await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const over = doc.querySelector('#chart-cost .u-over').getBoundingClientRect();
+      const wrap = doc.querySelector('#chart-cost .u-wrap').getBoundingClientRect();
+      return over.left - wrap.left;
+    });
+    expect(axisWidth).toBeGreaterThan(labelWidth);
+    await page.fill('#project', '');
+    await page.dispatchEvent('#project', 'change');
+    await totalChanged(page, 'totalCalls', 0);
   });
 
   it('opens a call record from the latest calls', async () => {

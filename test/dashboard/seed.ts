@@ -26,6 +26,8 @@ export class ShiftedClock implements Clock {
 const HOUR = 3_600_000;
 const LEVELS = ['turn', 'task', 'project', 'objective'] as const;
 const PROJECTS = ['p-alpha', 'p-beta', undefined];
+/** The project whose one call failed. */
+export const FAILING_PROJECT = 'p-failing';
 
 /** A server with a token, seeded over HTTP with calls of every level, status and several days. */
 export const startSeededServer = async (token: string): Promise<TestServer> => {
@@ -59,5 +61,13 @@ export const startSeededServer = async (token: string): Promise<TestServer> => {
     if (i % 6 === 2) await server.infer(body('x'.repeat(100_000)), auth); // rate limited
   }
   clock.setBack(0);
+  // A project whose only call failed: nothing it did could be cached, so it has no hit ratio.
+  gateway.enqueue(
+    inferenceError('upstream_error', 'OpenRouter answered 400', { upstreamStatus: 400 }),
+  );
+  await server.infer(
+    { level: 'turn', purpose: 'dashboard seed', input: 'fails', projectId: FAILING_PROJECT },
+    auth,
+  );
   return server;
 };

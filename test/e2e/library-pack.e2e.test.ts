@@ -16,13 +16,15 @@ const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 /** A clean environment: no CONFIG_PATH or keys of the machine leak into the consumer. */
 const ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
-/** The README's library example, verbatim: the test runs what a new user would copy. */
-const readmeExample = (): string => {
+/** The README's library example that begins so, verbatim: the test runs what a user would copy. */
+const readmeExample = (opening: string): string => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = /```ts\n(import \{ createInferenceService \}[\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README.md has no library example');
-  return block;
+  const block = readme.split('```ts\n').find((b) => b.startsWith(opening));
+  if (!block) throw new Error(`README.md has no library example opening with ${opening}`);
+  return block.slice(0, block.indexOf('```'));
 };
+const ESM_EXAMPLE = 'import { createInferenceService }';
+const COMMONJS_EXAMPLE = 'import inference = require(';
 
 const node = (cwd: string, file: string, env: Record<string, string>) =>
   new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -36,6 +38,8 @@ const node = (cwd: string, file: string, env: Record<string, string>) =>
 describe('the packed library in a fresh TypeScript project', () => {
   const work = mkdtempSync(join(tmpdir(), 'hs-pack-'));
   const project = join(work, 'consumer');
+  // What `npm init` makes: no "type", so CommonJS.
+  const commonjs = join(work, 'commonjs-consumer');
   let fake: FakeOpenRouter;
   let db: TestDatabase;
 
@@ -45,39 +49,54 @@ describe('the packed library in a fresh TypeScript project', () => {
     await run('npm', ['pack', '--pack-destination', work], { cwd: ROOT, env: ENV });
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error('npm pack made no tarball');
-    mkdirSync(project);
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
-    );
-    await run(
-      'npm',
-      ['install', join(work, tarball), '--no-audit', '--no-fund', '--prefer-offline'],
-      { cwd: project, env: ENV },
-    );
-    await run(TSC, ['--init'], { cwd: project, env: ENV });
+    const consumers = [
+      { dir: project, pkg: { name: 'consumer', private: true, type: 'module' } },
+      { dir: commonjs, pkg: { name: 'commonjs-consumer', version: '1.0.0', main: 'index.js' } },
+    ];
+    for (const { dir, pkg } of consumers) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+      await run(
+        'npm',
+        ['install', join(work, tarball), '--no-audit', '--no-fund', '--prefer-offline'],
+        { cwd: dir, env: ENV },
+      );
+      await run(TSC, ['--init'], { cwd: dir, env: ENV });
+    }
   });
+
+  /** Compiles the example in `dir` and runs it against the fake and the test database. */
+  const compileAndRun = async (dir: string, example: string) => {
+    writeFileSync(join(dir, 'example.ts'), example);
+    await run(TSC, ['-p', '.'], { cwd: dir, env: ENV });
+    // No options: ./config.yaml is read (else the base URL would be OpenRouter's, unreachable).
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      `openrouter: { base_url: '${fake.baseUrl}' }\ndatabase: { url: '${db.url}' }\n`,
+    );
+    return node(dir, 'example.js', { ...ENV, OPENROUTER_API_KEY: FAKE_API_KEY });
+  };
 
   afterAll(async () => {
     await fake?.close();
     await db?.drop();
   });
 
-  it('compiles the README example with default tsc settings and runs it', async () => {
-    writeFileSync(join(project, 'example.ts'), readmeExample());
-    await run(TSC, ['-p', '.'], { cwd: project, env: ENV });
-    // No options: ./config.yaml is read (else the base URL would be OpenRouter's, unreachable).
-    writeFileSync(
-      join(project, 'config.yaml'),
-      `openrouter: { base_url: '${fake.baseUrl}' }\ndatabase: { url: '${db.url}' }\n`,
-    );
-    const r = await node(project, 'example.js', { ...ENV, OPENROUTER_API_KEY: FAKE_API_KEY });
-    expect(r.out).toMatch(/^cost: \d+ nano-USD$/m);
-    expect(r.out).toMatch(/^echo\([0-9a-f]{12}\): Hello there$/m);
-    expect(r.out.indexOf('cost:')).toBeLessThan(r.out.indexOf('echo('));
-    expect(r.code).toBe(0);
-    expect(fake.completions()).toHaveLength(1);
-  });
+  it.each([
+    ['an ES module project', ESM_EXAMPLE, () => project],
+    ['a CommonJS project (npm init)', COMMONJS_EXAMPLE, () => commonjs],
+  ])(
+    'compiles the README example for %s with default tsc settings and runs it',
+    async (_, opening, dir) => {
+      const before = fake.completions().length;
+      const r = await compileAndRun(dir(), readmeExample(opening));
+      expect(r.out).toMatch(/^cost: \d+ nano-USD$/m);
+      expect(r.out).toMatch(/^echo\([0-9a-f]{12}\): Hello there$/m);
+      expect(r.out.indexOf('cost:')).toBeLessThan(r.out.indexOf('echo('));
+      expect(r.code).toBe(0);
+      expect(fake.completions()).toHaveLength(before + 1);
+    },
+  );
 
   it('rejects a wrong level and an unknown field at compile time', async () => {
     writeFileSync(

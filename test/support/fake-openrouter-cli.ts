@@ -1,6 +1,18 @@
 import { parseArgs } from 'node:util';
 import { FAKE_API_KEY, FakeOpenRouter } from './fake-openrouter';
 
+const USAGE = `usage: npm run fake-openrouter -- [--port 4010] [--host 127.0.0.1] [--latency-ms 0] [--api-key KEY]
+
+A fake OpenRouter for demos, tests and benchmarks: OpenRouter's routes and reply shapes, canned
+answers (echo(<hash>): <input>), made-up prices. Nothing leaves the machine.
+
+  --port N          port to listen on (default 4010; 0 picks a free one)
+  --host H          address to listen on (default 127.0.0.1)
+  --latency-ms N    delay before every reply (default 0)
+  --api-key KEY     the bearer key it accepts (default FAKE_OPENROUTER_KEY, else sk-or-fake-key)
+  -h, --help        this text
+`;
+
 /**
  * Runs the fake OpenRouter for demos and benchmarks:
  * `npm run fake-openrouter -- --port 4010 --latency-ms 20 [--api-key KEY] [--host H]`.
@@ -9,12 +21,17 @@ import { FAKE_API_KEY, FakeOpenRouter } from './fake-openrouter';
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h' },
       port: { type: 'string', default: '4010' },
       host: { type: 'string', default: '127.0.0.1' },
       'latency-ms': { type: 'string', default: '0' },
       'api-key': { type: 'string' },
     },
   });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const port = Number(values.port);
   const latencyMs = Number(values['latency-ms']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port: 0–65535');
@@ -38,6 +55,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { inferenceError, type InferenceError } from '../../../domain';
 import type { HttpState } from '../context';
 import type { NativeAnswer } from './chat-response';
+import { waitFor } from '../../../../test/support/wait-for';
 import { answerStream, type StreamedCall, type StreamPiece } from './chat-stream';
 
 const answer: NativeAnswer = {
@@ -48,9 +49,12 @@ describe('answerStream over real HTTP', () => {
   let server: Server;
   let url: string;
   let next: { call: StreamedCall; includeUsage: boolean };
+  /** What Koa reported, as the service's app logs it (without a listener Koa prints it). */
+  const koaErrors: Array<{ code?: string }> = [];
 
   beforeAll(async () => {
     const app = new Koa<HttpState>();
+    app.on('error', (e: { code?: string }) => koaErrors.push(e));
     app.use(async (ctx) => {
       ctx.state.log = pino({ level: 'silent' });
       await answerStream(ctx, next.call, { includeUsage: next.includeUsage, params: {} });
@@ -144,5 +148,8 @@ describe('answerStream over real HTTP', () => {
     abort.abort();
     for (let i = 0; i < 10_000 && !call.cancelled; i++) await new Promise((r) => setImmediate(r));
     expect(call.cancelled).toBe(true);
+    // The response ended early: Koa says so, and says nothing else.
+    await waitFor(async () => (koaErrors.length > 0 ? true : undefined), 5000, { everyMs: 10 });
+    expect(koaErrors.map((e) => e.code)).toEqual(['ERR_STREAM_PREMATURE_CLOSE']);
   });
 });
