@@ -68,7 +68,7 @@ export const settle = async (): Promise<void> => {
 
 /** A GroupCommit over a FakeDatabase, a manual clock and an in-memory backlog. */
 export const groupCommitFixture = (
-  opts: { batchMax?: number; maxBacklog?: number; writeTimeoutMs?: number } = {},
+  opts: { batchMax?: number; maxBacklog?: number; writeTimeoutMs?: number; lanes?: number } = {},
 ) => {
   const db = new FakeDatabase();
   const clock = new ManualClock();
@@ -79,6 +79,7 @@ export const groupCommitFixture = (
     clock,
     {
       batchMax: opts.batchMax ?? 100,
+      ...(opts.lanes === undefined ? {} : { lanes: opts.lanes }),
       maxBacklog: opts.maxBacklog ?? 100,
       retryBaseMs: 100,
       retryMaxMs: 1000,

@@ -2,6 +2,28 @@ import { succeeded } from '../contracts/fixtures';
 import { groupCommitFixture as setup, settle } from './fake-database';
 
 describe('GroupCommit: batching', () => {
+  it('with two lanes, writes a second batch while the first is in flight, and no third', async () => {
+    const { db, log, state } = setup({ lanes: 2 });
+    const [a, b, c, d] = [succeeded(), succeeded(), succeeded(), succeeded()];
+    db.hold();
+    const first = state(log.append([a!]));
+    await settle();
+    const second = state(log.append([b!]));
+    await settle();
+    expect(db.batches).toEqual([[a!.eventId], [b!.eventId]]); // both in flight
+    const rest = [c, d].map((e) => state(log.append([e!])));
+    await settle();
+    expect(db.batches).toHaveLength(2); // both lanes busy: c and d wait together
+    db.releaseOne();
+    await settle();
+    expect(first.done).toBe(true);
+    expect(db.batches[2]).toEqual([c!.eventId, d!.eventId]);
+    db.release();
+    await settle();
+    expect([second, ...rest].every((s) => s.done)).toBe(true);
+    expect(log.health()).toMatchObject({ backlog: 0, lastError: null });
+  });
+
   it('writes appends that arrive during a write together, as soon as it returns', async () => {
     const { db, log, state } = setup();
     const [a, b, c, d] = [succeeded(), succeeded(), succeeded(), succeeded()];

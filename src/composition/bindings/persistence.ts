@@ -78,6 +78,7 @@ export const bindPersistence = (c: Container): void => {
         clock,
         log: logger,
         batchMax: config.database.batchMax,
+        lanes: config.database.commitLanes,
         maxBacklog: config.database.maxBacklog,
         backlogFile: backlogFile(config),
         closeTimeoutMs: config.server.shutdownTimeoutMs,

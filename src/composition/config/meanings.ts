@@ -19,6 +19,8 @@ export const KEY_MEANINGS: Readonly<Record<string, string>> = {
     'connect and statement timeout (at least 100): past it calls are kept in the journal',
   'database.max_backlog': 'events waiting for an unreachable database before new calls get `503`',
   'database.batch_max': 'most events one group commit writes',
+  'database.commit_lanes':
+    'group-commit batches in flight at once, each on its own connection (see docs/benchmarks.md for what 2 does)',
   data_dir: 'where the embedded PostgreSQL keeps its data (relative to the working directory)',
   'openrouter.base_url': 'upstream',
   'openrouter.api_key': 'the variable wins; an empty variable counts as unset',

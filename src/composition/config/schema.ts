@@ -106,6 +106,8 @@ export const configSchema = defaulted({
     max_backlog: int(1).default(10_000),
     /** Most events one group commit writes. */
     batch_max: int(1, 10_000).default(1000),
+    /** Group-commit batches in flight at once, each on its own connection. */
+    commit_lanes: int(1, 8).default(1),
   }),
   data_dir: nonEmpty().default('.data'),
   openrouter: defaulted({

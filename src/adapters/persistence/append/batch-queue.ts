@@ -25,6 +25,11 @@ export class BatchQueue {
     return this.count;
   }
 
+  /** Appends not yet taken into a batch. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** Adds an append; it counts until settled. */
   push(w: Waiter): void {
     w.queuedAt = performance.now();

@@ -21,6 +21,12 @@ export interface GroupCommitOptions {
    * write may still commit later, which is harmless (appends are idempotent). None when absent.
    */
   readonly writeTimeoutMs?: number;
+  /**
+   * Batches in flight at once, each on its own connection (default 1). Concurrent batches hold
+   * only appends that were waiting together, none of which waits on another, so their commit
+   * order does not matter; the log positions are then no longer in commit order.
+   */
+  readonly lanes?: number;
 }
 
 /**
@@ -36,7 +42,8 @@ export class GroupCommit {
   private readonly queue = new BatchQueue();
   private readonly recovery: Recovery;
   private readonly write: BatchWriter;
-  private pumping = false;
+  /** Writers running: at most `lanes`, each with one batch in flight. */
+  private pumps = 0;
   private draining = false;
   private closed = false;
   private idle: Array<() => void> = [];
@@ -123,7 +130,9 @@ export class GroupCommit {
   private kick(): void {
     const r = this.recovery;
     if (!this.draining && r.due && r.backlog.size > 0) void this.drainBacklog();
-    if (!this.pumping) void this.pump();
+    const lanes = this.opts.lanes ?? 1;
+    // A writer takes its batch before its first await, so each loop takes what is waiting.
+    while (this.pumps < lanes && this.queue.waiting > 0) void this.pump();
   }
 
   /** Retries now and starts the writers. */
@@ -133,18 +142,18 @@ export class GroupCommit {
   }
 
   private whenIdle(): Promise<void> {
-    return this.pumping || this.draining
+    return this.pumps > 0 || this.draining
       ? new Promise((r) => this.idle.push(r))
       : Promise.resolve();
   }
 
   private wakeIdle(): void {
-    if (!this.pumping && !this.draining) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.pumps === 0 && !this.draining) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   /** Writes new appends: to the database, or behind a backlog (or a retry of one) in the journal. */
   private async pump(): Promise<void> {
-    this.pumping = true;
+    this.pumps++;
     const r = this.recovery;
     try {
       for (;;) {
@@ -157,7 +166,7 @@ export class GroupCommit {
         if (!this.draining && r.due && r.backlog.size > 0) void this.drainBacklog();
       }
     } finally {
-      this.pumping = false;
+      this.pumps--;
       this.wakeIdle();
     }
   }
@@ -173,7 +182,7 @@ export class GroupCommit {
     } finally {
       this.draining = false;
       // Appends that went to the journal during the last step are drained in the next retry.
-      if (!this.pumping && this.queue.events > 0) void this.pump();
+      if (this.pumps === 0 && this.queue.events > 0) void this.pump();
       this.wakeIdle();
     }
   }

@@ -14,6 +14,8 @@ export interface KnexCallLogOptions {
   readonly log: LogSink;
   /** Most events in one transaction (default 1000). */
   readonly batchMax?: number;
+  /** Batches in flight at once (default 1; see GroupCommitOptions.lanes). */
+  readonly lanes?: number;
   /** Events not yet in the database at which new calls are refused (default 10,000). */
   readonly maxBacklog?: number;
   /** Journal for the backlog; null keeps it in memory (survives an outage, not a crash). */
@@ -66,6 +68,7 @@ export class KnexCallLog implements CallLog {
       opts.clock,
       {
         batchMax: opts.batchMax ?? 1000,
+        lanes: opts.lanes ?? 1,
         maxBacklog: opts.maxBacklog ?? 10_000,
         retryBaseMs: opts.retryBaseMs ?? 250,
         retryMaxMs: opts.retryMaxMs ?? 10_000,
