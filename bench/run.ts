@@ -24,6 +24,7 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --before-src D   also measure checkout D (an older version, on these node_modules) as
                    \`before\`: its own build, two processes (cache off, cache on) and its own
                    database migrated with D's migrations; before and after side by side
+  --lanes N        database.commit_lanes of this checkout's service (group-commit batches in flight)
   --bursts         pace the rates with autocannon's overallRate (each connection's share of a
                    second sent back to back), as before; default: open-loop, evenly spaced
   --keep           keep the temporary directory (configs, service logs)
@@ -69,6 +70,7 @@ const main = async (): Promise<void> => {
       json: { type: 'string' },
       profile: { type: 'string' },
       'service-src': { type: 'string' },
+      lanes: { type: 'string' },
       'before-src': { type: 'string' },
       bursts: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -104,6 +106,7 @@ const main = async (): Promise<void> => {
       memory: o.memory,
       children,
       onDatabase: (d) => void dbs.push(d),
+      ...(o.lanes ? { database: { commit_lanes: Number(o.lanes) } } : {}),
     });
     say(`database: ${setup.database}\npeer: ${setup.peer}`);
     if (setup.before) say(`before: ${setup.before}`);

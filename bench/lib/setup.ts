@@ -39,6 +39,8 @@ export interface SetupOptions {
   readonly children: Child[];
   /** Each database opened, in order (the caller drops them in reverse). */
   readonly onDatabase: (db: BenchDatabase) => void;
+  /** Further `database` settings for this checkout's service (e.g. `commit_lanes`). */
+  readonly database?: Record<string, unknown>;
 }
 
 /** A built service's persistence adapter (what `buildService` just wrote into `dir`). */
@@ -82,6 +84,8 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
     const s = await stack.startService({
       ...{ name, main: script, tmp: o.tmp, databaseUrl: d?.url ?? null },
       ...{ upstream: fake.baseUrl, cache, nodeArgs: o.nodeArgs },
+      // Settings only this checkout knows (an older one's config would refuse them).
+      ...(name.startsWith('service') ? { database: o.database ?? {} } : {}),
     });
     o.children.push(s);
     return s;

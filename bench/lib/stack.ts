@@ -84,13 +84,15 @@ export const startService = async (o: {
   cache: boolean;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: readonly string[];
+  /** Further `database` settings. */
+  database?: Record<string, unknown>;
 }): Promise<Child & { url: string }> => {
   const config = join(o.tmp, `${o.name}.config.yaml`);
   writeFileSync(
     config,
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0 },
-      ...(o.databaseUrl === null ? {} : { database: { url: o.databaseUrl } }),
+      ...(o.databaseUrl === null ? {} : { database: { ...o.database, url: o.databaseUrl } }),
       data_dir: join(o.tmp, o.name),
       openrouter: {
         base_url: o.upstream,

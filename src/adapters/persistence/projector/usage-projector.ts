@@ -19,11 +19,14 @@ export interface UsageProjectorOptions {
   readonly availability?: DatabaseAvailability;
   /** Most events applied in one step (default 2000). */
   readonly batchSize?: number;
-  /** After a kick, how long to wait for more events to fold into the same batch (default 20). */
+  /**
+   * After a commit's kick, how long to wait for more events to fold into the same batch
+   * (default 100; a read that waits for the projection asks for a step at once).
+   */
   readonly delayMs?: number;
   /**
    * How often it looks for events with no kick (other instances', replayed ones), or tries to
-   * take the lead (default 50).
+   * take the lead (default 250).
    */
   readonly pollMs?: number;
 }
@@ -75,7 +78,7 @@ const usageRows = (rows: readonly BatchRow[]): string => {
  * for everyone else's.
  */
 export class UsageProjector implements ProjectionLag {
-  private timer: (() => void) | null = null;
+  private timer: { cancel: () => void; due: number } | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
@@ -103,7 +106,7 @@ export class UsageProjector implements ProjectionLag {
   async stop(): Promise<void> {
     const started = !this.stopped;
     this.stopped = true;
-    this.timer?.();
+    this.timer?.cancel();
     this.timer = null;
     await this.running;
     try {
@@ -119,7 +122,7 @@ export class UsageProjector implements ProjectionLag {
   kick(): void {
     if (this.stopped) return;
     if (this.running) this.again = true;
-    else this.schedule(this.opts.delayMs ?? 20);
+    else this.schedule(this.opts.delayMs ?? 100);
   }
 
   /** Resolves after the next step ends (for readers waiting to catch up). */
@@ -132,7 +135,8 @@ export class UsageProjector implements ProjectionLag {
       );
     return new Promise((resolve) => {
       this.listeners.add(resolve);
-      this.kick();
+      if (this.running) this.again = true;
+      else this.schedule(0);
     });
   }
 
@@ -202,21 +206,29 @@ export class UsageProjector implements ProjectionLag {
     await Promise.resolve(this.db.client.releaseConnection(conn)).catch(() => undefined);
   }
 
+  /** Runs the next steps in `ms`, or sooner if they are already due sooner. */
   private schedule(ms: number): void {
-    if (this.stopped || this.timer) return;
-    this.timer = this.opts.clock.schedule(ms, () => {
+    if (this.stopped) return;
+    const due = this.opts.clock.now() + ms;
+    if (this.timer) {
+      if (this.timer.due <= due) return;
+      this.timer.cancel();
+    }
+    const cancel = this.opts.clock.schedule(ms, () => {
       this.timer = null;
       this.running = this.runSteps().finally(() => {
         this.running = null;
         const waiting = [...this.listeners];
         this.listeners.clear();
         for (const resolve of waiting) resolve();
+        const waited = this.listeners.size > 0;
         if (this.again) {
           this.again = false;
-          this.schedule(this.opts.delayMs ?? 20);
-        } else this.schedule(this.opts.pollMs ?? 50);
+          this.schedule(waited ? 0 : (this.opts.delayMs ?? 100));
+        } else this.schedule(this.opts.pollMs ?? 250);
       });
     });
+    this.timer = { cancel, due };
   }
 
   /** The lag as last measured (about once a second, by every instance, leader or not). */
