@@ -125,7 +125,7 @@ const main = async (): Promise<void> => {
       peer: setup.peer,
       ...(setup.before ? { before: setup.before } : {}),
       notes: [
-        `Service log level: ${logLevel} (one access line and one call line per request, to a file).`,
+        `Service log level: ${logLevel} (one access line per request, carrying its call, to a file).`,
       ],
     });
     say(`\n${report}`);
