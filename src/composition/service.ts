@@ -1,5 +1,5 @@
 import type { ResultAsync } from 'neverthrow';
-import { streamInference, type InferenceStream } from '../application';
+import { streamInference, USAGE_READ_WAIT_MS, type InferenceStream } from '../application';
 import type {
   HealthMonitor,
   ListCallsParams,
@@ -17,7 +17,15 @@ import type {
   UsageReport,
   UsageSeries,
 } from '../domain';
-import type { CallsPage, Clock, HealthReport, LlmGateway, Readiness, CallObserver } from '../ports';
+import type {
+  BudgetLedger,
+  CallsPage,
+  Clock,
+  HealthReport,
+  LlmGateway,
+  Readiness,
+  CallObserver,
+} from '../ports';
 import { loadConfig, type Config } from './config';
 import { buildContainer } from './container';
 import type { Lifecycle } from './lifecycle';
@@ -84,6 +92,7 @@ export const createInferenceService = async (
   try {
     const run = await getAsync(c, TOKENS.RunInference);
     const getStatus = await getAsync(c, TOKENS.GetStatus);
+    const budgetLedger = await getAsync(c, TOKENS.BudgetLedger);
     const getUsage = await getAsync(c, TOKENS.GetUsage);
     const getUsageSeries = await getAsync(c, TOKENS.GetUsageSeries);
     const listCalls = await getAsync(c, TOKENS.ListCalls);
@@ -106,7 +115,12 @@ export const createInferenceService = async (
     return {
       infer: (request, observer) => run(request, undefined, observer),
       stream: (request, observer) => streamInference(run, request, observer),
-      status: () => Promise.resolve(getStatus()),
+      status: async () => {
+        // Spend settled before this read is in its budgets (a shared ledger is read back),
+        // waiting at most as long as a usage read waits for its aggregates.
+        await settledWithin(budgetLedger, USAGE_READ_WAIT_MS);
+        return getStatus();
+      },
       usage: (params = {}) => getUsage(params),
       usageSeries: (params = {}) => getUsageSeries(params),
       calls: (params = {}) => listCalls(params),
@@ -162,4 +176,15 @@ const startBackground = (
     stopped = true;
     cancel?.();
   });
+};
+
+/** Waits for `ledger` to show what was settled before now, at most `ms`; never fails. */
+const settledWithin = async (ledger: BudgetLedger | undefined, ms: number): Promise<void> => {
+  if (!ledger?.settled) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    ledger.settled().catch(() => undefined),
+    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+  ]);
+  clearTimeout(timer);
 };

@@ -52,4 +52,9 @@ export interface BudgetLedger {
   reserve(charge: BudgetCharge): Promise<Result<BudgetReservation, BudgetRefusal>>;
   /** Every budget in its current period; never waits on the network. */
   snapshot(): readonly BudgetState[];
+  /**
+   * Resolves once reservations and settlements already made are in what `snapshot` returns
+   * (a shared ledger reads them back); absent where `snapshot` is always current.
+   */
+  settled?(): Promise<void>;
 }

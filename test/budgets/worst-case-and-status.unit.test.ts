@@ -9,6 +9,7 @@ import {
 import { BudgetGate, makeGetStatus, PriceBook } from '../../src/application';
 import { UNOBSERVED } from '../../src/application/run-inference/call';
 import type { Budget } from '../../src/domain';
+import { succeeded } from '../contracts/fixtures';
 import { MODELS, T0, WORST_NANOS } from './budget-fixtures';
 
 describe('BudgetGate.worstCase', () => {
@@ -31,8 +32,55 @@ describe('BudgetGate.worstCase', () => {
     expect(gate.worstCase(call())).toBe(100 * 1000 + 16_384 * 5000);
     expect(gate.worstCase(call(1000, ['m/heavy']))).toBe(100 * 3000 + 1000 * 15_000);
     expect(gate.worstCase(call(1000, [], true))).toBe(2 * WORST_NANOS);
-    prices.setFetched({ 'm/light': { input: 9, output: 9, maxCompletionTokens: 64_000 } });
+    prices.setFetched({ 'm/light': { input: 0.5, output: 4, maxCompletionTokens: 64_000 } });
     expect(gate.worstCase(call())).toBe(100 * 1000 + 64_000 * 5000);
+    // The highest price known per token kind: configured input, published output here.
+    prices.setFetched({ 'm/light': { input: 0.5, output: 9, maxCompletionTokens: 64_000 } });
+    expect(gate.worstCase(call())).toBe(100 * 1000 + 64_000 * 9000);
+  });
+
+  it('settles to the cost OpenRouter reported, and raises later worst cases by what it charged over ours', () => {
+    const prices = new PriceBook({ 'm/light': { input: 1, output: 5 } });
+    const ledger = new InMemoryBudgetLedger(new ManualClock(T0), [
+      { name: 'daily', period: 'day', limitUsd: 1 },
+    ]);
+    const gate = new BudgetGate(ledger, prices);
+    const call = {
+      req: { level: 'turn' as const, purpose: 'p', input: 'x'.repeat(400), maxOutputTokens: 1000 },
+      upstream: { model: 'm/light', messages: [] },
+      check: undefined,
+      facts: { model: 'm/light', level: 'turn', projectId: null, callId: 'c-1' } as never,
+      startedAt: 0,
+      key: null,
+      observer: UNOBSERVED,
+    };
+    return gate
+      .reserve(call)
+      .map(() => {
+        expect(ledger.snapshot()[0]!.reservedNanos).toBe(WORST_NANOS);
+        // Our prices say 100,000 nano-USD; OpenRouter charged 10% more.
+        gate.settle(
+          succeeded({
+            at: T0,
+            callId: 'c-1',
+            model: 'm/light',
+            costNanos: 100_000,
+            reportedCostNanos: 110_000,
+          }),
+        );
+        expect(ledger.snapshot()[0]).toMatchObject({ spentNanos: 110_000, reservedNanos: 0 });
+        expect(gate.worstCase(call)).toBe(Math.round(WORST_NANOS * 1.1));
+        // Without a reported cost, the computed one counts.
+        gate.settle(
+          succeeded({ at: T0, callId: 'c-2', model: 'm/light', reportedCostNanos: null }),
+        );
+      })
+      .match(
+        () => undefined,
+        (e) => {
+          throw new Error(e.detail);
+        },
+      );
   });
 });
 

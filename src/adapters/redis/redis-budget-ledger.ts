@@ -83,6 +83,10 @@ export class RedisBudgetLedger implements BudgetLedger {
     return this.refreshing;
   }
 
+  settled(): Promise<void> {
+    return this.flush();
+  }
+
   /** Waits for reservations and settlements in flight, then refreshes the snapshot. */
   async flush(): Promise<void> {
     await this.inflight.drained();

@@ -1,5 +1,18 @@
 import type { Price, PriceTable } from '../../domain';
 
+/** How many recent reported costs per model a worst case remembers. */
+export const SURCHARGE_MEMORY = 100;
+
+const scaled = (p: Price, f: number): Price =>
+  f === 1
+    ? p
+    : {
+        input: p.input * f,
+        output: p.output * f,
+        cacheRead: (p.cacheRead ?? p.input) * f,
+        cacheWrite: (p.cacheWrite ?? p.input) * f,
+      };
+
 /**
  * Prices per model: configured prices first, then those the provider publishes (refreshed in
  * the background). A model with neither is unpriced: cost 0, flagged in the record and status.
@@ -7,6 +20,7 @@ import type { Price, PriceTable } from '../../domain';
 export class PriceBook {
   private fetched: PriceTable = {};
   private readonly unpriced = new Set<string>();
+  private readonly ratios = new Map<string, number[]>();
 
   constructor(private readonly configured: PriceTable) {}
 
@@ -28,6 +42,51 @@ export class PriceBook {
       cacheRead: own?.cacheRead ?? published?.cacheRead ?? price.input,
       cacheWrite: own?.cacheWrite ?? published?.cacheWrite ?? price.input,
     };
+  }
+
+  /**
+   * The highest price known for `model`, for a worst case: the dearer of the configured and the
+   * published price per token kind, raised by the most OpenRouter has charged above our own
+   * computation of a recent call (`charged`). Undefined when the model has no price at all.
+   */
+  worstPriceOf(model: string): Price | undefined {
+    const own = this.configured[model];
+    const published = this.fetched[model];
+    if (!own || !published) {
+      const price = this.priceOf(model);
+      const f = this.surcharge(model);
+      return price && f > 1 ? scaled(price, f) : price;
+    }
+    const max = (a: number | null | undefined, b: number | null | undefined, or: number) =>
+      Math.max(a ?? or, b ?? or);
+    const input = Math.max(own.input, published.input);
+    return scaled(
+      {
+        input,
+        output: Math.max(own.output, published.output),
+        cacheRead: max(own.cacheRead, published.cacheRead, input),
+        cacheWrite: max(own.cacheWrite, published.cacheWrite, input),
+      },
+      this.surcharge(model),
+    );
+  }
+
+  /**
+   * A call's cost as OpenRouter reported it against our computation of it: when it charged
+   * more (its price rose above the configured one), worst cases for the model are raised by as
+   * much, for the last SURCHARGE_MEMORY reports of the model.
+   */
+  charged(model: string, computedNanos: number, reportedNanos: number): void {
+    if (!(computedNanos > 0) || !(reportedNanos >= 0)) return;
+    const seen = this.ratios.get(model) ?? [];
+    seen.push(reportedNanos / computedNanos);
+    if (seen.length > SURCHARGE_MEMORY) seen.shift();
+    this.ratios.set(model, seen);
+  }
+
+  private surcharge(model: string): number {
+    const seen = this.ratios.get(model);
+    return seen ? Math.max(1, ...seen) : 1;
   }
 
   /** The model's published maximum completion tokens, when the provider said. */

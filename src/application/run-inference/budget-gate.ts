@@ -43,7 +43,7 @@ export class BudgetGate {
     const each = Math.max(
       ...models.map((m) =>
         worstCaseCostNanos(
-          this.prices.priceOf(m),
+          this.prices.worstPriceOf(m),
           input,
           req.maxOutputTokens,
           this.prices.maxCompletionTokensOf(m),
@@ -76,11 +76,18 @@ export class BudgetGate {
     );
   }
 
-  /** Settles the reservation of the event's call, if it holds one, to the recorded cost. */
+  /**
+   * Settles the reservation of the event's call, if it holds one, to what the call cost: the
+   * cost OpenRouter reported when it did, else the one computed at our prices; a reported cost
+   * above ours also raises the model's later worst cases.
+   */
   settle(e: InferenceEvent): void {
+    const computed = usageDeltaOf(e).delta.costNanos;
+    const reported = 'reportedCostNanos' in e.data ? e.data.reportedCostNanos : undefined;
+    if (typeof reported === 'number') this.prices.charged(e.data.model, computed, reported);
     const r = this.held.get(e.data.callId);
     if (!r) return;
     this.held.delete(e.data.callId);
-    void r.settle(usageDeltaOf(e).delta.costNanos);
+    void r.settle(typeof reported === 'number' ? reported : computed);
   }
 }
