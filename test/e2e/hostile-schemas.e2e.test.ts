@@ -54,6 +54,13 @@ describe('hostile schemas and requests cannot stall the service (HTTP)', () => {
   const infer = (body: unknown, headers: Record<string, string> = {}) =>
     server.infer(body, { ...auth, ...headers });
   const problemOf = async (res: Response) => (await res.json()) as { code: string; detail: string };
+  /** A /v1 chat completion of one user message "x" with `extra` parameters. */
+  const chat = (extra: Record<string, unknown>) =>
+    server.fetch('/v1/chat/completions', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'turn', messages: [{ role: 'user', content: 'x' }], ...extra }),
+    });
 
   it("a reply that makes the schema's pattern backtrack: 502 within the deadline, other calls unmoved", async () => {
     gateway.enqueue({ text: JSON.stringify({ a: 'a'.repeat(40) }) });
@@ -124,15 +131,7 @@ describe('hostile schemas and requests cannot stall the service (HTTP)', () => {
     expect((await problemOf(res)).detail).toMatch(
       /^maxOutputTokens: .*tokens_per_minute \(200000\)/,
     );
-    const v1 = await server.fetch('/v1/chat/completions', {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'turn',
-        messages: [{ role: 'user', content: 'x' }],
-        max_tokens: 300_000,
-      }),
-    });
+    const v1 = await chat({ max_tokens: 300_000 });
     expect(v1.status).toBe(400);
     expect(v1.headers.get('x-should-retry')).toBe('false');
   });
@@ -166,16 +165,7 @@ describe('hostile schemas and requests cannot stall the service (HTTP)', () => {
       });
       expect({ type, status: res.status }).toEqual({ type, status });
     }
-    const v1 = await server.fetch('/v1/chat/completions', {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'turn',
-        messages: [{ role: 'user', content: 'x' }],
-        stream: true,
-        stream_options: 'yes',
-      }),
-    });
+    const v1 = await chat({ stream: true, stream_options: 'yes' });
     expect(v1.status).toBe(400);
     expect(((await v1.json()) as { error: { param: string } }).error.param).toBe('stream_options');
   });
