@@ -46,9 +46,6 @@ export const budgetMatches = (budget: Budget, level: Level, projectId: string | 
 /** A budget's limit in nano-USD. */
 export const limitNanos = (budget: Budget): NanoUsd => Math.round(budget.limitUsd * 1e9);
 
-/** Input tokens a prompt of `chars` characters is estimated at (the rate limiter's rule). */
-export const inputTokenEstimate = (chars: number): number => Math.ceil(chars / 4);
-
 /** A settled amount that is not a number keeps the reservation: never count "free". */
 export const settledNanos = (actual: number, reserved: number): number =>
   Number.isFinite(actual) ? Math.max(0, Math.round(actual)) : reserved;

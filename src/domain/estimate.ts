@@ -1,6 +1,12 @@
 import type { Price } from './money';
 import { costNanos, type NanoUsd } from './money';
 
+/** Characters per token wherever tokens are estimated from text (never billed: upstream counts). */
+export const CHARS_PER_TOKEN = 4;
+
+/** Tokens `chars` characters of text are estimated at. */
+export const tokensOfChars = (chars: number): number => Math.ceil(chars / CHARS_PER_TOKEN);
+
 /** Output tokens assumed when neither the request nor the model says a maximum. */
 export const DEFAULT_MAX_COMPLETION_TOKENS = 16_384;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { err, ok, type Result } from 'neverthrow';
 import { inferenceError, type InferenceError } from './errors';
 import { LEVELS, type Level } from './levels';
+import { tokensOfChars } from './estimate';
 import { illFormedPath } from './well-formed';
 import {
   chatMessageSchema,
@@ -236,4 +237,4 @@ export const promptChars = (req: InferenceRequest): number =>
 
 /** The token reservation for a request (see DEFAULT_OUTPUT_RESERVATION). */
 export const estimateTokens = (req: InferenceRequest): number =>
-  Math.ceil(promptChars(req) / 4) + (req.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVATION);
+  tokensOfChars(promptChars(req)) + (req.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVATION);

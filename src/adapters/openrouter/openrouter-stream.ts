@@ -1,7 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { isBrokenCircuitError } from 'cockatiel';
 import { err, ok, ResultAsync } from 'neverthrow';
-import { inferenceError } from '../../domain';
+import { inferenceError, tokensOfChars } from '../../domain';
 import type { CompletionRequest, StreamControl, Completion, StreamFailure } from '../../ports';
 import {
   callFailure,
@@ -36,7 +36,7 @@ class StreamCancelled extends Error {}
 
 /** Prompt tokens estimated at 4 characters a token, for a stream that sent no usage. */
 export const estimatedInputTokens = (req: CompletionRequest): number =>
-  Math.ceil(req.messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  tokensOfChars(req.messages.reduce((n, m) => n + m.content.length, 0));
 
 /** The request body of a streamed call: the chat body with `stream: true`. */
 export const streamBody = (req: CompletionRequest): string =>

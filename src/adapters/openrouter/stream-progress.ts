@@ -1,4 +1,4 @@
-import type { FinishReason, ToolCall } from '../../domain';
+import { tokensOfChars, type FinishReason, type ToolCall } from '../../domain';
 import type {
   CompletionDelta,
   PartialStream,
@@ -78,7 +78,7 @@ export class StreamProgress {
       text: this.text,
       toolCalls: toolCalls.length > 0 ? toolCalls : null,
       inputTokens: u ? u.inputTokens : estimatedInputTokens,
-      outputTokens: u ? u.outputTokens : Math.ceil(this.text.length / 4),
+      outputTokens: u ? u.outputTokens : tokensOfChars(this.text.length),
       cachedInputTokens: u?.cachedInputTokens ?? 0,
       cacheWriteTokens: u?.cacheWriteTokens ?? 0,
       reasoningTokens: u?.reasoningTokens ?? 0,

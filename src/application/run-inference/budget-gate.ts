@@ -1,8 +1,8 @@
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import {
   inferenceError,
-  inputTokenEstimate,
   promptChars,
+  tokensOfChars,
   usageDeltaOf,
   usdFromNanos,
   worstCaseCostNanos,
@@ -37,7 +37,7 @@ export class BudgetGate {
    */
   worstCase(call: Call): NanoUsd {
     const { req, facts, upstream } = call;
-    const input = inputTokenEstimate(promptChars(req));
+    const input = tokensOfChars(promptChars(req));
     const models = [facts.model, ...(upstream.fallbacks ?? [])];
     // An unpriced model costs 0 in its record, so it reserves 0 (flagged in status).
     const each = Math.max(

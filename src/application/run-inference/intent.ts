@@ -4,11 +4,9 @@ import {
   type InferenceError,
   type InferenceStarted,
   type Price,
+  tokensOfChars,
 } from '../../domain';
 import type { Call } from './call';
-
-/** Characters per token in the input estimate (as the rate limiter's reservation uses). */
-const CHARS_PER_TOKEN = 4;
 
 /**
  * The intent of a call about to go upstream, stamped `at`: what its record will need and the
@@ -22,7 +20,7 @@ export const intentOf = (
   at: number,
 ): InferenceStarted => {
   const { req, facts } = call;
-  const inputTokens = Math.ceil(promptChars(req) / CHARS_PER_TOKEN);
+  const inputTokens = tokensOfChars(promptChars(req));
   return {
     type: 'InferenceStarted',
     eventId,

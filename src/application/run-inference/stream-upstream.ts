@@ -5,6 +5,7 @@ import {
   promptChars,
   type InferenceEvent,
   type NanoUsd,
+  tokensOfChars,
 } from '../../domain';
 import type {
   CachedAnswer,
@@ -65,8 +66,8 @@ const spentSoFar = (d: StreamedDeps, call: Call, p: PartialStream): Spent => {
   const sent = p.attempts > 0;
   const tokens = {
     model: p.model,
-    inputTokens: u?.inputTokens ?? (sent ? Math.ceil(promptChars(call.req) / 4) : 0),
-    outputTokens: u?.outputTokens ?? Math.ceil(p.text.length / 4),
+    inputTokens: u?.inputTokens ?? (sent ? tokensOfChars(promptChars(call.req)) : 0),
+    outputTokens: u?.outputTokens ?? tokensOfChars(p.text.length),
     cachedInputTokens: u?.cachedInputTokens ?? 0,
     cacheWriteTokens: u?.cacheWriteTokens ?? 0,
   };
