@@ -1,17 +1,13 @@
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/adapters/persistence';
+import { waitFor } from '../support/wait-for';
 import { calls, serviceOn, StoppableDatabase } from './outage-harness';
 
 jest.setTimeout(120_000);
 
-/** Polls `f` every 100 ms until it holds, or fails after `ms`. */
-const eventually = async (f: () => Promise<boolean>, ms = 60_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+/** Polls `f` every 100 ms until it holds, or fails after a minute (the shared waitFor). */
+const eventually = (f: () => Promise<boolean>): Promise<true> =>
+  waitFor(async () => ((await f()) ? true : undefined), 60_000, { everyMs: 100 });
 
 describe('PostgreSQL absent when the service starts', () => {
   let db: StoppableDatabase;

@@ -1,3 +1,4 @@
+import { WINDOW_MS } from '../../domain';
 import { LuaScript } from './lua-script';
 
 /*
@@ -14,7 +15,7 @@ const PRELUDE = `
 -- Redis before 5 replicates scripts verbatim, which forbids writes after TIME.
 if redis.replicate_commands then redis.replicate_commands() end
 local slots, toks, state = KEYS[1], KEYS[2], KEYS[3]
-local W = 60000
+local W = ${WINDOW_MS}
 local function clock(given)
   local n = tonumber(given)
   if n then return n end
