@@ -3,6 +3,7 @@ import {
   associationIdProblem,
   inferenceError,
   isLevel,
+  LEVELS,
   type InferenceError,
   type UsageQuery,
   type UsageReport,
@@ -60,7 +61,7 @@ export const parseUsageParams = (
       ok: false,
       error: inferenceError(
         'invalid_request',
-        `level: must be one of turn, task, project, objective, got "${p.level}"`,
+        `level: must be one of ${LEVELS.join(', ')}, got "${p.level}"`,
         { field: 'level' },
       ),
     };

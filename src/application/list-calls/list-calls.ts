@@ -6,6 +6,7 @@ import {
   decodeCursor,
   inferenceError,
   isLevel,
+  LEVELS,
   type CallStatus,
   type InferenceError,
 } from '../../domain';
@@ -43,7 +44,7 @@ export const parseListCallsParams = (p: ListCallsParams): CallsQuery | Inference
   const before = p.before ? decodeCursor(p.before) : undefined;
   if (p.before && !before) return invalid('before', 'not a cursor from a previous page');
   if (p.level && !isLevel(p.level)) {
-    return invalid('level', `must be one of turn, task, project, objective, got "${p.level}"`);
+    return invalid('level', `must be one of ${LEVELS.join(', ')}, got "${p.level}"`);
   }
   const idProblem = p.projectId ? associationIdProblem(p.projectId) : undefined;
   if (idProblem) return invalid('projectId', idProblem);

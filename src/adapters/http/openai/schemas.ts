@@ -23,7 +23,7 @@ const association = z.string().max(128).optional();
 
 /** The honoured fields of a Chat Completions request; any other field is ignored. */
 export const chatCompletionRequestSchema = z.looseObject({
-  model: z.string().describe('a level name (turn, task, project, objective) or an allowed model'),
+  model: z.string().describe(`a level name (${LEVELS.join(', ')}) or an allowed model`),
   messages: z.array(message).min(1),
   max_tokens: z.number().int().min(1).optional(),
   max_completion_tokens: z.number().int().min(1).optional().describe('wins over max_tokens'),
