@@ -61,7 +61,9 @@ export const startSeededServer = async (token: string): Promise<TestServer> => {
     if (i % 6 === 2) await server.infer(body('x'.repeat(100_000)), auth); // rate limited
   }
   clock.setBack(0);
-  // A project whose only call failed: nothing it did could be cached, so it has no hit ratio.
+  // A project whose only call got no answer: it fails, unless the rate limits (their window on
+  // real time, full after the seeding) refuse it first. Nothing it did could be cached either
+  // way, so it has no hit ratio.
   gateway.enqueue(
     inferenceError('upstream_error', 'OpenRouter answered 400', { upstreamStatus: 400 }),
   );
