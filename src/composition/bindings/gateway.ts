@@ -40,7 +40,7 @@ export const bindGateway = (c: Container): void => {
           retry: or.retry,
           circuitBreaker: or.circuitBreaker,
         },
-        { onEvent: (e) => logGatewayEvent(log, e) },
+        { onEvent: (e) => logGatewayEvent(log, e), tracer: get(ctx, TOKENS.Tracing).tracer },
       );
     })
     .inSingletonScope();
