@@ -36,12 +36,22 @@ const DEFAULT_QUEUE = 2048;
 export const startTraceExport = (s: ExportSettings, env: Env): TraceExport => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const drops = new SpanDrops();
-  const otlp =
-    s.protocol === 'http/json'
-      ? new JsonExporter({ url: s.url })
-      : new ProtoExporter({ url: s.url });
-  const maxQueueSize = Number(env.OTEL_BSP_MAX_QUEUE_SIZE) || DEFAULT_QUEUE;
-  const batch = new BatchSpanProcessor(new CountingExporter(otlp, drops), { maxQueueSize });
+  const n = (name: string): number | undefined => {
+    const v = Number(env[name]);
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+  };
+  const config = {
+    url: s.url,
+    timeoutMillis: n('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? n('OTEL_EXPORTER_OTLP_TIMEOUT'),
+  };
+  const otlp = s.protocol === 'http/json' ? new JsonExporter(config) : new ProtoExporter(config);
+  const maxQueueSize = n('OTEL_BSP_MAX_QUEUE_SIZE') ?? DEFAULT_QUEUE;
+  const batch = new BatchSpanProcessor(new CountingExporter(otlp, drops), {
+    maxQueueSize,
+    maxExportBatchSize: n('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    scheduledDelayMillis: n('OTEL_BSP_SCHEDULE_DELAY'),
+    exportTimeoutMillis: n('OTEL_BSP_EXPORT_TIMEOUT'),
+  });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': s.serviceName }),
     spanProcessors: [new BoundedProcessor(batch, maxQueueSize, drops)],
