@@ -75,6 +75,7 @@ interface CallView {
   costUsd: number;
   traceId: string | null;
   attempts: number;
+  upstreamId: string | null;
 }
 
 const recordOf = async (server: Service, callId: string): Promise<CallView> => {
@@ -164,6 +165,9 @@ describe.each(['http/json', 'http/protobuf'])('traces over OTLP %s', (protocol) 
     expect(first.statusCode).toBe(2);
     expect(first.attributes['http.response.status_code']).toBe(500);
     expect(second.statusCode).not.toBe(2);
+    expect(record.upstreamId).toEqual(expect.any(String));
+    expect(call.attributes['gen_ai.response.id']).toBe(record.upstreamId);
+    expect(second.attributes['gen_ai.response.id']).toBe(record.upstreamId);
 
     // OpenRouter was sent this trace, each attempt naming its own CLIENT span.
     const sent = fake.completions().map((r) => String(r.headers.traceparent));
@@ -179,6 +183,26 @@ describe.each(['http/json', 'http/protobuf'])('traces over OTLP %s', (protocol) 
     expect([...receiver.contentTypes].join()).toContain(
       protocol === 'http/json' ? 'json' : 'protobuf',
     );
+  });
+
+  it('a streamed call has its span and its attempt, ended when the stream is', async () => {
+    const traceId = hex(16);
+    const res = await server.infer(request('streamed and traced', { stream: true }), {
+      traceparent: `00-${traceId}-${hex(8)}-01`,
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const spans = await waitFor(
+      async () => {
+        const mine = receiver.spans.filter((s) => s.traceId === traceId);
+        const call = mine.find((s) => s.kind === 2 && s.attributes['headspace.status']);
+        return call && mine.some((s) => s.kind === 3) ? { call, mine } : undefined;
+      },
+      10_000,
+      { everyMs: 20 },
+    );
+    expect(spans.call.attributes['headspace.status']).toBe('succeeded');
+    expect(fake.completions().at(-1)?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
   });
 
   it('a cache hit is marked; a refused call has error status and code', async () => {

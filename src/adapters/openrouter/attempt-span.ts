@@ -1,4 +1,10 @@
-import { context, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type Tracer,
+} from '@opentelemetry/api';
 import { formatTraceparent } from '../../domain';
 import { isUpstreamFailure } from './failure';
 
@@ -9,12 +15,23 @@ type Headers = Readonly<Record<string, string>>;
  * context the call runs in), and sends OpenRouter a `traceparent` naming it. Without a tracer
  * (tracing off) the attempt runs as it is. The span holds no header, prompt or answer.
  */
+/** A completion's model and generation id, as a CLIENT span's GenAI attributes. */
+export const completionAttributes = (c: {
+  readonly model: string;
+  readonly upstreamId: string | null;
+}): Attributes => ({
+  'gen_ai.response.model': c.model,
+  'gen_ai.response.id': c.upstreamId ?? undefined,
+});
+
 export const inAttemptSpan = async <T>(
   tracer: Tracer | undefined,
   model: string,
   attempt: number,
   headers: Headers,
   run: (headers: Headers) => Promise<T>,
+  /** What the span says of a successful attempt (the model that answered, its generation id). */
+  describe?: (out: T) => Attributes,
 ): Promise<T> => {
   if (!tracer) return run(headers);
   const span = tracer.startSpan(
@@ -34,6 +51,7 @@ export const inAttemptSpan = async <T>(
   const traceparent = formatTraceparent({ traceId, spanId, flags: traceFlags });
   try {
     const out = await run({ ...headers, traceparent });
+    if (describe) span.setAttributes(describe(out));
     span.end();
     return out;
   } catch (e) {

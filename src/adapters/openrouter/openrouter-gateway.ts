@@ -12,7 +12,7 @@ import type {
   StreamControl,
   StreamFailure,
 } from '../../ports';
-import { inAttemptSpan } from './attempt-span';
+import { completionAttributes, inAttemptSpan } from './attempt-span';
 import {
   callFailure,
   circuitOpen,
@@ -177,8 +177,13 @@ export class OpenRouterGateway implements LlmGateway {
   ): Promise<Completion> {
     const attempt = ++tally.attempts;
     this.emit({ type: 'AttemptStarted', attempt, model: req.model });
-    return inAttemptSpan(this.tracer, req.model, attempt, this.headers, (headers) =>
-      this.send(req, body, signal, tally, headers),
+    return inAttemptSpan(
+      this.tracer,
+      req.model,
+      attempt,
+      this.headers,
+      (headers) => this.send(req, body, signal, tally, headers),
+      completionAttributes,
     );
   }
 
