@@ -13,6 +13,7 @@ import * as dropProjectionCheckpoints from './20261201170001_drop_projection_che
 import * as usageSpendByStatus from './20261201170002_usage_spend_by_status';
 import * as unreconciledIndex from './20261201180001_unreconciled_index';
 import * as usageProjector from './20261207120001_usage_projector';
+import * as traceId from './20261207220001_trace_id';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20261201170002_usage_spend_by_status', ...usageSpendByStatus },
   { name: '20261201180001_unreconciled_index', ...unreconciledIndex },
   { name: '20261207120001_usage_projector', ...usageProjector },
+  { name: '20261207220001_trace_id', ...traceId },
 ];

@@ -6,6 +6,7 @@ import { bindGateway } from './bindings/gateway';
 import { bindLimits } from './bindings/limits';
 import { bindPersistence } from './bindings/persistence';
 import { Lifecycle } from './lifecycle';
+import { tracingFrom } from './tracing';
 import type { Logger } from './logger';
 import type { ServiceOptions } from './options';
 import { bind, TOKENS } from './tokens';
@@ -20,7 +21,12 @@ export const buildContainer = (
   bind(c, TOKENS.Config).toConstantValue(config);
   bind(c, TOKENS.Options).toConstantValue(options);
   bind(c, TOKENS.Logger).toConstantValue(logger);
-  bind(c, TOKENS.Lifecycle).toConstantValue(new Lifecycle());
+  const lifecycle = new Lifecycle();
+  bind(c, TOKENS.Lifecycle).toConstantValue(lifecycle);
+  // First registered, so closed last: spans of calls ended during shutdown still leave.
+  const tracing = tracingFrom(options.env ?? process.env, logger);
+  lifecycle.onClose('tracing', () => tracing.shutdown());
+  bind(c, TOKENS.Tracing).toConstantValue(tracing);
   bindCore(c);
   bindGateway(c);
   bindPersistence(c);

@@ -64,6 +64,8 @@ export interface InferenceService {
   ready(): Promise<Readiness>;
   /** Typed domain events, published after they are recorded. */
   readonly events: InferenceEvents;
+  /** Spans lost on the way to the OTLP collector since start (0 with tracing off). */
+  droppedSpans(): number;
   /** The validated configuration. Holds the API key: never log or serialise it whole. */
   readonly config: Config;
   /**
@@ -103,6 +105,7 @@ export const createInferenceService = async (
     const isReady = await getAsync(c, TOKENS.Readiness);
     const inFlight = get(c, TOKENS.InFlight);
     const clock = get(c, TOKENS.Clock);
+    const tracing = get(c, TOKENS.Tracing);
     let draining: Promise<ShutdownOutcome> | undefined;
     const drain = () =>
       (draining ??= inFlight.shutdown(config.server.shutdownTimeoutMs, (ms, fn) =>
@@ -113,8 +116,10 @@ export const createInferenceService = async (
       startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }
     return {
-      infer: (request, observer) => run(request, undefined, observer),
-      stream: (request, observer) => streamInference(run, request, observer),
+      infer: (request, observer) => tracing.infer(observer, (o) => run(request, undefined, o)),
+      stream: (request, observer) =>
+        tracing.stream(observer, (o) => streamInference(run, request, o)),
+      droppedSpans: () => tracing.dropped(),
       status: async () => {
         // Spend settled before this read is in its budgets (a shared ledger is read back),
         // waiting at most as long as a usage read waits for its aggregates.

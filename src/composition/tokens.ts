@@ -27,6 +27,7 @@ import type { Config } from './config';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import type { ServiceOptions } from './options';
+import type { Tracing } from './tracing';
 
 declare const carries: unique symbol;
 
@@ -58,6 +59,8 @@ export const TOKENS = {
   /** The calls running, for shutdown. */
   InFlight: token<InFlightCalls>('InFlight'),
   Logger: token<Logger>('Logger'),
+  /** Spans of calls exported over OTLP, or nothing (`OTEL_*` environment). */
+  Tracing: token<Tracing>('Tracing'),
   LlmGateway: token<LlmGateway>('LlmGateway'),
   CallLog: token<CallLog>('CallLog'),
   UsageReadModel: token<UsageReadModel>('UsageReadModel'),

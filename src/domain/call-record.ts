@@ -56,6 +56,8 @@ export interface CallRecord {
   readonly streamed: boolean;
   /** Time to the first streamed delta, in ms; null when not streamed or nothing was sent. */
   readonly ttftMs: number | null;
+  /** The W3C trace id of the call (32 lowercase hex); null when it ran in no trace. */
+  readonly traceId: string | null;
 }
 
 /** The outcome-specific part of a call record. */
@@ -238,6 +240,7 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     upstreamId: o.upstreamId,
     streamed: d.streamed ?? false,
     ttftMs: d.ttftMs ?? null,
+    traceId: d.traceId ?? null,
   };
 };
 

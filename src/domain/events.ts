@@ -29,6 +29,8 @@ export interface CallFacts {
   readonly streamed?: boolean;
   /** Milliseconds from the call's start to the first delta the caller got; null when none. */
   readonly ttftMs?: number | null;
+  /** The W3C trace the call ran in (32 lowercase hex); absent, as in older events: null. */
+  readonly traceId?: string | null;
 }
 
 /**

@@ -20,3 +20,4 @@ export * from './call-log-events';
 export * from './estimate';
 export * from './budgets';
 export * from './usage-series';
+export * from './trace-context';

@@ -15,6 +15,10 @@ export interface AppendTiming {
  * (monotonic) when the answer is out, and logs the call with its request.
  */
 export interface CallObserver {
+  /** The W3C trace the call runs in (32 lowercase hex), when its receiver knows one. */
+  readonly traceId?: string | undefined;
+  /** Set when the call came over the network: the `traceparent` header it carried, if any. */
+  readonly incoming?: { readonly traceparent: string | undefined };
   /** The call is in `stage` from now on (ending the stage before). */
   enter(stage: CallStage): void;
   /** The call starts waiting within its stage (for rate-limit capacity, a budget, …). */

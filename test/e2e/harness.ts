@@ -43,12 +43,13 @@ export interface TestServer extends RunningServer {
 /**
  * Starts the real server in this process on a free loopback port, recording into a fresh
  * PostgreSQL database of its own (test/support/test-database.ts: TEST_DATABASE_URL, else
- * testcontainers, else embedded), or in memory with `memory: true`. The environment is ignored.
+ * testcontainers, else embedded), or in memory with `memory: true`. The process environment is
+ * ignored: `env` (default empty) stands for it.
  * `shutdown()` also drops the database.
  */
 export const startTestServer = async (
   config: ConfigValues,
-  options: Omit<ServerOptions, 'config' | 'env' | 'logger'> & Pick<ServiceOptions, 'logger'> = {},
+  options: Omit<ServerOptions, 'config' | 'logger'> & Pick<ServiceOptions, 'logger'> = {},
 ): Promise<TestServer> => {
   const db = options.memory ? undefined : await createTestDatabase();
   // A data_dir of its own: the call log's backlog journal lives there.
@@ -59,7 +60,7 @@ export const startTestServer = async (
     ...options,
     memory: options.memory ?? false,
     config: merge(merge(BASE_CONFIG, database), config),
-    env: {},
+    env: options.env ?? {},
     logger: options.logger ?? pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' }),
   }).catch(async (e: unknown) => {
     await db?.drop();

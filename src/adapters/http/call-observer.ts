@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { InferenceEvent } from '../../domain';
+import { parseTraceparent, type InferenceEvent } from '../../domain';
 import type { AppendTiming, CallStage, CallObserver } from '../../ports';
 
 /** One stage of a finished call: its whole time and the part of it spent waiting (ms). */
@@ -18,6 +18,7 @@ export const callLogFields = (e: InferenceEvent) => ({
   inferenceLevel: e.data.level,
   model: e.data.model,
   latencyMs: e.data.latencyMs,
+  ...(e.data.traceId ? { trace_id: e.data.traceId } : {}),
   ...(e.type === 'InferenceFailed' ? { code: e.data.errorCode, attempts: e.data.attempts } : {}),
   ...(e.type === 'InferenceSucceeded' ? { attempts: e.data.attempts } : {}),
   ...(e.type === 'InferenceRateLimited' ? { limit: e.data.limit } : {}),
@@ -41,8 +42,18 @@ export class HttpCallObserver implements CallObserver {
   event: InferenceEvent | undefined;
   private lineWritten = false;
 
+  /** The caller's trace (from its `traceparent`), kept on the record even with tracing off. */
+  readonly traceId: string | undefined;
+  readonly incoming: { readonly traceparent: string | undefined };
+
   /** `withRequest` collects the outcomes logged with their request. */
-  constructor(private readonly withRequest?: WeakSet<object>) {}
+  constructor(
+    private readonly withRequest?: WeakSet<object>,
+    traceparent?: string,
+  ) {
+    this.incoming = { traceparent };
+    this.traceId = parseTraceparent(traceparent)?.traceId;
+  }
 
   recorded(e: InferenceEvent): void {
     if (this.lineWritten) return;

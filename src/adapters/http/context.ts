@@ -26,6 +26,8 @@ export interface HttpApi {
   usageSeries(params: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
   calls(params: ListCallsParams): ResultAsync<CallsPage, InferenceError>;
   ready(): Promise<Readiness>;
+  /** Trace spans lost on the way to the collector (for `/metrics`). */
+  droppedSpans?(): number;
 }
 
 /** Per-request state: the request id and a logger that carries it. */

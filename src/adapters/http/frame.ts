@@ -61,7 +61,10 @@ export const frame =
     const requestId = requestIdOf(ctx.get('X-Request-Id') || undefined, d.secrets);
     ctx.state.requestId = requestId;
     ctx.state.log = d.logger.child({ requestId });
-    const observer = (ctx.state.observer = new HttpCallObserver(d.loggedCalls));
+    const observer = (ctx.state.observer = new HttpCallObserver(
+      d.loggedCalls,
+      ctx.get('traceparent') || undefined,
+    ));
     ctx.set('X-Request-Id', requestId);
     try {
       await next();

@@ -39,6 +39,11 @@ export const defineMetrics = (registry: Registry) => {
       buckets: STAGE_BUCKETS,
       registers,
     }),
+    spansDropped: new Counter({
+      name: 'headspace_trace_spans_dropped_total',
+      help: 'Trace spans lost on the way to the OTLP collector (queue full or export failed)',
+      registers,
+    }),
     projectionLag: new Gauge({
       name: 'headspace_usage_projection_lag_seconds',
       help: 'How far the usage aggregates trail the event log, as last measured',

@@ -92,8 +92,10 @@ export class HttpMetrics {
     }
   }
 
-  /** The exposition text, with state gauges refreshed from `status` first. */
-  async render(status: StatusReport): Promise<string> {
+  /** The exposition text, with state gauges refreshed from `status` (and the spans dropped). */
+  async render(status: StatusReport, droppedSpans = 0): Promise<string> {
+    this.m.spansDropped.reset();
+    this.m.spansDropped.inc(droppedSpans);
     for (const s of CIRCUIT_STATES)
       this.m.circuit.set({ state: s }, s === status.circuitBreaker ? 1 : 0);
     this.m.backlog.set(status.logging.backlog);

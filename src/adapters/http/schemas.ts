@@ -197,6 +197,7 @@ export const callViewSchema = z.object({
   upstreamId: nullableString,
   streamed: z.boolean(),
   ttftMs: z.number().int().nullable(),
+  traceId: nullableString.describe('W3C trace id of the call (32 lowercase hex)'),
 });
 
 /** GET /api/inference/calls. */

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { isBrokenCircuitError } from 'cockatiel';
 import { err, errAsync, ok, ResultAsync } from 'neverthrow';
 import { inferenceError, type InferenceError, type PriceTable } from '../../domain';
@@ -11,6 +12,7 @@ import type {
   StreamControl,
   StreamFailure,
 } from '../../ports';
+import { completionAttributes, inAttemptSpan } from './attempt-span';
 import {
   callFailure,
   circuitOpen,
@@ -62,6 +64,8 @@ export interface OpenRouterDeps {
   /** Jitter source in [0, 1). */
   readonly random?: () => number;
   readonly onEvent?: (e: GatewayEvent) => void;
+  /** Traces each attempt in a CLIENT span and sends its `traceparent` (tracing on). */
+  readonly tracer?: Tracer | undefined;
 }
 
 /**
@@ -76,6 +80,7 @@ export class OpenRouterGateway implements LlmGateway {
   private readonly emit: (e: GatewayEvent) => void;
   private readonly get: Get;
   private readonly streams: StreamDeps;
+  private readonly tracer: Tracer | undefined;
 
   constructor(
     private readonly s: OpenRouterSettings,
@@ -83,6 +88,7 @@ export class OpenRouterGateway implements LlmGateway {
   ) {
     this.fetch = deps.fetch ?? nodeHttpFetch();
     this.emit = deps.onEvent ?? (() => undefined);
+    this.tracer = deps.tracer;
     this.headers = upstreamHeaders(s);
     this.policies = makePolicies(s, deps.random ?? Math.random, this.emit);
     this.get = httpGet({
@@ -102,6 +108,7 @@ export class OpenRouterGateway implements LlmGateway {
       firstTokenTimeoutMs: s.streamTimeouts?.firstTokenMs ?? s.timeoutMs,
       idleTimeoutMs: s.streamTimeouts?.idleMs ?? s.timeoutMs,
       onAttempt: () => undefined,
+      tracer: deps.tracer,
     };
   }
 
@@ -168,14 +175,33 @@ export class OpenRouterGateway implements LlmGateway {
     signal: AbortSignal,
     tally: CallTally,
   ): Promise<Completion> {
-    const { model, signal: caller } = req;
     const attempt = ++tally.attempts;
-    this.emit({ type: 'AttemptStarted', attempt, model });
+    this.emit({ type: 'AttemptStarted', attempt, model: req.model });
+    return inAttemptSpan(
+      this.tracer,
+      req.model,
+      attempt,
+      this.headers,
+      (headers) => this.send(req, body, signal, tally, headers),
+      completionAttributes,
+    );
+  }
+
+  /** Sends one attempt and reads its answer. */
+  private async send(
+    req: CompletionRequest,
+    body: string,
+    signal: AbortSignal,
+    tally: CallTally,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Completion> {
+    const { model, signal: caller } = req;
+    const attempt = tally.attempts;
     let res: HttpReply;
     let text: string;
     try {
       const url = `${this.s.baseUrl}/chat/completions`;
-      res = await this.fetch(url, { method: 'POST', headers: this.headers, body, signal });
+      res = await this.fetch(url, { method: 'POST', headers, body, signal });
       // The headers came before the body: the generation id is known while the answer is not.
       const id = res.headers.get('x-generation-id');
       if (id && req.onUpstreamId && res.ok) req.onUpstreamId(id);

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { createParser } from 'eventsource-parser';
 import { isBrokenCircuitError } from 'cockatiel';
 import { err, ok, ResultAsync } from 'neverthrow';
@@ -11,6 +12,7 @@ import {
   UpstreamFailure,
 } from './failure';
 import type { HttpStreamFetch, HttpStreamReply } from './node-http-stream';
+import { inAttemptSpan } from './attempt-span';
 import type { Policies } from './resilience';
 import { parseRetryAfter } from './retry-after';
 import { chunkOf } from './stream-chunks';
@@ -29,6 +31,8 @@ export interface StreamDeps {
   /** Between chunks, once the first arrived. */
   readonly idleTimeoutMs: number;
   readonly onAttempt: (attempt: number) => void;
+  /** Traces each attempt (tracing on). */
+  readonly tracer?: Tracer | undefined;
 }
 
 /** Ends an attempt because the caller went away; never retried, never counted as a failure. */
@@ -61,7 +65,10 @@ export const streamCompletion = (
     tally.attempts++;
     d.onAttempt(tally.attempts);
     try {
-      await attempt(d, body, signal, progress, tally.attempts);
+      const n = tally.attempts;
+      await inAttemptSpan(d.tracer, req.model, n, d.headers, (headers) =>
+        attempt({ ...d, headers }, body, signal, progress, n),
+      );
       return progress.result(inputEstimate);
     } catch (e) {
       if (control.signal?.aborted) throw new StreamCancelled();

@@ -63,6 +63,7 @@ export const beginCall = (
       commandId: req.commandId ?? null,
       turnId: req.turnId ?? null,
       latencyMs: 0,
+      traceId: observer.traceId ?? null,
     },
   };
   if (!sink) return call;

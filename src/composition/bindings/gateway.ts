@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { Container } from 'inversify';
 import { OpenRouterGateway, type GatewayEvent } from '../../adapters/openrouter';
 import type { Logger } from '../logger';
@@ -5,12 +6,15 @@ import { bind, get, TOKENS } from '../tokens';
 
 /** Logs what the gateway reports: retries and circuit changes matter to operators. */
 const logGatewayEvent = (log: Logger, e: GatewayEvent): void => {
+  // The call's trace, when it runs in one (tracing on): its lines can be found from the trace.
+  const traceId = trace.getActiveSpan()?.spanContext().traceId;
+  const call = traceId ? { trace_id: traceId } : {};
   switch (e.type) {
     case 'AttemptStarted':
-      return log.debug({ attempt: e.attempt, model: e.model }, 'upstream attempt');
+      return log.debug({ attempt: e.attempt, model: e.model, ...call }, 'upstream attempt');
     case 'RetryScheduled':
       return log.warn(
-        { attempt: e.attempt, delayMs: e.delayMs, reason: e.reason },
+        { attempt: e.attempt, delayMs: e.delayMs, reason: e.reason, ...call },
         'upstream attempt failed; retrying',
       );
     case 'CircuitChanged':
@@ -40,7 +44,7 @@ export const bindGateway = (c: Container): void => {
           retry: or.retry,
           circuitBreaker: or.circuitBreaker,
         },
-        { onEvent: (e) => logGatewayEvent(log, e) },
+        { onEvent: (e) => logGatewayEvent(log, e), tracer: get(ctx, TOKENS.Tracing).tracer },
       );
     })
     .inSingletonScope();

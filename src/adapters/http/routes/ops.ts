@@ -29,7 +29,7 @@ export const opsRoutes = (
   });
 
   router.get('/metrics', async (ctx) => {
-    ctx.body = await metrics.render(await api.status());
+    ctx.body = await metrics.render(await api.status(), api.droppedSpans?.());
     ctx.type = metrics.contentType;
   });
 };

@@ -50,6 +50,7 @@ export const CALL_RECORD_COLUMNS = {
   upstreamId: col('upstream_id', 'text'),
   streamed: col('streamed', 'bool'),
   ttftMs: col('ttft_ms', 'int'),
+  traceId: col('trace_id', 'text'),
 } satisfies { readonly [F in keyof CallRecord]-?: RecordColumn };
 
 type Field = keyof CallRecord;
