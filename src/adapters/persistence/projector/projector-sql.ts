@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import { usageProjection } from '../../../application';
+import type { UsageLag } from '../../../ports';
 import type { PayloadField } from '../projections/sql-projection';
 import { usageSql } from '../projections/usage.sql';
 
@@ -88,3 +90,9 @@ export const CHECKPOINT_AT_END_SQL = `
     ORDER BY transaction_id DESC, position DESC LIMIT 1
   ) last ON true
   WHERE c.name = '${USAGE_CHECKPOINT}'`;
+
+/** How far the aggregates trail the log at `now` (the oldest usage event not yet counted). */
+export const readUsageLag = async (db: Knex, now: number): Promise<UsageLag | null> => {
+  const oldest = (await db.raw(OLDEST_BEHIND_SQL)).rows[0]?.oldest as Date | null;
+  return oldest ? { asOf: oldest.toISOString(), lagMs: Math.max(0, now - oldest.getTime()) } : null;
+};

@@ -5,12 +5,7 @@ import type { LogSink } from '../append/drain';
 import { describeError } from '../append/transient';
 import type { DatabaseAvailability } from '../database-availability';
 import { usagePayloadRow } from '../projections/usage.sql';
-import {
-  APPLY_BATCH_SQL,
-  OLDEST_BEHIND_SQL,
-  PROJECTOR_LOCK,
-  READ_BATCH_SQL,
-} from './projector-sql';
+import { APPLY_BATCH_SQL, PROJECTOR_LOCK, READ_BATCH_SQL, readUsageLag } from './projector-sql';
 
 /** How often and how much the projector works. */
 export interface UsageProjectorOptions {
@@ -251,11 +246,9 @@ export class UsageProjector implements ProjectionLag {
 
   private async measureLag(): Promise<void> {
     const now = this.opts.clock.now();
-    const oldest = (await this.db.raw(OLDEST_BEHIND_SQL)).rows[0]?.oldest as Date | null;
+    const lag = await readUsageLag(this.db, now);
     this.lagMeasuredAt = now;
-    this.lag = oldest
-      ? { lagMs: Math.max(0, now - oldest.getTime()), asOf: oldest.toISOString() }
-      : { lagMs: 0, asOf: new Date(now).toISOString() };
+    this.lag = lag ?? { lagMs: 0, asOf: new Date(now).toISOString() };
   }
 
   /** A failing step is retried on the next poll; said at most once a minute. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { UsageLag } from '../../../ports';
-import { BEHIND_SQL, HORIZON_SQL, OLDEST_BEHIND_SQL } from '../projector/projector-sql';
+import { BEHIND_SQL, HORIZON_SQL, readUsageLag } from '../projector/projector-sql';
 
 /** Something that projects soon when asked and says when its next step ended. */
 export interface ProjectorHandle {
@@ -40,8 +40,6 @@ export class UsageFreshness {
   }
 
   async lag(): Promise<UsageLag | null> {
-    const oldest = (await this.db.raw(OLDEST_BEHIND_SQL)).rows[0]?.oldest as Date | null;
-    if (!oldest) return null;
-    return { asOf: oldest.toISOString(), lagMs: Math.max(0, Date.now() - oldest.getTime()) };
+    return readUsageLag(this.db, Date.now());
   }
 }
