@@ -12,7 +12,7 @@ import { summary } from './lib/summary';
 
 const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json rows.json]
                     [--async-commit | --memory] [--profile DIR] [--service-src DIR]
-                    [--before-src DIR] [--bursts] [--keep]
+                    [--before-src DIR] [--tracing] [--bursts] [--keep]
 
   --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
   --no-peer        skip Portkey's gateway (otherwise installed into bench/peers/portkey if missing)
@@ -24,6 +24,9 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --before-src D   also measure checkout D (an older version, on these node_modules) as
                    \`before\`: its own build, two processes (cache off, cache on) and its own
                    database migrated with D's migrations; before and after side by side
+  --tracing        this checkout's service exports traces (OTLP/HTTP protobuf) to a local sink
+                   in a process of its own; with --before-src pointing at this same checkout,
+                   \`before\` is tracing off and the rest tracing on, side by side
   --lanes N        database.commit_lanes of this checkout's service (group-commit batches in flight)
   --bursts         pace the rates with autocannon's overallRate (each connection's share of a
                    second sent back to back), as before; default: open-loop, evenly spaced
@@ -73,6 +76,7 @@ const main = async (): Promise<void> => {
       lanes: { type: 'string' },
       'before-src': { type: 'string' },
       bursts: { type: 'boolean', default: false },
+      tracing: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -107,6 +111,7 @@ const main = async (): Promise<void> => {
       children,
       onDatabase: (d) => void dbs.push(d),
       ...(o.lanes ? { database: { commit_lanes: Number(o.lanes) } } : {}),
+      tracing: o.tracing,
     });
     say(`database: ${setup.database}\npeer: ${setup.peer}`);
     if (setup.before) say(`before: ${setup.before}`);
@@ -116,6 +121,7 @@ const main = async (): Promise<void> => {
     );
     const plan = { ...PLANS[mode], pacing: o.bursts ? ('bursts' as const) : ('open' as const) };
     const rows = await runPlan(plan, setup.subjects, setup.cached, say);
+    const traces = await setup.traces?.();
     const report = summary(rows, {
       mode,
       loadAtStart: m0.load,
@@ -126,6 +132,12 @@ const main = async (): Promise<void> => {
       ...(setup.before ? { before: setup.before } : {}),
       notes: [
         `Service log level: ${logLevel} (one access line per request, carrying its call, to a file).`,
+        ...(traces
+          ? [
+              `Tracing on in this checkout's service: the OTLP sink received ${traces.spans} spans ` +
+                `in ${traces.requests} exports (${(traces.bytes / 1e6).toFixed(1)} MB).`,
+            ]
+          : []),
       ],
     });
     say(`\n${report}`);

@@ -15,6 +15,8 @@ export interface Setup {
   readonly peer: string;
   /** What `before` is, when measured. */
   readonly before?: string;
+  /** With `tracing`: what the OTLP sink received so far. */
+  readonly traces?: () => Promise<{ requests: number; bytes: number; spans: number }>;
 }
 
 /** How to set up. */
@@ -41,6 +43,11 @@ export interface SetupOptions {
   readonly onDatabase: (db: BenchDatabase) => void;
   /** Further `database` settings for this checkout's service (e.g. `commit_lanes`). */
   readonly database?: Record<string, unknown>;
+  /**
+   * This checkout's service processes export traces to a local OTLP sink (before's never do:
+   * `--before-src` of this same checkout then measures tracing off against on).
+   */
+  readonly tracing?: boolean;
 }
 
 /** A built service's persistence adapter (what `buildService` just wrote into `dir`). */
@@ -80,12 +87,15 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
   o.children.push(fake);
   const bare = await stack.startBareProxy(bareProxy, o.tmp, fake.baseUrl);
   o.children.push(bare);
+  const sink = o.tracing ? await stack.startOtlpSink(o.root, o.tmp) : undefined;
+  if (sink) o.children.push(sink);
   const service = async (name: string, script: string, cache: boolean, d?: BenchDatabase) => {
     const s = await stack.startService({
       ...{ name, main: script, tmp: o.tmp, databaseUrl: d?.url ?? null },
       ...{ upstream: fake.baseUrl, cache, nodeArgs: o.nodeArgs },
       // Settings only this checkout knows (an older one's config would refuse them).
       ...(name.startsWith('service') ? { database: o.database ?? {} } : {}),
+      ...(sink && name.startsWith('service') ? { tracesEndpoint: sink.tracesEndpoint } : {}),
     });
     o.children.push(s);
     return s;
@@ -162,5 +172,15 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
       : 'none: --memory (the call log in process; nothing is written to PostgreSQL)',
     peer: peer ? `${PEER}, --headless, OpenAI provider with custom host` : `not measured — ${why}`,
     ...(o.beforeSource ? { before: o.beforeSource } : {}),
+    ...(sink
+      ? {
+          traces: async () =>
+            (await (await fetch(sink.countUrl)).json()) as {
+              requests: number;
+              bytes: number;
+              spans: number;
+            },
+        }
+      : {}),
   };
 };

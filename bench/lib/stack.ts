@@ -36,6 +36,21 @@ export const startFake = async (
   return { ...child, baseUrl: child.ready[1]! };
 };
 
+/** The OTLP sink (`--tracing`) in a process of its own. */
+export const startOtlpSink = async (
+  root: string,
+  tmp: string,
+): Promise<Child & { tracesEndpoint: string; countUrl: string }> => {
+  const child = await startChild({
+    name: 'OTLP sink',
+    args: ['--import', 'tsx', join(root, 'bench/lib/otlp-sink.ts')],
+    logFile: join(tmp, 'otlp-sink.log'),
+    ready: /listening on (http:\/\/\S+)/,
+  });
+  const url = child.ready[1]!;
+  return { ...child, tracesEndpoint: `${url}/v1/traces`, countUrl: `${url}/count` };
+};
+
 /** The bare proxy (bench/lib/bare-proxy.ts, transpiled) in a process of its own. */
 export const startBareProxy = async (
   script: string,
@@ -86,6 +101,8 @@ export const startService = async (o: {
   nodeArgs?: readonly string[];
   /** Further `database` settings. */
   database?: Record<string, unknown>;
+  /** Where to export traces (OTLP/HTTP, the default protobuf); tracing is off without it. */
+  tracesEndpoint?: string;
 }): Promise<Child & { url: string }> => {
   const config = join(o.tmp, `${o.name}.config.yaml`);
   writeFileSync(
@@ -114,7 +131,11 @@ export const startService = async (o: {
       ...[o.main, '--config', config],
       ...(o.databaseUrl === null ? ['--memory'] : []),
     ],
-    env: { ...NO_OVERRIDES, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    env: {
+      ...NO_OVERRIDES,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      ...(o.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: o.tracesEndpoint } : {}),
+    },
     logFile: join(o.tmp, `${o.name}.log`),
     ready: /listening on (http:\/\/\S+)/,
   });
