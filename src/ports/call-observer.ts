@@ -1,4 +1,4 @@
-import type { InferenceEvent } from '../domain';
+import type { InferenceEvent, TraceParent } from '../domain';
 
 /** The stages of one call, in order: what the gateway adds around the upstream call. */
 export type CallStage = 'admit' | 'intent' | 'upstream' | 'outcome' | 'respond';
@@ -17,6 +17,11 @@ export interface AppendTiming {
 export interface CallObserver {
   /** The W3C trace the call runs in (32 lowercase hex), when its receiver knows one. */
   readonly traceId?: string | undefined;
+  /**
+   * The call's own span, when it is traced: what the gateway makes its upstream attempts the
+   * children of (passed along explicitly, so no context has to follow the call's awaits).
+   */
+  readonly traceParent?: TraceParent | undefined;
   /** Set when the call came over the network: the `traceparent` header it carried, if any. */
   readonly incoming?: { readonly traceparent: string | undefined };
   /** The call is in `stage` from now on (ending the stage before). */

@@ -10,6 +10,7 @@ import type {
   ToolCall,
   ToolChoice,
   ToolDefinition,
+  TraceParent,
 } from '../domain';
 import type { StreamControl, StreamFailure } from './llm-stream';
 
@@ -29,6 +30,8 @@ export interface CompletionRequest {
   readonly tools?: readonly ToolDefinition[] | undefined;
   readonly toolChoice?: ToolChoice | undefined;
   readonly reasoning?: Reasoning | undefined;
+  /** The traced call's span: each upstream attempt's CLIENT span is its child. */
+  readonly parentSpan?: TraceParent | undefined;
   /** Aborts the request (every attempt) when it fires, e.g. at shutdown. */
   readonly signal?: AbortSignal | undefined;
   /**

@@ -1,20 +1,18 @@
 import {
   context,
+  ROOT_CONTEXT,
   SpanKind,
+  trace,
+  type Context,
   SpanStatusCode,
   type Attributes,
   type Tracer,
 } from '@opentelemetry/api';
-import { formatTraceparent } from '../../domain';
+import { formatTraceparent, type TraceParent } from '../../domain';
 import { isUpstreamFailure } from './failure';
 
 type Headers = Readonly<Record<string, string>>;
 
-/**
- * Runs one upstream attempt in a CLIENT span, the child of the call's span (active in the
- * context the call runs in), and sends OpenRouter a `traceparent` naming it. Without a tracer
- * (tracing off) the attempt runs as it is. The span holds no header, prompt or answer.
- */
 /** A completion's model and generation id, as a CLIENT span's GenAI attributes. */
 export const completionAttributes = (c: {
   readonly model: string;
@@ -24,8 +22,25 @@ export const completionAttributes = (c: {
   'gen_ai.response.id': c.upstreamId ?? undefined,
 });
 
+/** The context an attempt's span starts in: the call's span when given, else the active one. */
+const parentContext = (parent: TraceParent | undefined): Context =>
+  parent
+    ? trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: parent.traceId,
+        spanId: parent.spanId,
+        traceFlags: parent.flags,
+      })
+    : context.active();
+
+/**
+ * Runs one upstream attempt in a CLIENT span, the child of the call's span (`parent`, or the
+ * active context when the caller gave none), and sends OpenRouter a `traceparent` naming it.
+ * Without a tracer (tracing off) the attempt runs as it is. The span holds no header, prompt or
+ * answer.
+ */
 export const inAttemptSpan = async <T>(
   tracer: Tracer | undefined,
+  parent: TraceParent | undefined,
   model: string,
   attempt: number,
   headers: Headers,
@@ -45,7 +60,7 @@ export const inAttemptSpan = async <T>(
         'headspace.attempt': attempt,
       },
     },
-    context.active(),
+    parentContext(parent),
   );
   const { traceId, spanId, traceFlags } = span.spanContext();
   const traceparent = formatTraceparent({ traceId, spanId, flags: traceFlags });

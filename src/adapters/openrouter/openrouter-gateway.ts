@@ -179,6 +179,7 @@ export class OpenRouterGateway implements LlmGateway {
     this.emit({ type: 'AttemptStarted', attempt, model: req.model });
     return inAttemptSpan(
       this.tracer,
+      req.parentSpan,
       req.model,
       attempt,
       this.headers,

@@ -66,7 +66,7 @@ export const streamCompletion = (
     d.onAttempt(tally.attempts);
     try {
       const n = tally.attempts;
-      await inAttemptSpan(d.tracer, req.model, n, d.headers, (headers) =>
+      await inAttemptSpan(d.tracer, req.parentSpan, req.model, n, d.headers, (headers) =>
         attempt({ ...d, headers }, body, signal, progress, n),
       );
       return progress.result(inputEstimate);

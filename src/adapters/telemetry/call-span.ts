@@ -7,7 +7,13 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { callRecordOf, usdFromNanos, type InferenceError, type InferenceEvent } from '../../domain';
+import {
+  callRecordOf,
+  usdFromNanos,
+  type InferenceError,
+  type InferenceEvent,
+  type TraceParent,
+} from '../../domain';
 import type { AppendTiming, CallObserver, CallStage } from '../../ports';
 
 /**
@@ -49,6 +55,7 @@ const STAGE_SPANS: Partial<Record<CallStage, string>> = {
  */
 export class TracedCall implements CallObserver {
   readonly traceId: string;
+  readonly traceParent: TraceParent;
   readonly incoming: CallObserver['incoming'];
   private stageSpan: Span | undefined;
   private waitSpan: Span | undefined;
@@ -61,7 +68,9 @@ export class TracedCall implements CallObserver {
     readonly ctx: Context,
     private readonly inner: CallObserver | undefined,
   ) {
-    this.traceId = span.spanContext().traceId;
+    const { traceId, spanId, traceFlags } = span.spanContext();
+    this.traceId = traceId;
+    this.traceParent = { traceId, spanId, flags: traceFlags };
     this.incoming = inner?.incoming;
   }
 

@@ -24,8 +24,10 @@ const errorOf = (r: Result<unknown, InferenceError>): InferenceError | undefined
 
 /**
  * Runs calls in spans: each call gets its span (SERVER when it came over HTTP, INTERNAL in
- * process), runs with it active (so the gateway's attempt spans are its children and carry
- * its trace upstream), and ends it once the call is answered.
+ * process) and ends it once the call is answered. The span reaches the gateway as the
+ * observer's `traceParent` (its attempt spans are its children and carry its trace upstream);
+ * the call also runs with it active, for a host application whose own context manager follows
+ * the call's awaits.
  */
 export class OtelCallTracing {
   constructor(readonly exporting: TraceExport) {}

@@ -55,7 +55,7 @@ describe('OtelCallTracing', () => {
   afterAll(() => context.disable());
   beforeEach(() => exporter.reset());
 
-  it('in process: an INTERNAL span under the active context, its stages and attempts as children', async () => {
+  it('in process: an INTERNAL span under the active context (the host application keeps a context manager), its stages and attempts as children', async () => {
     const outer = tracer.startSpan('caller');
     let seen: CallObserver | undefined;
     const result = await context.with(trace.setSpan(ROOT_CONTEXT, outer), () =>
@@ -63,10 +63,19 @@ describe('OtelCallTracing', () => {
         seen = o;
         o?.enter('intent');
         o?.enter('upstream');
-        // What the gateway does: a span in the context the call runs in, after an await.
-        const attempt = ResultAsync.fromSafePromise(Promise.resolve()).map(() =>
-          tracer.startSpan('attempt', { kind: SpanKind.CLIENT }, context.active()).end(),
-        );
+        // What the gateway does, after an await: a span under the call's, named by the
+        // observer (the request's parentSpan), not found in the active context.
+        const attempt = ResultAsync.fromSafePromise(Promise.resolve()).map(() => {
+          const p = o.traceParent;
+          const parent = p
+            ? trace.setSpanContext(ROOT_CONTEXT, {
+                traceId: p.traceId,
+                spanId: p.spanId,
+                traceFlags: p.flags,
+              })
+            : ROOT_CONTEXT;
+          tracer.startSpan('attempt', { kind: SpanKind.CLIENT }, parent).end();
+        });
         return attempt.andThen(() => {
           o?.enter('outcome');
           o?.recorded(succeeded(o.traceId ?? ''));

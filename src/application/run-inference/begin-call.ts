@@ -44,6 +44,7 @@ export const beginCall = (
     tools: req.tools,
     toolChoice: req.toolChoice,
     reasoning: req.reasoning,
+    parentSpan: observer.traceParent,
   };
   const call = {
     req,
