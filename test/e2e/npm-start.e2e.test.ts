@@ -92,6 +92,21 @@ describe('npm start and npm run try, as an operator runs and stops them', () => 
     expect(p.output()).not.toMatch(/WARN|health check failed/);
   });
 
+  it('kill -9 of the service leaves no PostgreSQL behind (its supervisor, in a process group of its own, stops it)', async () => {
+    const { p, port } = await start(['start']);
+    await serving(p, port, 60_000);
+    const service = processesIn(dir).find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/src/main.js'),
+    );
+    expect(service).toBeDefined();
+    process.kill(service!, 'SIGKILL');
+    await p.exited;
+    await waitFor(async () => (processesIn(dir).length === 0 ? true : undefined), 20_000, {
+      everyMs: 100,
+    });
+    expect(processesIn(dir)).toEqual([]);
+  });
+
   it("npm run try answers the README's first example with a labelled canned answer", async () => {
     const { p, port } = await start(['run', 'try']);
     await serving(p, port, 120_000);

@@ -32,8 +32,12 @@ export const supervise = (
   opts: SuperviseOptions,
 ): Promise<ChildProcess> =>
   new Promise((done, fail) => {
+    // A process group of its own (PostgreSQL joins it): Ctrl-C in a terminal signals the whole
+    // foreground group, and PostgreSQL would take SIGINT as "fast shutdown" while the service
+    // is still flushing its calls. The service stops it ("stop"), or its going away does.
     const child = spawn(process.execPath, ['--input-type=module', '-e', SUPERVISOR_SOURCE], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      detached: true,
     });
     const tail: string[] = [];
     const note = (line: string) => {
