@@ -74,6 +74,19 @@ describe('a sick database (real processes, a PostgreSQL the test owns)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Until `n` calls are recorded in the database (calls flowing into it). */
+  const recorded = (n: number) =>
+    waitFor(async () => ((await recordCounts(knex)).size >= n ? true : undefined), 30_000);
+  /** Until `n` calls begun at or after `since` have been answered 200 (calls flowing again). */
+  const answeredSince = (calls: readonly TimedCall[], since: number, n = 50) =>
+    waitFor(
+      async () =>
+        calls.filter((c) => c.startedAt >= since && c.status === 200).length >= n
+          ? true
+          : undefined,
+      30_000,
+    );
+
   /** Every answered call has exactly one record, and there is no record of anything else. */
   const expectOneRecordEach = async (calls: readonly TimedCall[]): Promise<void> => {
     const answered = calls.filter((c) => c.status === 200);
@@ -90,7 +103,7 @@ describe('a sick database (real processes, a PostgreSQL the test owns)', () => {
     const p = start('frozen');
     const url = await listeningUrl(p);
     const traffic = steadyLoad(url, 100, 'frozen');
-    await new Promise((r) => setTimeout(r, 2_000)); // calls flowing into the database
+    await recorded(50);
     const thaw = freezeCluster(join(db.dir, 'pg', 'cluster'));
     const frozenAt = Date.now();
     let thawedAt = 0;
@@ -103,12 +116,13 @@ describe('a sick database (real processes, a PostgreSQL the test owns)', () => {
       expect(Date.now() - frozenAt).toBeLessThan(12_000);
       expect(seen.logging).toMatchObject({ database: 'unreachable', journalError: null });
       expect(seen.logging.lastError).toMatch(/did not answer in time|could not be reached/);
+      // The fault's length (what the test is about), not a wait for something to happen.
       await new Promise((r) => setTimeout(r, 12_000 - (Date.now() - frozenAt)));
     } finally {
       thaw();
       thawedAt = Date.now();
     }
-    await new Promise((r) => setTimeout(r, 2_000)); // and flowing again
+    await answeredSince(traffic.calls, thawedAt);
     await traffic.stop();
 
     const { calls } = traffic;
@@ -134,14 +148,22 @@ describe('a sick database (real processes, a PostgreSQL the test owns)', () => {
     const p = start('refused');
     const url = await listeningUrl(p);
     const traffic = steadyLoad(url, 100, 'refused');
-    await new Promise((r) => setTimeout(r, 2_000));
+    await recorded(50);
     await db.stop();
-    await new Promise((r) => setTimeout(r, 3_000));
-    const down = await status(url);
-    expect(down.logging.database).toBe('unreachable');
+    const stoppedAt = Date.now();
+    const down = await waitFor(async () => {
+      const s = await status(url);
+      return s.logging.database === 'unreachable' ? s : undefined;
+    }, 15_000);
     expect(down.logging.lastError).not.toBeNull();
+    // Calls go on being answered while it is down (on the journal).
+    await answeredSince(traffic.calls, stoppedAt);
     await db.restart();
-    await new Promise((r) => setTimeout(r, 2_000));
+    const restartedAt = Date.now();
+    await waitFor(async () =>
+      (await status(url)).logging.database === 'connected' ? true : undefined,
+    );
+    await answeredSince(traffic.calls, restartedAt);
     await traffic.stop();
     expect(traffic.calls.filter((c) => c.status !== 200)).toEqual([]);
     await expectOneRecordEach(traffic.calls);
