@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from '../e2e/harness';
 import {
@@ -186,14 +184,5 @@ suite('dashboard in a real browser', () => {
   it('sent no request to another host', () => {
     expect(requested.length).toBeGreaterThan(10);
     expect(foreign).toEqual([]);
-  });
-
-  it('saves docs/dashboard.png when asked (SAVE_DASHBOARD_PNG=1)', async () => {
-    if (process.env.SAVE_DASHBOARD_PNG !== '1') return;
-    const before = (await shownTotals(page)).since;
-    await page.click('[data-range="7d"]');
-    await windowChanged(page, before);
-    mkdirSync(join(__dirname, '../../docs'), { recursive: true });
-    await page.screenshot({ path: join(__dirname, '../../docs/dashboard.png'), fullPage: true });
   });
 });

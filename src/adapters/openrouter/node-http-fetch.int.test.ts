@@ -9,6 +9,8 @@ describe('nodeHttpFetch: the gateway’s HTTP client over node:http', () => {
   let base: string;
   const http = nodeHttpFetch();
   const live = () => new AbortController().signal;
+  /** Resolves when the server has seen the slow-reset request's connection close. */
+  let slowResetClosed: Promise<void> = Promise.resolve();
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -26,6 +28,7 @@ describe('nodeHttpFetch: the gateway’s HTTP client over node:http', () => {
           res.write('{"partial":');
           setImmediate(() => req.socket.destroy());
         } else if (req.url === '/slow-reset') {
+          slowResetClosed = new Promise((r) => req.socket.once('close', () => r()));
           setTimeout(() => req.socket.destroy(), 20);
         } else if (req.url === '/half') {
           res.writeHead(200);
@@ -112,7 +115,9 @@ describe('nodeHttpFetch: the gateway’s HTTP client over node:http', () => {
       const pending = http(`${base}/slow-reset`, { headers: {}, signal: ac.signal });
       ac.abort(new Error('per-attempt timeout'));
       await expect(pending).rejects.toThrow('fetch failed');
-      await new Promise((r) => setTimeout(r, 50));
+      // Until the connection is gone on both ends (and a turn after, for what that emits).
+      await slowResetClosed;
+      await new Promise((r) => setImmediate(r));
       expect(crashes).toEqual([]);
     } finally {
       process.off('uncaughtException', onCrash);
