@@ -1,5 +1,6 @@
 /** PostgreSQL adapters: the event log with its projections, read models, embedded server. */
 export * from './database';
+export * from './defaults';
 export * from './append/knex-call-log';
 export * from './read-models/knex-usage-read-model';
 export * from './read-models/knex-call-records';

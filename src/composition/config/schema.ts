@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../../adapters/persistence/defaults';
 import { budgetsSchema, fallbacksSchema } from './lists';
 import {
   bool,
@@ -101,7 +102,7 @@ export const configSchema = defaulted({
   database: defaulted({
     url: optionalUrl('postgres:', 'postgresql:').default(''),
     /** Connect and statement timeout: past it the call log turns to the journal. */
-    statement_timeout_ms: ms(100).default(2_000),
+    statement_timeout_ms: ms(100).default(DEFAULT_STATEMENT_TIMEOUT_MS),
     /** Events not yet in the database at which new calls are refused with 503. */
     max_backlog: int(1).default(10_000),
     /** Most events one group commit writes. */

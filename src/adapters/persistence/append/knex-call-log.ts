@@ -7,6 +7,7 @@ import type { LogSink } from './drain';
 import { GroupCommit } from './group-commit';
 import { storedEventOf, type EventRow } from '../projections/rows';
 import { appendEvents } from './append-statement';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../defaults';
 
 /** How the Knex call log batches, backlogs and retries. */
 export interface KnexCallLogOptions {
@@ -22,7 +23,10 @@ export interface KnexCallLogOptions {
   readonly backlogFile?: string | null;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
-  /** A write taking longer is abandoned and retried from the backlog (idempotent). */
+  /**
+   * A write taking longer is abandoned and retried from the backlog (idempotent); default
+   * DEFAULT_STATEMENT_TIMEOUT_MS, the configuration's default too.
+   */
   readonly statementTimeoutMs?: number;
   /** How long `close()` keeps retrying a backlog before leaving it in the journal. */
   readonly closeTimeoutMs?: number;
@@ -51,7 +55,7 @@ export class KnexCallLog implements CallLog {
     private readonly db: Knex,
     opts: KnexCallLogOptions,
   ) {
-    const timeout = opts.statementTimeoutMs ?? 15_000;
+    const timeout = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
     this.availability = opts.availability;
     this.backlog = new Backlog(opts.backlogFile ?? null);
