@@ -14,3 +14,12 @@ const sorted = (v: unknown): unknown => {
   }
   return out;
 };
+
+/** `text` parsed as JSON, or undefined when it is not JSON (never throws). */
+export const parseJsonOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};

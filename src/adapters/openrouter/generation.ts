@@ -1,6 +1,11 @@
 import { err, ok, type Result } from 'neverthrow';
 import { z } from 'zod';
-import { inferenceError, nanosFromUsd, type InferenceError } from '../../domain';
+import {
+  inferenceError,
+  nanosFromUsd,
+  parseJsonOrUndefined,
+  type InferenceError,
+} from '../../domain';
 import type { GenerationLookup } from '../../ports';
 import type { GetOutcome } from './health';
 
@@ -21,14 +26,6 @@ const generationReply = z.object({
   }),
 });
 
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * What one `/generation` reply says: the figures; `not_ready` on 404 (OpenRouter answers 404
  * until a generation's accounting is done, and for ids it does not know); otherwise an error
@@ -46,7 +43,7 @@ export const generationLookupOf = (o: GetOutcome): Result<GenerationLookup, Infe
       }),
     );
   }
-  const reply = generationReply.safeParse(parsed(o.text));
+  const reply = generationReply.safeParse(parseJsonOrUndefined(o.text));
   if (!reply.success) {
     return err(inferenceError('upstream_error', 'GET /generation answered an unexpected body'));
   }

@@ -1,5 +1,5 @@
 import type { TimeoutPolicy } from 'cockatiel';
-import type { Price, PriceTable } from '../../domain';
+import { parseJsonOrUndefined, type Price, type PriceTable } from '../../domain';
 import type { HealthReport } from '../../ports';
 import { networkReason } from './failure';
 import type { HttpFetch } from './node-http-fetch';
@@ -36,7 +36,7 @@ export const httpGet =
       try {
         const res = await d.fetch(`${d.baseUrl}${path}`, { headers, signal });
         const text = await res.text();
-        const said = res.ok ? undefined : upstreamError(parseJson(text))?.message;
+        const said = res.ok ? undefined : upstreamError(parseJsonOrUndefined(text))?.message;
         return {
           status: res.status,
           text,
@@ -48,14 +48,6 @@ export const httpGet =
       }
     }, caller);
   };
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 const ok = (o: GetOutcome): boolean => o.status !== undefined && o.status >= 200 && o.status < 300;
 const said = (path: string, o: GetOutcome): string =>
@@ -114,7 +106,7 @@ export const perMillion = (perToken: unknown): number | undefined => {
 
 /** The price table in a GET /models reply; models without usable prices are left out. */
 export const pricesFrom = (text: string): PriceTable => {
-  const data = (parseJson(text) as { data?: unknown } | null | undefined)?.data;
+  const data = (parseJsonOrUndefined(text) as { data?: unknown } | null | undefined)?.data;
   if (!Array.isArray(data)) return {};
   const table: Record<string, Price> = {};
   for (const m of data as Array<{

@@ -1,4 +1,4 @@
-import { mapStringsDeep, scrubSecret, toWellFormed } from '../../domain';
+import { mapStringsDeep, parseJsonOrUndefined, scrubSecret, toWellFormed } from '../../domain';
 import type { ChatMessage, ResponseFormat, ToolCall } from '../../domain';
 import type { Completion, CompletionRequest } from '../../ports';
 import { isRetryableStatus, UpstreamFailure } from './failure';
@@ -96,14 +96,6 @@ export const scrub = (text: string, apiKey: string): string => {
   return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
 };
 
-const parse = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -140,7 +132,7 @@ export const httpFailure = (
   retryAfterMs: number | undefined,
   apiKey: string,
 ): UpstreamFailure => {
-  const e = upstreamError(parse(text));
+  const e = upstreamError(parseJsonOrUndefined(text));
   const said = e?.message ?? (text.trim() === '' ? '' : text.trim());
   const message = scrub(`OpenRouter answered ${status}${said ? `: ${said}` : ''}`, apiKey);
   return new UpstreamFailure('http', message, isRetryableStatus(status), status, retryAfterMs);
@@ -156,7 +148,7 @@ export const completionOf = (
   call: { readonly model: string; readonly attempts: number; readonly apiKey: string },
 ): Completion => {
   const { attempts, apiKey } = call;
-  const body = parse(text);
+  const body = parseJsonOrUndefined(text);
   if (!isObject(body))
     throw new UpstreamFailure('malformed', 'OpenRouter sent an unparseable body', true);
   throwIfErrorBody(body, 'answered 200 with error', apiKey);

@@ -1,4 +1,5 @@
 import {
+  parseJsonOrUndefined,
   usdFromNanos,
   wellFormedDeep,
   type CallFacts,
@@ -81,7 +82,7 @@ export const resultOf = (e: InferenceEvent, structured = false): InferenceResult
     level: d.level,
     model: d.model,
     text,
-    ...(structured && answered && !toolCalls ? { json: parseJson(text) } : {}),
+    ...(structured && answered && !toolCalls ? { json: parseJsonOrUndefined(text) } : {}),
     ...(toolCalls ? { toolCalls: structuredClone(toolCalls) } : {}),
     finishReason: answered ? (e.data.finishReason ?? null) : null,
     inputTokens: answered ? e.data.inputTokens : 0,
@@ -92,12 +93,4 @@ export const resultOf = (e: InferenceEvent, structured = false): InferenceResult
     costUsd: e.type === 'InferenceSucceeded' ? usdFromNanos(e.data.costNanos) : 0,
     cached: e.type === 'InferenceServedFromCache',
   };
-};
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 };
