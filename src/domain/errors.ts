@@ -71,12 +71,24 @@ export const isInferenceError = (e: unknown): e is InferenceError =>
 /** Upstream attempts an error reports; 0 when it has none. */
 export const attemptsOf = (e: InferenceError): number => ('attempts' in e ? (e.attempts ?? 0) : 0);
 
+/** The codes whose errors carry `attempts`: exactly those with the upstream fields. */
+type UpstreamCode = {
+  [C in ErrorCode]: 'attempts' extends keyof ErrorFields[C] ? C : never;
+}[ErrorCode];
+
+/** For each code, whether it carries `attempts` (a new code must say; the type checks the answer). */
+const CARRIES_ATTEMPTS: { readonly [C in ErrorCode]: C extends UpstreamCode ? true : false } = {
+  invalid_request: false,
+  unauthorized: false,
+  payload_too_large: false,
+  rate_limited: false,
+  budget_exceeded: false,
+  upstream_error: true,
+  invalid_output: true,
+  unavailable: true,
+  upstream_timeout: true,
+};
+
 /** `e` with `attempts` set, for the codes that come from upstream; other codes as they are. */
 export const withAttempts = (e: InferenceError, attempts: number): InferenceError =>
-  e.code === 'invalid_request' ||
-  e.code === 'unauthorized' ||
-  e.code === 'payload_too_large' ||
-  e.code === 'rate_limited' ||
-  e.code === 'budget_exceeded'
-    ? e
-    : { ...e, attempts };
+  CARRIES_ATTEMPTS[e.code] ? ({ ...e, attempts } as InferenceError) : e;
