@@ -71,6 +71,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
     logger,
     secrets: [openrouter.apiKey],
     draining: () => draining,
+    keys: svc.keyring,
   });
   for (const type of EVENT_TYPES) {
     svc.events.on(type, (e: InferenceEvent) => {

@@ -20,6 +20,8 @@ const ERROR_FIELDS = {
   /** The request is malformed; `field` names the member at fault. */
   invalid_request: fields<{ readonly field: string }>(),
   unauthorized: fields(),
+  /** The caller's key may not do this (a scope, a level or a model); `detail` names what. */
+  forbidden: fields(),
   payload_too_large: fields(),
   /** A rate limit refused the call; a retry after `retryAfterMs` can succeed. */
   rate_limited: fields<{ readonly limit: LimitName; readonly retryAfterMs: number }>(),
@@ -75,6 +77,7 @@ export const attemptsOf = (e: InferenceError): number => ('attempts' in e ? (e.a
 export const withAttempts = (e: InferenceError, attempts: number): InferenceError =>
   e.code === 'invalid_request' ||
   e.code === 'unauthorized' ||
+  e.code === 'forbidden' ||
   e.code === 'payload_too_large' ||
   e.code === 'rate_limited' ||
   e.code === 'budget_exceeded'

@@ -3,6 +3,7 @@ import { ref, schema, type Json } from './openapi-json';
 import { inferenceRequestSchema } from '../../domain';
 import { eventStream } from './openapi-event-stream';
 import { openAiOpenApi } from './openai/openapi';
+import { keysOpenApi } from './openapi-keys';
 import { PROBLEMS, type ProblemCode } from './problem';
 import {
   callsPageSchema,
@@ -85,6 +86,7 @@ export const openApiDocument = (o: {
 }): Json => {
   const secured = { security: [{ bearer: [] }] };
   const openAi = o.models === undefined ? { paths: {}, schemas: {} } : openAiOpenApi();
+  const keys = keysOpenApi({ problems, json, secured });
   return {
     openapi: '3.1.0',
     info: {
@@ -190,6 +192,7 @@ export const openApiDocument = (o: {
         },
       },
       ...openAi.paths,
+      ...keys.paths,
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -204,6 +207,7 @@ export const openApiDocument = (o: {
         UsageSeries: schema(usageSeriesSchema),
         CallsPage: schema(callsPageSchema),
         ...openAi.schemas,
+        ...keys.schemas,
       },
     },
   };

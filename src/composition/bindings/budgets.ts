@@ -5,7 +5,7 @@ import { RedisBudgetLedger } from '../../adapters/redis';
 import type { BudgetLedger, Clock, RecordedSpend, UsageReadModel } from '../../ports';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { TOKENS } from '../tokens';
+import { getAsync, TOKENS } from '../tokens';
 import { SHARED, type Shared } from './limits';
 
 /**
@@ -33,11 +33,15 @@ export const bindBudgets = (c: Container): void => {
           return new Map();
         });
       }
-      const local = new InMemoryBudgetLedger(clock, budgets, recorded);
+      // Keys' own budgets change as keys are issued and revoked: read them from the directory.
+      const directory = await getAsync(ctx, TOKENS.KeyDirectory);
+      const keyBudgets = () => directory.keyBudgets();
+      const local = new InMemoryBudgetLedger(clock, budgets, recorded, keyBudgets);
       const { link } = await ctx.getAsync<Shared>(SHARED);
-      if (!link || budgets.length === 0) return local;
+      if (!link) return local;
       return new RedisBudgetLedger(link, {
         budgets,
+        keyBudgets,
         recorded,
         keyPrefix: config.redis.keyPrefix,
         clock,
