@@ -56,7 +56,8 @@ export const parseKeysArgs = (argv: readonly string[]): KeysCommand => {
   const at = args.indexOf('--config');
   if (at >= 0) args.splice(at, 2);
   const [cmd, ...rest] = args;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { cmd: 'help' };
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help')
+    return { cmd: 'help' };
   if (rest.includes('--help') || rest.includes('-h')) return { cmd: 'help' };
   const flags = new Map<string, string[]>();
   const positional: string[] = [];
@@ -132,7 +133,8 @@ export const parseKeysArgs = (argv: readonly string[]): KeysCommand => {
     if (extra !== undefined) throw new Error(`${extra}: unexpected argument`);
     if (cmd === 'revoke') return { cmd, id };
     const overlap = one('--overlap-seconds');
-    const body = overlap === undefined ? {} : { overlapSeconds: number('--overlap-seconds', overlap) };
+    const body =
+      overlap === undefined ? {} : { overlapSeconds: number('--overlap-seconds', overlap) };
     return { cmd, id, body };
   }
   throw new Error(`${cmd}: unknown command (create, list, revoke, rotate; see --help)`);

@@ -46,7 +46,9 @@ const run = async (command: KeysCommand, configPath: string | undefined, io: Io)
       const r = await admin.issue(command.body);
       if (r.isErr()) throw failure(r.error);
       const { view, key } = r.value;
-      io.err(`issued key ${view.id} (${view.name}), scopes ${view.scopes.join(', ')}; it is shown only now:\n`);
+      io.err(
+        `issued key ${view.id} (${view.name}), scopes ${view.scopes.join(', ')}; it is shown only now:\n`,
+      );
       io.out(`${key}\n`);
     } else if (command.cmd === 'list') {
       const r = await admin.list();
@@ -60,7 +62,9 @@ const run = async (command: KeysCommand, configPath: string | undefined, io: Io)
     } else {
       const r = await admin.rotate(command.id, command.body);
       if (r.isErr()) throw failure(r.error);
-      io.err(`rotated key ${command.id}; the old secret works until ${r.value.previousValidUntil}; the new key is shown only now:\n`);
+      io.err(
+        `rotated key ${command.id}; the old secret works until ${r.value.previousValidUntil}; the new key is shown only now:\n`,
+      );
       io.out(`${r.value.key}\n`);
     }
   } finally {

@@ -36,7 +36,10 @@ export interface KeySpec {
 }
 
 /** A key was issued: its spec and the SHA-256 of the whole key, never the key. */
-export type KeyIssued = Event<'KeyIssued', KeySpec & { readonly keyId: string; readonly hash: string }>;
+export type KeyIssued = Event<
+  'KeyIssued',
+  KeySpec & { readonly keyId: string; readonly hash: string }
+>;
 
 /** A key got a new secret; the old one still works until `previousValidUntil`. */
 export type KeyRotated = Event<
@@ -51,7 +54,11 @@ export type KeyRevoked = Event<'KeyRevoked', { readonly keyId: string }>;
 export type KeyEvent = KeyIssued | KeyRotated | KeyRevoked;
 
 /** The key event type names. */
-export const KEY_EVENT_TYPES: readonly KeyEvent['type'][] = ['KeyIssued', 'KeyRotated', 'KeyRevoked'];
+export const KEY_EVENT_TYPES: readonly KeyEvent['type'][] = [
+  'KeyIssued',
+  'KeyRotated',
+  'KeyRevoked',
+];
 
 /** True when `type` names a key event. */
 export const isKeyEventType = (type: string): type is KeyEvent['type'] =>
@@ -72,15 +79,17 @@ export interface ConsumerKey extends KeySpec {
 export const evolveKey = (k: ConsumerKey | undefined, e: KeyEvent): ConsumerKey | undefined => {
   if (e.type === 'KeyIssued') {
     const { keyId, hash, ...spec } = e.data;
-    return k ?? {
-      ...spec,
-      id: keyId,
-      hash,
-      previousHash: null,
-      previousValidUntil: null,
-      createdAt: e.occurredAt,
-      revokedAt: null,
-    };
+    return (
+      k ?? {
+        ...spec,
+        id: keyId,
+        hash,
+        previousHash: null,
+        previousValidUntil: null,
+        createdAt: e.occurredAt,
+        revokedAt: null,
+      }
+    );
   }
   if (!k) return k;
   if (e.type === 'KeyRotated') {

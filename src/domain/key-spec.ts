@@ -17,7 +17,10 @@ export const keySpecSchema = z.strictObject({
     .refine(unique, 'must not repeat a scope')
     .describe('infer: calls; read: status, usage, calls, metrics, openapi; admin: keys'),
   limits: z
-    .strictObject({ callsPerMinute: positiveInt.optional(), tokensPerMinute: positiveInt.optional() })
+    .strictObject({
+      callsPerMinute: positiveInt.optional(),
+      tokensPerMinute: positiveInt.optional(),
+    })
     .optional()
     .describe("the key's own rate limits, on top of the global ones"),
   budgets: z

@@ -130,7 +130,9 @@ describeRedis('consumer keys across two server processes (PostgreSQL + Redis)', 
 
   it('a key issued on one instance works on the other within 1 s; revoked there, refused within 1 s', async () => {
     const { key, id } = await issue(a, { name: 'viewer', scopes: ['read'] });
-    const seen = await msUntil(async () => (await request(b, '/api/inference/status', key)).status === 200);
+    const seen = await msUntil(
+      async () => (await request(b, '/api/inference/status', key)).status === 200,
+    );
     expect(seen).toBeLessThan(1000);
     expect((await request(b, '/api/keys', key)).status).toBe(403);
     expect((await request(a, `/api/keys/${id}`, TOKEN, { method: 'DELETE' })).status).toBe(204);
@@ -139,7 +141,10 @@ describeRedis('consumer keys across two server processes (PostgreSQL + Redis)', 
     );
     expect(refused).toBeLessThan(1000);
     const r = await request(b, '/api/inference/status', key);
-    expect(r.body).toMatchObject({ code: 'unauthorized', detail: 'authorization: the bearer token is not valid' });
+    expect(r.body).toMatchObject({
+      code: 'unauthorized',
+      detail: 'authorization: the bearer token is not valid',
+    });
   });
 
   it("a key's own budget admits exactly N of 3N concurrent calls across both instances", async () => {
@@ -227,7 +232,17 @@ describeRedis('consumer keys across two server processes (PostgreSQL + Redis)', 
 
   it('npm run keys creates, lists, rotates and revokes against the database; instances follow', async () => {
     const created = await keysCli(
-      ['create', '--name', 'cli', '--scopes', 'infer,read', '--budget', 'day:5', '--levels', 'turn'],
+      [
+        'create',
+        '--name',
+        'cli',
+        '--scopes',
+        'infer,read',
+        '--budget',
+        'day:5',
+        '--levels',
+        'turn',
+      ],
       db.url,
       configs[0]!,
     );
@@ -237,18 +252,24 @@ describeRedis('consumer keys across two server processes (PostgreSQL + Redis)', 
     expect(key).toMatch(/^hsk_[a-z0-9]{12}_[A-Za-z0-9]{32}$/);
     issued.push(key);
     const id = key.slice(4, 16);
-    expect(await msUntil(async () => (await request(b, '/api/inference/status', key)).status === 200)).toBeLessThan(1000);
+    expect(
+      await msUntil(async () => (await request(b, '/api/inference/status', key)).status === 200),
+    ).toBeLessThan(1000);
     const listed = await keysCli(['list'], db.url, configs[0]!);
     expect(listed.out).toContain(id);
     expect(listed.out).not.toContain(key.slice(17));
     const rotated = await keysCli(['rotate', id, '--overlap-seconds', '0'], db.url, configs[0]!);
     expect(rotated.code).toBe(0);
     issued.push(rotated.out.trim());
-    expect(await msUntil(async () => (await request(a, '/api/inference/status', key)).status === 401)).toBeLessThan(1000);
+    expect(
+      await msUntil(async () => (await request(a, '/api/inference/status', key)).status === 401),
+    ).toBeLessThan(1000);
     const revoked = await keysCli(['revoke', id], db.url, configs[0]!);
     expect(revoked.code).toBe(0);
     expect(
-      await msUntil(async () => (await request(b, '/api/inference/status', rotated.out.trim())).status === 401),
+      await msUntil(
+        async () => (await request(b, '/api/inference/status', rotated.out.trim())).status === 401,
+      ),
     ).toBeLessThan(1000);
     const bad = await keysCli(['create', '--name', 'x', '--scopes', 'write'], db.url, configs[0]!);
     expect(bad.code).toBe(1);
@@ -265,17 +286,24 @@ describeRedis('consumer keys across two server processes (PostgreSQL + Redis)', 
          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`,
       )
     ).rows as Array<{ table_schema: string; table_name: string }>;
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['consumer_keys', 'inference_events']));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['consumer_keys', 'inference_events']),
+    );
     let dump = '';
     for (const t of tables) {
-      const rows = (await db.knex.raw(`SELECT t::text AS row FROM "${t.table_schema}"."${t.table_name}" t`))
-        .rows as Array<{ row: string }>;
+      const rows = (
+        await db.knex.raw(`SELECT t::text AS row FROM "${t.table_schema}"."${t.table_name}" t`)
+      ).rows as Array<{ row: string }>;
       dump += rows.map((r) => r.row).join('\n');
     }
     expect(dump).toContain('KeyIssued');
     const metrics = [
-      (await fetch(`${a}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text())),
-      (await fetch(`${b}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text())),
+      await fetch(`${a}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) =>
+        r.text(),
+      ),
+      await fetch(`${b}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) =>
+        r.text(),
+      ),
     ].join('\n');
     const journals = dirs
       .map((d) => join(d, 'call-log-backlog.jsonl'))

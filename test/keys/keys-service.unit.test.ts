@@ -31,7 +31,13 @@ describe('consumer keys in the service', () => {
   };
   const call = (consumer: Consumer, extra: Record<string, unknown> = {}) =>
     svc.infer(
-      { level: 'turn', purpose: 'keys', input: 'x'.repeat(400), maxOutputTokens: 1000, ...extra } as never,
+      {
+        level: 'turn',
+        purpose: 'keys',
+        input: 'x'.repeat(400),
+        maxOutputTokens: 1000,
+        ...extra,
+      } as never,
       undefined,
       consumer,
     );
@@ -54,13 +60,16 @@ describe('consumer keys in the service', () => {
     expect((await bad({ name: 'x', scopes: ['infer'], colour: 1 })).detail).toMatch(
       /^colour: unknown field/,
     );
-    expect((await bad({ name: 'x', scopes: ['infer'], budgets: [{ period: 'year', limitUsd: 1 }] })).detail).toMatch(
-      /^budgets\.0\.period:/,
-    );
+    expect(
+      (await bad({ name: 'x', scopes: ['infer'], budgets: [{ period: 'year', limitUsd: 1 }] }))
+        .detail,
+    ).toMatch(/^budgets\.0\.period:/);
     expect(
       (await bad({ name: 'x', scopes: ['infer'], expiresAt: '2020-01-01T00:00:00Z' })).detail,
     ).toMatch(/^expiresAt: must be in the future/);
-    expect((await svc.keys.rotate('zzzzzzzzzzzz', { overlapSeconds: 604_801 }))._unsafeUnwrapErr()).toMatchObject({
+    expect(
+      (await svc.keys.rotate('zzzzzzzzzzzz', { overlapSeconds: 604_801 }))._unsafeUnwrapErr(),
+    ).toMatchObject({
       code: 'invalid_request',
       field: 'overlapSeconds',
     });
@@ -96,9 +105,9 @@ describe('consumer keys in the service', () => {
     expect(e.detail).toMatch(/^level: .*"turn"/);
     const m = (await call(consumer, { level: 'objective' }))._unsafeUnwrapErr();
     expect(m).toMatchObject({ code: 'forbidden' });
-    expect((await call({ ...consumer, levels: null }, { level: 'objective' }))._unsafeUnwrapErr().detail).toMatch(
-      /^model: .*"anthropic\/claude-sonnet-4.5"/,
-    );
+    expect(
+      (await call({ ...consumer, levels: null }, { level: 'objective' }))._unsafeUnwrapErr().detail,
+    ).toMatch(/^model: .*"anthropic\/claude-sonnet-4.5"/);
     expect((await call(consumer, { level: 'task' })).isOk()).toBe(true);
     expect((await svc.calls({ limit: 500 }))._unsafeUnwrap().calls.length).toBe(before + 1);
   });
@@ -169,7 +178,10 @@ describe('consumer keys in the service', () => {
     (await svc.keys.revoke(other.view.id))._unsafeUnwrap();
     (await svc.keys.revoke(other.view.id))._unsafeUnwrap();
     expect(svc.keyring.verify(other.key)).toEqual({ ok: false, reason: 'revoked' });
-    expect(svc.keyring.verify(`${other.key.slice(0, -1)}x`)).toEqual({ ok: false, reason: 'unknown' });
+    expect(svc.keyring.verify(`${other.key.slice(0, -1)}x`)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
     expect(svc.keyring.verify('hsk_zzzzzzzzzzzz_abcdefghijklmnopqrstuvwxyzABCDEF')).toEqual({
       ok: false,
       reason: 'unknown',

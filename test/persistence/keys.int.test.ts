@@ -26,16 +26,26 @@ describe('KnexKeyStore: key events in the log, the keys table as their projectio
     const stopOther = directory.start();
     const admin = makeKeyAdmin({ store, clock, newId: randomUUID });
     const v0 = await store.version();
-    const a = (await admin.issue({ name: 'a', scopes: ['infer'], budgets: [{ period: 'day', limitUsd: 2 }] }))._unsafeUnwrap();
-    const b = (await admin.issue({ name: 'b', scopes: ['read', 'admin'], levels: ['turn'] }))._unsafeUnwrap();
-    const c = (await admin.issue({ name: 'c', scopes: ['infer'], models: ['x/y'] }))._unsafeUnwrap();
+    const a = (
+      await admin.issue({ name: 'a', scopes: ['infer'], budgets: [{ period: 'day', limitUsd: 2 }] })
+    )._unsafeUnwrap();
+    const b = (
+      await admin.issue({ name: 'b', scopes: ['read', 'admin'], levels: ['turn'] })
+    )._unsafeUnwrap();
+    const c = (
+      await admin.issue({ name: 'c', scopes: ['infer'], models: ['x/y'] })
+    )._unsafeUnwrap();
     const rotated = (await admin.rotate(a.view.id, { overlapSeconds: 60 }))._unsafeUnwrap();
     (await admin.revoke(b.view.id))._unsafeUnwrap();
     expect(await store.version()).toBeGreaterThan(v0);
     await waitFor(async () => (notified >= 5 ? true : undefined), 5_000, { everyMs: 20 });
     // The other instance's copy follows: c works, b is refused, a works with both secrets.
-    await waitFor(async () => (directory.verify(c.key).ok ? true : undefined), 5_000, { everyMs: 20 });
-    await waitFor(async () => (!directory.verify(b.key).ok ? true : undefined), 5_000, { everyMs: 20 });
+    await waitFor(async () => (directory.verify(c.key).ok ? true : undefined), 5_000, {
+      everyMs: 20,
+    });
+    await waitFor(async () => (!directory.verify(b.key).ok ? true : undefined), 5_000, {
+      everyMs: 20,
+    });
     expect(directory.verify(a.key).ok).toBe(true);
     expect(directory.verify(rotated.key).ok).toBe(true);
     expect(directory.keyBudgets()).toEqual([
@@ -46,9 +56,11 @@ describe('KnexKeyStore: key events in the log, the keys table as their projectio
       everyMs: 50,
     });
 
-    const events = (await db().knex.raw(
-      "SELECT type, data::text AS data FROM inference_events WHERE type LIKE 'Key%' ORDER BY position",
-    )).rows as Array<{ type: string; data: string }>;
+    const events = (
+      await db().knex.raw(
+        "SELECT type, data::text AS data FROM inference_events WHERE type LIKE 'Key%' ORDER BY position",
+      )
+    ).rows as Array<{ type: string; data: string }>;
     expect(events.map((e) => e.type)).toEqual([
       'KeyIssued',
       'KeyIssued',

@@ -12,14 +12,7 @@ const TOKEN = 'bootstrap-token-for-the-scope-matrix';
 
 /** Every credential the matrix tries. */
 type Who =
-  | 'no key'
-  | 'infer'
-  | 'read'
-  | 'admin'
-  | 'revoked'
-  | 'expired'
-  | 'rotated-out'
-  | 'bootstrap token';
+  'no key' | 'infer' | 'read' | 'admin' | 'revoked' | 'expired' | 'rotated-out' | 'bootstrap token';
 const WHO: readonly Who[] = [
   'no key',
   'infer',
@@ -100,7 +93,8 @@ describe('scope matrix: every route of the route table × every kind of credenti
   it('declares a scope for every route that is not open: a new route must say who may call it', () => {
     const undeclared = routes().filter(
       (r) =>
-        !isOpenRoute(r.pattern, OPEN_ROUTES) && ROUTE_SCOPES[`${r.method} ${r.pattern}`] === undefined,
+        !isOpenRoute(r.pattern, OPEN_ROUTES) &&
+        ROUTE_SCOPES[`${r.method} ${r.pattern}`] === undefined,
     );
     expect(undeclared).toEqual([]);
     // And what is undeclared is admin: deny by default.
@@ -139,7 +133,7 @@ describe('scope matrix: every route of the route table × every kind of credenti
           expect([cell, res.status !== 401 && res.status !== 403]).toEqual([cell, true]);
         } else {
           expect(cell).toBe(`${method} ${pattern} × ${who}: ${expected}`);
-          const detail = (JSON.parse(body) as { error?: { message: string }; detail?: string });
+          const detail = JSON.parse(body) as { error?: { message: string }; detail?: string };
           const text = detail.detail ?? detail.error?.message ?? '';
           if (expected === 403) expect(text).toContain(`"${needed}"`);
           // Unknown, revoked, expired and rotated-out keys are told one and the same thing.

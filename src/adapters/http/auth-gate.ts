@@ -8,10 +8,12 @@ import { ALL_SCOPES, scopeOf } from './route-scopes';
 
 /** Verifies consumer keys (this instance's copy of them). */
 export interface KeyVerifier {
-  verify(
-    token: string,
-  ):
-    | { readonly ok: true; readonly key: { readonly scopes: readonly Scope[] }; readonly consumer: Consumer }
+  verify(token: string):
+    | {
+        readonly ok: true;
+        readonly key: { readonly scopes: readonly Scope[] };
+        readonly consumer: Consumer;
+      }
     | { readonly ok: false; readonly reason: KeyRefusal };
   /** True once any key was ever issued: auth is then on even without a token. */
   anyIssued(): boolean;

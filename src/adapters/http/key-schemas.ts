@@ -31,7 +31,9 @@ export const issuedKeySchema = z.object({
 export const keyViewSchema = z.object({
   ...keyFields,
   revokedAt: nullableString,
-  previousValidUntil: nullableString.describe('until when the secret before the last rotation works'),
+  previousValidUntil: nullableString.describe(
+    'until when the secret before the last rotation works',
+  ),
   lastUsedAt: nullableString,
 });
 

@@ -19,7 +19,11 @@ interface Helpers {
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
 /** The consumer key routes (scope `admin`) and their schemas, for the OpenAPI document. */
-export const keysOpenApi = ({ problems, json, secured }: Helpers): { paths: Json; schemas: Json } => {
+export const keysOpenApi = ({
+  problems,
+  json,
+  secured,
+}: Helpers): { paths: Json; schemas: Json } => {
   const denied = problems('unauthorized', 'forbidden');
   return {
     paths: {
@@ -68,7 +72,8 @@ export const keysOpenApi = ({ problems, json, secured }: Helpers): { paths: Json
       },
       '/api/keys/{id}/rotate': {
         post: {
-          summary: 'A new secret for a key; the old one works until previousValidUntil (scope admin)',
+          summary:
+            'A new secret for a key; the old one works until previousValidUntil (scope admin)',
           ...secured,
           parameters: [idParam],
           requestBody: { required: false, content: json('KeyRotation') },

@@ -5,6 +5,7 @@ import { PROBLEMS, problem, problemOf, retryAfterSeconds } from './problem';
 const DOCUMENTED: Record<ErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   payload_too_large: 413,
   rate_limited: 429,
   budget_exceeded: 429,

@@ -46,7 +46,9 @@ export const budgetReportSchema = z.object({
   period: z.enum(['day', 'week', 'month']),
   level: level.nullable(),
   projectId: nullableString,
-  keyId: nullableString.describe("the consumer key whose own budget this is; null for a configured one"),
+  keyId: nullableString.describe(
+    'the consumer key whose own budget this is; null for a configured one',
+  ),
   limitUsd: z.number().min(0),
   spentUsd: z.number().min(0),
   reservedUsd: z.number().min(0),

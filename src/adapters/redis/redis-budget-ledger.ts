@@ -63,6 +63,11 @@ export class RedisBudgetLedger implements BudgetLedger {
   /** Reads every budget's tally from Redis now. */
   refresh(): Promise<void> {
     const budgets = this.all();
+    if (budgets.length === 0) {
+      this.last = [];
+      this.refreshedAt = this.o.clock.now();
+      return Promise.resolve();
+    }
     const args = budgets.flatMap((b) => [b.period, ...this.seed(b)]);
     this.refreshing ??= SNAPSHOT.run(this.link.client, budgets.map(this.key), [this.now(), ...args])
       .then((r) => {

@@ -42,8 +42,11 @@ export class KeyDirectory {
   private entries = new Map<string, Entry>();
   private budgets: readonly Budget[] = [];
   private seen = -1;
-  private refreshing: Promise<void> | undefined;
-  private again = false;
+  /** The last refresh queued; refreshes run one after another. */
+  private tail: Promise<void> = Promise.resolve();
+  /** A refresh queued but not started yet: later callers share it (it reads after them). */
+  private pending: Promise<void> | undefined;
+  private pendingForce = false;
   private uses = new Map<string, number>();
 
   constructor(
@@ -52,22 +55,23 @@ export class KeyDirectory {
     private readonly o: KeyDirectoryOptions,
   ) {}
 
-  /** Loads the keys now when their version moved (or `force`); concurrent calls share a read. */
+  /**
+   * Loads the keys when their version moved (or `force`). Resolves once a read that began after
+   * this call has been applied: refreshes run one at a time, and callers arriving while one
+   * waits to start share it. Never rejects (a failure goes to `onError`).
+   */
   refresh(force = false): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return this.refreshing;
-    }
-    this.refreshing = this.load(force)
-      .catch((e: unknown) => this.o.onError?.(e))
-      .finally(() => {
-        this.refreshing = undefined;
-        if (this.again) {
-          this.again = false;
-          void this.refresh();
-        }
-      });
-    return this.refreshing;
+    if (force) this.pendingForce = true;
+    if (this.pending) return this.pending;
+    const next = this.tail.then(async () => {
+      this.pending = undefined;
+      const forced = this.pendingForce;
+      this.pendingForce = false;
+      await this.load(forced).catch((e: unknown) => this.o.onError?.(e));
+    });
+    this.pending = next;
+    this.tail = next;
+    return next;
   }
 
   /** Starts listening and polling; returns the function that stops both (and flushes use). */
@@ -154,14 +158,12 @@ export class KeyDirectory {
     this.budgets = keys
       .filter((k) => k.revokedAt === null)
       .flatMap((k) =>
-        k.budgets.map(
-          (b): Budget => ({
-            name: keyBudgetName(k.id, b.period),
-            period: b.period,
-            limitUsd: b.limitUsd,
-            keyId: k.id,
-          }),
-        ),
+        k.budgets.map((b): Budget => ({
+          name: keyBudgetName(k.id, b.period),
+          period: b.period,
+          limitUsd: b.limitUsd,
+          keyId: k.id,
+        })),
       );
     this.seen = version;
   }

@@ -69,13 +69,17 @@ export const keyView = (k: ConsumerKey, lastUsedAt: string | null = null): KeyVi
 /** Builds key administration over the key store (the directory, when given, follows at once). */
 export const makeKeyAdmin = (d: KeyAdminDeps): KeyAdmin => {
   const now = () => d.clock.now();
-  const event = <T extends KeyEvent['type']>(type: T, data: Extract<KeyEvent, { type: T }>['data']) =>
+  // TypeScript cannot correlate `type` with `data` across a generic union; the signature does.
+  const event = <T extends KeyEvent['type']>(
+    type: T,
+    data: Extract<KeyEvent, { type: T }>['data'],
+  ): Extract<KeyEvent, { type: T }> =>
     ({
       type,
       eventId: d.newId(),
       occurredAt: new Date(now()).toISOString(),
       data,
-    }) as Extract<KeyEvent, { type: T }>;
+    }) as unknown as Extract<KeyEvent, { type: T }>;
 
   /** Appends `e`, then refreshes this instance's copy; a store failure is `unavailable`. */
   const append = async (e: KeyEvent): Promise<boolean> => {

@@ -104,7 +104,7 @@ export const makeGetUsage =
         }),
       );
     }
-    const query = groupBy === 'key' ? { ...parsed.query, groupBy } : parsed.query;
+    const query = groupBy === 'key' ? { ...parsed.query, groupBy: 'key' as const } : parsed.query;
     return ResultAsync.fromPromise(
       currentUsage(usage, (u) => u.usage(query)),
       (e) =>

@@ -63,24 +63,22 @@ export class BudgetGate {
     const keyId = call.facts.keyId ?? null;
     return ResultAsync.fromSafePromise(
       this.ledger.reserve({ level, projectId, keyId, nanos }),
-    ).andThen(
-      (r) => {
-        if (r.isOk()) {
-          this.held.set(callId, r.value);
-          return okAsync(undefined);
-        }
-        const { budget, retryAfterMs, resetsAt } = r.error;
-        const whose = budget.startsWith('key:') ? `key ${keyId}'s own budget` : 'budget';
-        return errAsync(
-          inferenceError(
-            'budget_exceeded',
-            `${whose} ${budget}: the call's worst-case cost of $${usdFromNanos(nanos)} does not ` +
-              `fit what is left of it; it resets at ${new Date(resetsAt).toISOString()}`,
-            { budget, retryAfterMs },
-          ),
-        );
-      },
-    );
+    ).andThen((r) => {
+      if (r.isOk()) {
+        this.held.set(callId, r.value);
+        return okAsync(undefined);
+      }
+      const { budget, retryAfterMs, resetsAt } = r.error;
+      const whose = budget.startsWith('key:') ? `key ${keyId}'s own budget` : 'budget';
+      return errAsync(
+        inferenceError(
+          'budget_exceeded',
+          `${whose} ${budget}: the call's worst-case cost of $${usdFromNanos(nanos)} does not ` +
+            `fit what is left of it; it resets at ${new Date(resetsAt).toISOString()}`,
+          { budget, retryAfterMs },
+        ),
+      );
+    });
   }
 
   /**

@@ -76,12 +76,11 @@ export const makeCallUpstream = (u: UpstreamContext) => {
       const budgeted = deps.budgets ? await deps.budgets.reserve(call) : ok(undefined);
       if (budgeted.isErr()) return err(budgeted.error);
       const { consumer } = call;
-      const keyed =
-        consumer && deps.keyLimiters ? await deps.keyLimiters.acquire(consumer, tokens) : undefined;
-      if (keyed?.isErr()) return err(keyed.error);
-      const global = await deps.limiter.acquire(tokens);
-      if (!keyed) return global;
+      if (!consumer || !deps.keyLimiters) return await deps.limiter.acquire(tokens);
+      const keyed = await deps.keyLimiters.acquire(consumer, tokens);
+      if (keyed.isErr()) return err(keyed.error);
       const own = keyed.value;
+      const global = await deps.limiter.acquire(tokens);
       if (global.isErr()) {
         own.settle(0);
         return global;

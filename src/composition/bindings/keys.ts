@@ -20,15 +20,20 @@ export const bindKeys = (c: Container): void => {
     .toDynamicValue(async (ctx) => {
       const logger = get(ctx, TOKENS.Logger);
       let failing = false;
-      const directory = new KeyDirectory(await getAsync(ctx, TOKENS.KeyStore), get(ctx, TOKENS.Clock), {
-        pollMs: KEY_POLL_MS,
-        touchFlushMs: KEY_TOUCH_FLUSH_MS,
-        onError: (e) => {
-          // Once per outage: the poll runs twice a second.
-          if (!failing) logger.warn({ err: e }, 'keys could not be read: the last ones stay in force');
-          failing = true;
+      const directory = new KeyDirectory(
+        await getAsync(ctx, TOKENS.KeyStore),
+        get(ctx, TOKENS.Clock),
+        {
+          pollMs: KEY_POLL_MS,
+          touchFlushMs: KEY_TOUCH_FLUSH_MS,
+          onError: (e) => {
+            // Once per outage: the poll runs twice a second.
+            if (!failing)
+              logger.warn({ err: e }, 'keys could not be read: the last ones stay in force');
+            failing = true;
+          },
         },
-      });
+      );
       await directory.refresh(true);
       const stop = directory.start();
       get(ctx, TOKENS.Lifecycle).onClose('key directory', stop);

@@ -5,7 +5,8 @@ import { sendProblem, type HttpApi, type HttpContext, type HttpState } from '../
 import { readJsonRequest } from '../json-request';
 import { problem } from '../problem';
 
-const fail = (ctx: HttpContext, e: KeyAdminError): void => sendProblem(ctx, problem(e.code, e.detail));
+const fail = (ctx: HttpContext, e: KeyAdminError): void =>
+  sendProblem(ctx, problem(e.code, e.detail));
 
 const NONE: KeyAdminError = { code: 'not_found', detail: 'keys: this service keeps no keys' };
 const none = () => Promise.resolve(err(NONE));

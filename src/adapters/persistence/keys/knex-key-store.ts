@@ -44,10 +44,7 @@ export class KnexKeyStore implements KeyStore {
         .first();
       const after = evolveKey(before ? keyOfRow(before) : undefined, event);
       if (after) {
-        await trx('consumer_keys')
-          .insert(rowOfKey(after, position))
-          .onConflict('id')
-          .merge();
+        await trx('consumer_keys').insert(rowOfKey(after, position)).onConflict('id').merge();
       }
       await trx.raw('SELECT pg_notify(?, ?)', [KEYS_CHANNEL, String(position)]);
     });
@@ -87,8 +84,9 @@ export class KnexKeyStore implements KeyStore {
   }
 
   async lastUsed(): Promise<ReadonlyMap<string, string>> {
-    const rows: Array<{ key_id: string; last_used_at: Date }> =
-      await this.db('consumer_key_last_used').select('key_id', 'last_used_at');
+    const rows: Array<{ key_id: string; last_used_at: Date }> = await this.db(
+      'consumer_key_last_used',
+    ).select('key_id', 'last_used_at');
     return new Map(rows.map((r) => [r.key_id, r.last_used_at.toISOString()]));
   }
 
