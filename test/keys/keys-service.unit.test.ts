@@ -137,7 +137,14 @@ describe('consumer keys in the service', () => {
     const all = (await svc.usage({ groupBy: 'key' }))._unsafeUnwrap();
     expect(all.byKey?.['']?.calls).toBeGreaterThan(0);
     expect(all.byKey?.[view.id]?.calls).toBe(2);
-    const series = (await svc.usageSeries({ groupBy: 'key', grain: 'hour' }))._unsafeUnwrap();
+    const series = (
+      await svc.usageSeries({
+        groupBy: 'key',
+        grain: 'hour',
+        since: '2026-12-08T00:00:00Z',
+        until: '2026-12-09T00:00:00Z',
+      })
+    )._unsafeUnwrap();
     expect(series.series.map((s) => s.key)).toContain(view.id);
     expect(series.series.map((s) => s.key)).toContain(null);
     expect((await svc.usage({ groupBy: 'model' }))._unsafeUnwrapErr().detail).toMatch(/^groupBy:/);

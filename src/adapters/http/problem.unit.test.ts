@@ -27,6 +27,7 @@ describe('error table', () => {
   it('has exactly the contract codes plus the HTTP-only ones', () => {
     const httpOnly = [
       'not_found',
+      'conflict',
       'method_not_allowed',
       'request_timeout',
       'unsupported_media_type',
