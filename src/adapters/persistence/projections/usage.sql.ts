@@ -21,7 +21,7 @@ const upsert = (g: Grain, events: string, project = 'n.usage_project_id'): strin
   ${g.table} AS (
     INSERT INTO ${g.table} AS u (bucket, level, model, project_id, key_id, ${COUNTER_LIST})
     SELECT to_timestamp(n.usage_bucket_ms / ${g.ms} * ${g.ms / 1000}), n.usage_level,
-      n.usage_model, ${project}, n.usage_key_id,
+      n.usage_model, ${project}, coalesce(n.usage_key_id, ''),
       ${DELTAS.map(([, d]) => `coalesce(sum(n.${d}), 0)`).join(', ')}
     FROM ${events} n
     WHERE n.usage_bucket_ms IS NOT NULL
