@@ -184,6 +184,29 @@ describeRedis('consumer keys across two server processes (PostgreSQL + Redis)', 
     expect(budgets.find((x) => x.keyId === id)?.name).toBe(`key:${id}:day`);
   });
 
+  it("a key's own calls per minute hold across both instances (Redis), naming the key's limit", async () => {
+    const { key, id } = await issue(a, {
+      name: 'limited',
+      scopes: ['infer', 'read'],
+      limits: { callsPerMinute: 3 },
+    });
+    await msUntil(async () => (await request(b, '/api/inference/status', key)).status === 200);
+    const answers = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => infer(i % 2 === 0 ? a : b, key, 100 + i)),
+    );
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(3);
+    const refused = answers.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(6);
+    for (const r of refused) {
+      expect(r.body).toMatchObject({ code: 'rate_limited', limit: 'calls_per_minute' });
+      expect(String(r.body.detail)).toContain(
+        `key ${id}: its own rate limit calls_per_minute (3 a minute)`,
+      );
+    }
+    // The bootstrap token is not held back by the key's limit.
+    expect((await infer(a, TOKEN, 200)).status).toBe(200);
+  });
+
   it('rotation with an overlap keeps the key’s usage and budget; the old secret stops after it', async () => {
     const { key: old, id } = await issue(a, {
       name: 'rotating',
