@@ -123,6 +123,25 @@ describe('the key routes over HTTP', () => {
     expect((await send('GET', '/api/keys/zzzzzzzzzzzz')).status).toBe(404);
   });
 
+  it('serves /v1 to a key that only infers, recording the key on the call', async () => {
+    const made = await send('POST', '/api/keys', { name: 'sdk', scopes: ['infer'] });
+    const { id, key } = made.body as { id: string; key: string };
+    const models = await send('GET', '/v1/models', undefined, key);
+    expect(models.status).toBe(200);
+    const r = await send(
+      'POST',
+      '/v1/chat/completions',
+      { model: 'turn', messages: [{ role: 'user', content: 'hello from an SDK' }] },
+      key,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.object).toBe('chat.completion');
+    expect((await send('GET', '/api/inference/calls', undefined, key)).status).toBe(403);
+    const calls = await send('GET', `/api/inference/calls?keyId=${id}`);
+    expect(calls.body.calls).toHaveLength(1);
+    expect(calls.body.calls[0]).toMatchObject({ id: r.body.id, keyId: id });
+  });
+
   it('answers bad bodies with a 4xx naming the field', async () => {
     const cases: Array<[unknown, RegExp]> = [
       ['not json', /^body|json/i],
