@@ -113,8 +113,13 @@ export class KeyDirectory {
   verify(token: string): KeyCheck {
     const id = keyIdOf(token);
     const entry = id === undefined ? undefined : this.entries.get(id);
-    if (!entry) return { ok: false, reason: 'unknown' };
-    const reason = keyRefusalOf(entry.key, keyHash(token), this.clock.now());
+    const hash = keyHash(token);
+    // An id nobody holds costs the same hash and compare, so timing does not tell ids apart.
+    if (!entry) {
+      keyRefusalOf(DECOY, hash, 0);
+      return { ok: false, reason: 'unknown' };
+    }
+    const reason = keyRefusalOf(entry.key, hash, this.clock.now());
     if (reason !== null) return { ok: false, reason };
     this.uses.set(entry.key.id, this.clock.now());
     return { ok: true, key: entry.key, consumer: entry.consumer };
@@ -168,6 +173,23 @@ export class KeyDirectory {
     this.seen = version;
   }
 }
+
+/** A key no token opens: what an unknown id is compared against. */
+const DECOY: ConsumerKey = {
+  id: '',
+  name: '',
+  scopes: [],
+  limits: {},
+  budgets: [],
+  levels: null,
+  models: null,
+  expiresAt: null,
+  hash: '00'.repeat(32),
+  previousHash: '00'.repeat(32),
+  previousValidUntil: null,
+  createdAt: '',
+  revokedAt: null,
+};
 
 /** What a call made with `k` carries into the use case. */
 export const consumerOf = (k: ConsumerKey): Consumer => ({
