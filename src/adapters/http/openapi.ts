@@ -110,6 +110,7 @@ export const openApiDocument = (o: {
             ...problems(
               'invalid_request',
               'unauthorized',
+              'forbidden',
               'payload_too_large',
               'unsupported_media_type',
               'rate_limited',
@@ -123,7 +124,7 @@ export const openApiDocument = (o: {
         get: {
           summary: 'Service status; always 200, degraded or not',
           ...secured,
-          responses: { ...ok('Status', json('Status')), ...problems('unauthorized') },
+          responses: { ...ok('Status', json('Status')), ...problems('unauthorized', 'forbidden') },
         },
       },
       '/api/inference/usage': {
@@ -133,7 +134,7 @@ export const openApiDocument = (o: {
           parameters: parameters(usageQuerySchema),
           responses: {
             ...ok('Usage report', json('Usage')),
-            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+            ...problems('invalid_request', 'unauthorized', 'forbidden', 'unavailable'),
           },
         },
       },
@@ -144,7 +145,7 @@ export const openApiDocument = (o: {
           parameters: parameters(usageSeriesQuerySchema),
           responses: {
             ...ok('Usage series', json('UsageSeries')),
-            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+            ...problems('invalid_request', 'unauthorized', 'forbidden', 'unavailable'),
           },
         },
       },
@@ -155,7 +156,7 @@ export const openApiDocument = (o: {
           parameters: parameters(callsQuerySchema),
           responses: {
             ...ok('One page of call records', json('CallsPage')),
-            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+            ...problems('invalid_request', 'unauthorized', 'forbidden', 'unavailable'),
           },
         },
       },
