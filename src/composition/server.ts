@@ -110,7 +110,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
           ? ' (not reachable yet: calls are kept in the journal until it answers)'
           : ''),
       models: status.models,
-      auth: s.authToken !== '',
+      auth: s.authToken !== '' || svc.keyring.anyIssued(),
       degradedReason: status.degradedReason,
     },
     shutdown: () =>
