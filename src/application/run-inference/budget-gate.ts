@@ -69,7 +69,8 @@ export class BudgetGate {
         return okAsync(undefined);
       }
       const { budget, retryAfterMs, resetsAt } = r.error;
-      const whose = budget.startsWith('key:') ? `key ${keyId}'s own budget` : 'budget';
+      const own = keyId !== null && budget.startsWith(`key:${keyId}:`);
+      const whose = own ? `key ${keyId}'s own budget` : 'budget';
       return errAsync(
         inferenceError(
           'budget_exceeded',
