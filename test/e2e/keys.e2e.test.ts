@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -320,6 +320,12 @@ describeRedis('consumer keys across two server processes (PostgreSQL + Redis)', 
       dump += rows.map((r) => r.row).join('\n');
     }
     expect(dump).toContain('KeyIssued');
+    // And pg_dump's own view of the database, where the tool is installed and matches the server.
+    const pgDump = spawnSync('pg_dump', ['--data-only', db.url], { encoding: 'utf8' });
+    if (pgDump.status === 0) {
+      expect(pgDump.stdout).toContain('KeyIssued');
+      dump += pgDump.stdout;
+    } else process.stderr.write(`pg_dump not used: ${pgDump.error?.message ?? pgDump.stderr}\n`);
     const metrics = [
       await fetch(`${a}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) =>
         r.text(),
