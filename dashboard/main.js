@@ -3,7 +3,7 @@
 import { getJson } from './api.js';
 import { Chart, PALETTE, STATUS_COLORS } from './charts.js';
 import { int, localInput, msec, usd } from './format.js';
-import { renderCalls, renderDetail, renderStatus, renderTotals } from './views.js';
+import { renderByKey, renderCalls, renderDetail, renderStatus, renderTotals } from './views.js';
 
 const API = '/api/inference';
 const REFRESH_MS = 10_000;
@@ -23,6 +23,7 @@ const state = {
   until: null,
   level: '',
   project: '',
+  key: '',
   stackBy: 'model',
   calls: [],
 };
@@ -136,13 +137,13 @@ let generation = 0;
 const refresh = async () => {
   const mine = ++generation;
   const w = window_();
-  const filters = { level: state.level, projectId: state.project };
+  const filters = { level: state.level, projectId: state.project, keyId: state.key };
   try {
     const series = (extra) => getJson(`${API}/usage/series`, { ...w, ...filters, ...extra });
     // The series widens the window to whole buckets; when the grain is known the totals can be
     // asked for that same window at once, and are asked again only if it came out different.
     const guess = widened(w);
-    const totals = (win) => getJson(`${API}/usage`, { ...win, ...filters });
+    const totals = (win) => getJson(`${API}/usage`, { ...win, ...filters, groupBy: 'key' });
     const [status, all, stacked, byStatus, projects, calls, early] = await Promise.all([
       getJson(`${API}/status`),
       series({}),
@@ -159,6 +160,12 @@ const refresh = async () => {
     if (mine !== generation) return;
     renderStatus(status);
     renderTotals(usage, meanLatency(all.series[0]?.points ?? []));
+    renderByKey(usage.byKey ?? {});
+    $('keys').replaceChildren(
+      ...Object.keys(usage.byKey ?? {})
+        .filter((k) => k)
+        .map((k) => new Option(k)),
+    );
     $('window').textContent =
       `${new Date(all.window.since).toLocaleString()} – ${new Date(all.window.until).toLocaleString()} · ${all.grain} buckets`;
     $('projects').replaceChildren(
@@ -216,14 +223,17 @@ $('project').addEventListener(
   'change',
   (e) => ((state.project = e.target.value.trim()), void refresh()),
 );
+$('key').addEventListener('change', (e) => ((state.key = e.target.value.trim()), void refresh()));
 $('stack-by').addEventListener('change', (e) => ((state.stackBy = e.target.value), void refresh()));
 $('controls').addEventListener('submit', (e) => e.preventDefault());
 addEventListener('hashchange', showDetail);
 
-// A link may carry the view: ?range=7d, or ?since=…&until=…[&grain=hour], &level=…, &project=….
+// A link may carry the view: ?range=7d, or ?since=…&until=…[&grain=hour], &level=…, &project=…,
+// &key=….
 const link = new URLSearchParams(location.search);
 state.level = $('level').value = link.get('level') ?? '';
 state.project = $('project').value = link.get('project') ?? '';
+state.key = $('key').value = link.get('key') ?? '';
 if (link.get('since')) {
   state.since = new Date(link.get('since')).toISOString();
   state.until = new Date(link.get('until') ?? Date.now()).toISOString();

@@ -76,6 +76,24 @@ export const renderTotals = (u, latency) => {
   );
 };
 
+/** Spend per consumer key in the window, dearest first ('' is calls made without a key). */
+export const renderByKey = (byKey) => {
+  const rows = Object.entries(byKey)
+    .sort(([, a], [, b]) => b.costUsd - a.costUsd)
+    .map(([key, k]) =>
+      el(
+        'tr',
+        { 'data-key': key },
+        el('td', { text: key || '(no key)' }),
+        el('td', { text: int(k.calls) }),
+        el('td', { text: int(k.failedCalls) }),
+        el('td', { text: `${int(k.inputTokens)} / ${int(k.outputTokens)}` }),
+        el('td', { 'data-cost': String(k.costUsd), text: usd(k.costUsd) }),
+      ),
+    );
+  document.querySelector('#by-key tbody').replaceChildren(...rows);
+};
+
 /** The latest calls, each linking to its detail view. */
 export const renderCalls = (calls) => {
   const rows = calls.map((c) =>

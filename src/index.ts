@@ -24,6 +24,18 @@ export type {
   UsageSeries,
   SeriesPoint,
   CallRecord,
+  Consumer,
+  Scope,
+  KeySpec,
 } from './domain';
 export { LEVELS, isInferenceError } from './domain';
 export type { StatusReport, UsageSeriesParams, InferenceStream, StreamChunk } from './application';
+export type {
+  KeyAdmin,
+  KeyAdminError,
+  KeyView,
+  IssuedKey,
+  RotatedKey,
+  KeyCheck,
+} from './application';
+export type { Keyring } from './composition/service';

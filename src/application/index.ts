@@ -20,3 +20,6 @@ export * from './get-status/budget-status';
 export * from './budgets/recorded-spend';
 export * from './reconcile-spend/reconcile-spend';
 export * from './reconcile-spend/reconciliation';
+export * from './consumer-keys/key-directory';
+export * from './consumer-keys/manage-keys';
+export * from './consumer-keys/key-limiters';

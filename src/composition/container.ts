@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { bindBudgets } from './bindings/budgets';
 import { bindCore } from './bindings/core';
 import { bindGateway } from './bindings/gateway';
+import { bindKeys } from './bindings/keys';
 import { bindLimits } from './bindings/limits';
 import { bindPersistence } from './bindings/persistence';
 import { Lifecycle } from './lifecycle';
@@ -32,5 +33,6 @@ export const buildContainer = (
   bindPersistence(c);
   bindLimits(c);
   bindBudgets(c);
+  bindKeys(c);
   return c;
 };

@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { safeError } from '../adapters/http';
-import { scrubSecrets } from '../domain';
+import { scrubConsumerKeys, scrubSecrets } from '../domain';
 
 export type { Logger } from 'pino';
 
@@ -47,19 +47,20 @@ export const createLogger = (
 const scrubbed = new WeakSet<Logger>();
 
 /**
- * `logger` writing every line with `secrets` (the auth token, the API key) scrubbed out,
+ * `logger` writing every line with `secrets` (the auth token, the API key) and the secret of
+ * any consumer key (`hsk_…`) scrubbed out,
  * wherever they appear: a path, a request id, a field name, an error message. One place, the
  * line as written, so no call site has to remember; children inherit it. Empty secrets are
  * ignored, and a logger already scrubbing is returned as it is.
  */
 export const scrubbingLogger = (logger: Logger, secrets: readonly string[]): Logger => {
   const live = secrets.filter((s) => s !== '');
-  if (live.length === 0 || scrubbed.has(logger)) return logger;
+  if (scrubbed.has(logger)) return logger;
   const child = logger.child({});
   const { streamSym } = pino.symbols;
   const target = (logger as unknown as Record<symbol, DestinationStream>)[streamSym]!;
   const stream: DestinationStream & { flush?: () => void } = {
-    write: (line: string) => target.write(scrubSecrets(line, live)),
+    write: (line: string) => target.write(scrubConsumerKeys(scrubSecrets(line, live))),
     flush: () => (target as { flush?: () => void }).flush?.(),
   };
   (child as unknown as Record<symbol, DestinationStream>)[streamSym] = stream;

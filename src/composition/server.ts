@@ -71,6 +71,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
     logger,
     secrets: [openrouter.apiKey],
     draining: () => draining,
+    keys: svc.keyring,
   });
   for (const type of EVENT_TYPES) {
     svc.events.on(type, (e: InferenceEvent) => {
@@ -109,7 +110,7 @@ export const startServer = async (o: ServerOptions): Promise<RunningServer> => {
           ? ' (not reachable yet: calls are kept in the journal until it answers)'
           : ''),
       models: status.models,
-      auth: s.authToken !== '',
+      auth: s.authToken !== '' || svc.keyring.anyIssued(),
       degradedReason: status.degradedReason,
     },
     shutdown: () =>

@@ -2,6 +2,8 @@ import type { ResultAsync } from 'neverthrow';
 import { streamInference, USAGE_READ_WAIT_MS, type InferenceStream } from '../application';
 import type {
   HealthMonitor,
+  KeyAdmin,
+  KeyCheck,
   ListCallsParams,
   PriceBook,
   ShutdownOutcome,
@@ -11,6 +13,7 @@ import type {
 } from '../application';
 import type { InferenceEvents } from '../adapters/events/event-emitter-publisher';
 import type {
+  Consumer,
   InferenceError,
   InferenceRequest,
   InferenceResult,
@@ -44,12 +47,17 @@ export interface InferenceService {
   infer(
     request: InferenceRequest,
     observer?: CallObserver,
+    consumer?: Consumer,
   ): ResultAsync<InferenceResult, InferenceError>;
   /**
    * The same call streamed: iterate it for `start` and `delta` chunks; `result` is the final
    * Result once the call is recorded; `cancel()` (or leaving `for await` early) aborts it.
    */
-  stream(request: InferenceRequest, observer?: CallObserver): InferenceStream;
+  stream(request: InferenceRequest, observer?: CallObserver, consumer?: Consumer): InferenceStream;
+  /** Consumer keys: issue, list, rotate, revoke (each an event in the log). */
+  readonly keys: KeyAdmin;
+  /** This instance's copy of the keys, for verifying a bearer key without I/O. */
+  readonly keyring: Keyring;
   /** The status document; never waits on the network. */
   status(): Promise<StatusReport>;
   /** Usage from the aggregates. */
@@ -76,6 +84,13 @@ export interface InferenceService {
   drain(): Promise<ShutdownOutcome>;
   /** Drains, stops background work and flushes the call log. */
   close(): Promise<void>;
+}
+
+/** Verifies bearer keys against this instance's copy of the keys. */
+export interface Keyring {
+  verify(token: string): KeyCheck;
+  /** True once any key was ever issued: auth is then required even without a token. */
+  anyIssued(): boolean;
 }
 
 /** Builds the service: loads config, wires adapters, starts background health checks. */
@@ -106,6 +121,8 @@ export const createInferenceService = async (
     const inFlight = get(c, TOKENS.InFlight);
     const clock = get(c, TOKENS.Clock);
     const tracing = get(c, TOKENS.Tracing);
+    const keys = await getAsync(c, TOKENS.KeyAdmin);
+    const directory = await getAsync(c, TOKENS.KeyDirectory);
     let draining: Promise<ShutdownOutcome> | undefined;
     const drain = () =>
       (draining ??= inFlight.shutdown(config.server.shutdownTimeoutMs, (ms, fn) =>
@@ -116,9 +133,15 @@ export const createInferenceService = async (
       startBackground(get(c, TOKENS.Clock), config, lifecycle, health, gateway, prices, logger);
     }
     return {
-      infer: (request, observer) => tracing.infer(observer, (o) => run(request, undefined, o)),
-      stream: (request, observer) =>
-        tracing.stream(observer, (o) => streamInference(run, request, o)),
+      infer: (request, observer, consumer) =>
+        tracing.infer(observer, (o) => run(request, undefined, o, consumer)),
+      stream: (request, observer, consumer) =>
+        tracing.stream(observer, (o) => streamInference(run, request, o, consumer)),
+      keys,
+      keyring: {
+        verify: (token) => directory.verify(token),
+        anyIssued: () => directory.anyIssued(),
+      },
       droppedSpans: () => tracing.dropped(),
       status: async () => {
         // Spend settled before this read is in its budgets (a shared ledger is read back),

@@ -35,7 +35,7 @@ export const formatSummary = (s: StartupSummary): string => {
   return [
     `Headspace Inference listening on ${s.url}`,
     `  database: ${s.database}`,
-    `  auth:     ${s.auth ? 'bearer token required on /api/* and /v1/*' : 'off (loopback only)'}`,
+    `  auth:     ${s.auth ? 'bearer token required on /api/* and /v1/* (the token or a consumer key)' : 'off (loopback only)'}`,
     `  models:`,
     ...Object.entries(s.models).map(([level, model]) => `    ${level.padEnd(width)}  ${model}`),
     s.degradedReason === null

@@ -2,6 +2,9 @@ import type { Container, ResolutionContext } from 'inversify';
 import type { EventEmitterPublisher } from '../adapters/events/event-emitter-publisher';
 import type {
   GetStatus,
+  KeyAdmin,
+  KeyDirectory,
+  KeyLimiters,
   HealthMonitor,
   InFlightCalls,
   makeGetUsage,
@@ -17,6 +20,7 @@ import type {
   CallRecords,
   ProjectionLag,
   Clock,
+  KeyStore,
   LlmGateway,
   RateLimiter,
   Readiness,
@@ -58,6 +62,11 @@ export const TOKENS = {
   InstanceId: token<string>('InstanceId'),
   /** The calls running, for shutdown. */
   InFlight: token<InFlightCalls>('InFlight'),
+  /** The consumer keys' store, this instance's copy of them, their admin and rate limits. */
+  KeyStore: token<KeyStore>('KeyStore'),
+  KeyDirectory: token<KeyDirectory>('KeyDirectory'),
+  KeyAdmin: token<KeyAdmin>('KeyAdmin'),
+  KeyLimiters: token<KeyLimiters>('KeyLimiters'),
   Logger: token<Logger>('Logger'),
   /** Spans of calls exported over OTLP, or nothing (`OTEL_*` environment). */
   Tracing: token<Tracing>('Tracing'),

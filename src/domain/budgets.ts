@@ -13,6 +13,8 @@ export interface Budget {
   readonly level?: Level | undefined;
   /** Only calls for this project count; every project when absent. */
   readonly projectId?: string | undefined;
+  /** A consumer key's own budget: only that key's calls count. Global when absent. */
+  readonly keyId?: string | undefined;
 }
 
 /** A period's bounds in epoch ms: `start` inclusive, `end` exclusive. */
@@ -38,10 +40,19 @@ export const periodWindow = (period: BudgetPeriod, epochMs: number): PeriodWindo
   return { start: Date.UTC(y, m, 1), end: Date.UTC(y, m + 1, 1) };
 };
 
-/** True when a call at `level` for `projectId` counts against `budget`. */
-export const budgetMatches = (budget: Budget, level: Level, projectId: string | null): boolean =>
+/**
+ * True when a call at `level` for `projectId`, made with key `keyId` (null: none), counts
+ * against `budget`. A global budget counts every call; a key's budget only that key's.
+ */
+export const budgetMatches = (
+  budget: Budget,
+  level: Level,
+  projectId: string | null,
+  keyId: string | null = null,
+): boolean =>
   (budget.level === undefined || budget.level === level) &&
-  (budget.projectId === undefined || budget.projectId === projectId);
+  (budget.projectId === undefined || budget.projectId === projectId) &&
+  (budget.keyId === undefined || budget.keyId === keyId);
 
 /** A budget's limit in nano-USD. */
 export const limitNanos = (budget: Budget): NanoUsd => Math.round(budget.limitUsd * 1e9);

@@ -23,6 +23,8 @@ export type InferenceStarted = Event<
     readonly estimatedCostNanos: NanoUsd;
     /** The instance sending it; only a dead instance's intents are settled by others. */
     readonly instanceId: string;
+    /** The consumer key the call was made with (absent: none). */
+    readonly keyId?: string | null;
   }
 >;
 
@@ -61,6 +63,8 @@ export type InferenceReconciled = Event<
     readonly level: Level;
     readonly model: string;
     readonly projectId: string | null;
+    /** The record's consumer key (absent: none). */
+    readonly keyId?: string | null;
     /** The record's status: whose share of the spend the difference moves. */
     readonly status: 'cancelled' | 'interrupted';
     readonly upstreamId: string;

@@ -58,6 +58,8 @@ export interface CallRecord {
   readonly ttftMs: number | null;
   /** The W3C trace id of the call (32 lowercase hex); null when it ran in no trace. */
   readonly traceId: string | null;
+  /** The consumer key the call was made with; null for the bootstrap token or open mode. */
+  readonly keyId: string | null;
 }
 
 /** The outcome-specific part of a call record. */
@@ -241,6 +243,7 @@ export const callRecordOf = (e: InferenceEvent): CallRecord => {
     streamed: d.streamed ?? false,
     ttftMs: d.ttftMs ?? null,
     traceId: d.traceId ?? null,
+    keyId: d.keyId ?? null,
   };
 };
 

@@ -20,6 +20,8 @@ const ERROR_FIELDS = {
   /** The request is malformed; `field` names the member at fault. */
   invalid_request: fields<{ readonly field: string }>(),
   unauthorized: fields(),
+  /** The caller's key may not do this (a scope, a level or a model); `detail` names what. */
+  forbidden: fields(),
   payload_too_large: fields(),
   /** A rate limit refused the call; a retry after `retryAfterMs` can succeed. */
   rate_limited: fields<{ readonly limit: LimitName; readonly retryAfterMs: number }>(),
@@ -80,6 +82,7 @@ type UpstreamCode = {
 const CARRIES_ATTEMPTS: { readonly [C in ErrorCode]: C extends UpstreamCode ? true : false } = {
   invalid_request: false,
   unauthorized: false,
+  forbidden: false,
   payload_too_large: false,
   rate_limited: false,
   budget_exceeded: false,

@@ -8,6 +8,7 @@ const describeError = (e: InferenceError): string => {
     case 'rate_limited':
       return `${e.limit}: retry in ${e.retryAfterMs} ms`;
     case 'unauthorized':
+    case 'forbidden':
     case 'payload_too_large':
     case 'budget_exceeded':
     case 'upstream_error':

@@ -31,6 +31,8 @@ export interface CallFacts {
   readonly ttftMs?: number | null;
   /** The W3C trace the call ran in (32 lowercase hex); absent, as in older events: null. */
   readonly traceId?: string | null;
+  /** The consumer key the call was made with; absent or null: the bootstrap token or open mode. */
+  readonly keyId?: string | null;
 }
 
 /**

@@ -21,3 +21,5 @@ export * from './estimate';
 export * from './budgets';
 export * from './usage-series';
 export * from './trace-context';
+export * from './consumer-keys';
+export * from './key-spec';

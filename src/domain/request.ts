@@ -150,14 +150,16 @@ export interface ConversationRequest extends RequestOptions {
 export type InferenceRequest = PromptRequest | ConversationRequest;
 
 /** The field path of an issue: an unknown key is named by itself (`messages.0.nmae`). */
-const fieldOf = (issue: z.core.$ZodIssue | undefined): string => {
+/** The dotted path a zod issue is about ('body' for the whole value). */
+export const fieldOf = (issue: z.core.$ZodIssue | undefined): string => {
   if (!issue) return 'body';
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
   return path.join('.') || 'body';
 };
 
-const messageOfIssue = (issue: z.core.$ZodIssue | undefined): string =>
+/** A zod issue's message, with an unknown key called what it is. */
+export const messageOfIssue = (issue: z.core.$ZodIssue | undefined): string =>
   issue?.code === 'unrecognized_keys' ? 'unknown field' : (issue?.message ?? 'invalid');
 
 /** Validates a request with a schema from `inferenceRequestSchema`; the error names the field. */

@@ -57,3 +57,12 @@ export const scrubSecret = (text: string, secret: string): string => {
 /** `text` with each of `secrets` scrubbed (see scrubSecret). */
 export const scrubSecrets = (text: string, secrets: readonly string[]): string =>
   secrets.reduce(scrubSecret, text);
+
+const CONSUMER_KEY = /hsk_([a-z0-9]{12})_[A-Za-z0-9]{32}/g;
+
+/**
+ * `text` with the secret of every consumer key (`hsk_<id>_<secret>`) replaced, the id kept so
+ * a log still tells which key it was.
+ */
+export const scrubConsumerKeys = (text: string): string =>
+  text.includes('hsk_') ? text.replace(CONSUMER_KEY, `hsk_$1_${REDACTED}`) : text;

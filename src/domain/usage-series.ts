@@ -21,7 +21,7 @@ export const SERIES_GRAINS = {
 export type SeriesGrain = keyof typeof SERIES_GRAINS;
 
 /** What a series may be split by. */
-export const SERIES_GROUPS = ['level', 'model', 'project', 'status'] as const;
+export const SERIES_GROUPS = ['level', 'model', 'project', 'status', 'key'] as const;
 
 /** A series grouping name. */
 export type SeriesGroup = (typeof SERIES_GROUPS)[number];
@@ -31,7 +31,7 @@ export const TARGET_POINTS = 200;
 export const MAX_POINTS = 10_000;
 
 /** A validated series query: times are epoch ms, already widened to whole buckets. */
-export interface SeriesQuery extends Pick<UsageQuery, 'level' | 'projectId'> {
+export interface SeriesQuery extends Pick<UsageQuery, 'level' | 'projectId' | 'keyId'> {
   readonly since: number;
   readonly until: number;
   readonly grain: SeriesGrain;
@@ -197,7 +197,7 @@ export const seriesReport = (rows: Iterable<SeriesRow>, q: SeriesQuery): UsageSe
     grain: q.grain,
     groupBy: q.groupBy ?? null,
     series: keys.map((key) => ({
-      key: q.groupBy === 'project' && key === '' ? null : key,
+      key: (q.groupBy === 'project' || q.groupBy === 'key') && key === '' ? null : key,
       points: byKey.get(key)!.map((c, i) => pointOf(q.since + i * ms, c)),
     })),
   };

@@ -19,6 +19,8 @@ export interface UsageKey {
   readonly level: Level;
   readonly model: string;
   readonly projectId: string | null;
+  /** The consumer key; null (or absent) for calls made without one. */
+  readonly keyId?: string | null;
 }
 
 /** An aggregate row's key and what an event adds to it. */
@@ -49,6 +51,7 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
       level: d.level,
       model: d.model,
       projectId: d.projectId,
+      keyId: d.keyId ?? null,
     };
     return { key, delta };
   }
@@ -57,6 +60,7 @@ export function usageDeltaOf(e: CallLogEvent): UsageChange | null {
     level: e.data.level,
     model: e.data.model,
     projectId: e.data.projectId,
+    keyId: e.data.keyId ?? null,
   };
   delta.calls = 1;
   switch (e.type) {
@@ -114,6 +118,9 @@ export interface UsageQuery {
   readonly until?: number | undefined;
   readonly projectId?: string | undefined;
   readonly level?: Level | undefined;
+  readonly keyId?: string | undefined;
+  /** `key`: the report adds `byKey`, per consumer key ('' for calls made without one). */
+  readonly groupBy?: 'key' | undefined;
 }
 
 /** Per-level or per-model figures in a usage report. */
@@ -148,6 +155,8 @@ export interface UsageReport extends UsageCounts {
   readonly savedByCacheUsd: number;
   readonly byLevel: Record<string, UsageBreakdown>;
   readonly byModel: Record<string, UsageBreakdown>;
+  /** With `groupBy=key`: per consumer key id ('' for calls made without a key). */
+  readonly byKey?: Record<string, UsageBreakdown>;
   /** Set only when the aggregates had not caught up within the read's wait: complete to here. */
   readonly asOf?: string;
   /** With `asOf`: how far behind the log the aggregates were. */
@@ -158,6 +167,8 @@ export interface UsageReport extends UsageCounts {
 export interface UsageRow {
   readonly level: Level;
   readonly model: string;
+  /** The consumer key ('' or absent: none). */
+  readonly keyId?: string;
   readonly counters: UsageCounters;
 }
 
@@ -178,10 +189,12 @@ export const usageReport = (rows: Iterable<UsageRow>, query: UsageQuery): UsageR
   const total = zeroCounters();
   const byLevel = new Map<string, UsageCounters>();
   const byModel = new Map<string, UsageCounters>();
+  const byKey = new Map<string, UsageCounters>();
   for (const row of rows) {
     addCounters(total, row.counters);
     addCounters(getOrZero(byLevel, row.level), row.counters);
     addCounters(getOrZero(byModel, row.model), row.counters);
+    if (query.groupBy === 'key') addCounters(getOrZero(byKey, row.keyId ?? ''), row.counters);
   }
   const w = usageWindow(query);
   return {
@@ -204,6 +217,7 @@ export const usageReport = (rows: Iterable<UsageRow>, query: UsageQuery): UsageR
     savedByCacheUsd: usdFromNanos(total.savedNanos),
     byLevel: mapToBreakdowns(byLevel),
     byModel: mapToBreakdowns(byModel),
+    ...(query.groupBy === 'key' ? { byKey: mapToBreakdowns(byKey) } : {}),
   };
 };
 
@@ -220,7 +234,8 @@ export const matchesQuery = (key: UsageKey, q: UsageQuery): boolean => {
     (w.since === undefined || key.bucket >= w.since) &&
     (w.until === undefined || key.bucket < w.until) &&
     (q.level === undefined || key.level === q.level) &&
-    (q.projectId === undefined || key.projectId === q.projectId)
+    (q.projectId === undefined || key.projectId === q.projectId) &&
+    (q.keyId === undefined || (key.keyId ?? '') === q.keyId)
   );
 };
 

@@ -41,6 +41,7 @@ describe('usage aggregates', () => {
       level: 'task',
       model: 'm',
       projectId: 'proj',
+      keyId: null,
     });
     expect(delta).toMatchObject({
       calls: 1,

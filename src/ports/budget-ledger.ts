@@ -5,6 +5,8 @@ import type { Budget, Level, NanoUsd } from '../domain';
 export interface BudgetCharge {
   readonly level: Level;
   readonly projectId: string | null;
+  /** The consumer key the call is made with (null or absent: none); its own budgets count. */
+  readonly keyId?: string | null;
   readonly nanos: NanoUsd;
 }
 

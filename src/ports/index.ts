@@ -12,3 +12,4 @@ export type * from './instance-leases';
 export type * from './schema-validator';
 export type * from './budget-ledger';
 export type * from './call-observer';
+export type * from './key-store';

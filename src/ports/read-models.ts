@@ -48,6 +48,7 @@ export interface CallsQuery {
   readonly level?: Level | undefined;
   readonly projectId?: string | undefined;
   readonly status?: CallStatus | undefined;
+  readonly keyId?: string | undefined;
 }
 
 /** One page of call records. */

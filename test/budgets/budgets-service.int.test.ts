@@ -79,6 +79,35 @@ describe('budgets through the service, over PostgreSQL', () => {
       await third.close();
     }
   });
+
+  it("a key's own budget keeps the spend recorded before a restart too", async () => {
+    const clock = new ManualClock(T0 + 2 * 86_400_000);
+    const first = await start(clock, 100);
+    const issued = (
+      await first.keys.issue({
+        name: 'k',
+        scopes: ['infer'],
+        budgets: [{ period: 'day', limitUsd: 0.5 }],
+      })
+    )._unsafeUnwrap();
+    const checked = first.keyring.verify(issued.key);
+    if (!checked.ok) throw new Error('the key does not verify');
+    expect((await first.infer(turn('keyed'), undefined, checked.consumer)).isOk()).toBe(true);
+    await first.close();
+
+    clock.advance(3_600_000);
+    const second = await start(clock, 100);
+    try {
+      const own = (await second.status()).budgets.find((b) => b.keyId === issued.view.id);
+      expect(own).toMatchObject({
+        name: `key:${issued.view.id}:day`,
+        spentUsd: 0.2,
+        reservedUsd: 0,
+      });
+    } finally {
+      await second.close();
+    }
+  });
 });
 
 describe('budgets when Redis does not answer', () => {

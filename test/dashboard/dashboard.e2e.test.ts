@@ -151,6 +151,35 @@ suite('dashboard in a real browser', () => {
     await totalChanged(page, 'totalCalls', 0);
   });
 
+  it('filters by consumer key and shows spend per key', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const made = (await (
+      await server.fetch('/api/keys', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: 'dashboard viewer', scopes: ['infer', 'read'] }),
+      })
+    ).json()) as { id: string; key: string };
+    const keyed = { authorization: `Bearer ${made.key}` };
+    await server.infer({ level: 'turn', purpose: 'keyed', input: 'keyed call one' }, keyed);
+    await server.infer({ level: 'task', purpose: 'keyed', input: 'keyed call two' }, keyed);
+    const before = (await shownTotals(page)).values.totalCalls!;
+    await page.fill('#key', made.id);
+    await page.dispatchEvent('#key', 'change');
+    await totalChanged(page, 'totalCalls', before);
+    const shown = await expectTotalsMatchUsage({ keyId: made.id });
+    expect(shown.values.totalCalls).toBe(2);
+    const row = page.locator(`#by-key tr[data-key="${made.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('2');
+    await page.fill('#key', '');
+    await page.dispatchEvent('#key', 'change');
+    await totalChanged(page, 'totalCalls', 2);
+    // Unfiltered, the table has the key's row and the calls made without a key.
+    await page.locator('#by-key tr[data-key=""]').waitFor();
+    expect(await page.locator(`#by-key tr[data-key="${made.id}"]`).count()).toBe(1);
+  });
+
   it('opens a call record from the latest calls', async () => {
     const id = await page.locator('#calls tbody tr').first().getAttribute('data-id');
     await page.locator('#calls tbody tr a').first().click();

@@ -7,6 +7,8 @@ import {
 import { useTestDatabase } from '../support/test-database';
 
 const TABLES = [
+  'consumer_key_last_used',
+  'consumer_keys',
   'inference_calls',
   'inference_events',
   'inference_instances',

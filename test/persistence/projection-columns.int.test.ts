@@ -23,7 +23,7 @@ describe('the projection column tables, against the migrated schema', () => {
   it.each([...GRAINS, HOUR_ALL_PROJECTS].map((g) => g.table))(
     'name every counter column of %s, and no other',
     async (table) => {
-      const key = ['bucket', 'level', 'model', 'project_id'];
+      const key = ['bucket', 'level', 'model', 'project_id', 'key_id'];
       const counters = Object.values(USAGE_COUNTER_COLUMNS);
       expect(await columnsOf(table)).toEqual([...key, ...counters].sort());
     },

@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { OPEN_ROUTES } from './auth';
-import { authGate } from './auth-gate';
+import { authGate, type KeyVerifier } from './auth-gate';
 import type { HttpApi, HttpState } from './context';
 import { frame } from './frame';
 import { safeError } from './log-safe';
@@ -12,6 +12,7 @@ import type { ModelCatalog } from './openai/catalog';
 import { openAiErrors } from './openai/frame';
 import { dashboardRoutes } from './routes/dashboard';
 import { inferenceRoutes } from './routes/inference';
+import { keyRoutes } from './routes/keys';
 import { openAiRoutes } from './routes/openai';
 import { opsRoutes } from './routes/ops';
 import { readRoutes } from './routes/reads';
@@ -44,6 +45,8 @@ export interface HttpAppDeps {
   readonly metrics?: HttpMetrics;
   /** True once shutdown began. */
   readonly draining?: () => boolean;
+  /** Consumer keys the gate accepts besides the token; none: the token alone. */
+  readonly keys?: KeyVerifier;
 }
 
 /** The built app, its router (for the OpenAPI coverage test) and request-id lookup. */
@@ -75,6 +78,7 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
     openAiRoutes(router, d.api, models, maxBodyBytes, streamKeepAliveMs);
   }
   usageSeriesRoutes(router, d.api);
+  keyRoutes(router, d.api, d.settings.maxBodyBytes);
   dashboardRoutes(router);
   opsRoutes(router, d.api, metrics, openApi);
   const secrets = [d.settings.authToken, ...(d.secrets ?? [])].filter((s) => s !== '');
@@ -83,7 +87,7 @@ export const createHttpApp = (d: HttpAppDeps): HttpApp => {
   app.use(openAiErrors());
   const open = d.settings.openRoutes ?? OPEN_ROUTES;
   const openRoutes = d.settings.metricsPublic ? [...open, '/metrics'] : open;
-  app.use(authGate({ router, authToken: d.settings.authToken, openRoutes }));
+  app.use(authGate({ router, authToken: d.settings.authToken, openRoutes, keys: d.keys }));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return { app, router, metrics, openApi, loggedWithRequest: (e) => loggedCalls.has(e) };

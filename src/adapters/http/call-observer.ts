@@ -19,6 +19,7 @@ export const callLogFields = (e: InferenceEvent) => ({
   model: e.data.model,
   latencyMs: e.data.latencyMs,
   ...(e.data.traceId ? { trace_id: e.data.traceId } : {}),
+  ...(e.data.keyId ? { key_id: e.data.keyId } : {}),
   ...(e.type === 'InferenceFailed' ? { code: e.data.errorCode, attempts: e.data.attempts } : {}),
   ...(e.type === 'InferenceSucceeded' ? { attempts: e.data.attempts } : {}),
   ...(e.type === 'InferenceRateLimited' ? { limit: e.data.limit } : {}),

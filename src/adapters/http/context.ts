@@ -3,12 +3,19 @@ import type { ResultAsync } from 'neverthrow';
 import type { Logger } from 'pino';
 import type {
   InferenceStream,
+  KeyAdmin,
   ListCallsParams,
   StatusReport,
   UsageParams,
   UsageSeriesParams,
 } from '../../application';
-import type { InferenceError, InferenceResult, UsageReport, UsageSeries } from '../../domain';
+import type {
+  Consumer,
+  InferenceError,
+  InferenceResult,
+  UsageReport,
+  UsageSeries,
+} from '../../domain';
 import type { CallsPage, Readiness, CallObserver } from '../../ports';
 import type { HttpCallObserver } from './call-observer';
 import type { ProblemResponse } from './problem';
@@ -18,9 +25,15 @@ export type { Readiness } from '../../ports';
 /** The use cases the HTTP API exposes: the in-process service satisfies this as it is. */
 export interface HttpApi {
   /** One call; `observer` hears where its time goes. */
-  infer(raw: unknown, observer?: CallObserver): ResultAsync<InferenceResult, InferenceError>;
+  infer(
+    raw: unknown,
+    observer?: CallObserver,
+    consumer?: Consumer,
+  ): ResultAsync<InferenceResult, InferenceError>;
   /** The same call streamed (`stream: true`). */
-  stream(raw: unknown, observer?: CallObserver): InferenceStream;
+  stream(raw: unknown, observer?: CallObserver, consumer?: Consumer): InferenceStream;
+  /** Consumer key administration; absent: the key routes answer 404. */
+  readonly keys?: KeyAdmin;
   status(): Promise<StatusReport>;
   usage(params: UsageParams): ResultAsync<UsageReport, InferenceError>;
   usageSeries(params: UsageSeriesParams): ResultAsync<UsageSeries, InferenceError>;
@@ -36,6 +49,8 @@ export interface HttpState {
   log: Logger;
   /** The stage timer a call made by this request marks. */
   observer: HttpCallObserver;
+  /** The consumer key the request came with; unset for the token or open mode. */
+  consumer?: Consumer;
 }
 
 /** The Koa context every handler gets. */

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { mapStringsDeep, scrubSecrets } from '../../domain';
+import { mapStringsDeep, scrubConsumerKeys, scrubSecrets } from '../../domain';
 import { sendProblem, type HttpContext, type HttpState } from './context';
 import { HttpCallObserver } from './call-observer';
 import { safeError } from './log-safe';
@@ -29,10 +29,10 @@ export interface FrameDeps {
  * are not errors carry nothing of the request's and are left alone.
  */
 const scrubErrorBody = (ctx: HttpContext, secrets: readonly string[]): void => {
-  if (secrets.length === 0 || ctx.status < 400) return;
+  if (ctx.status < 400) return;
   const body: unknown = ctx.body;
   if (typeof body !== 'object' || body === null || Buffer.isBuffer(body) || 'pipe' in body) return;
-  ctx.body = mapStringsDeep(body, (s) => scrubSecrets(s, secrets));
+  ctx.body = mapStringsDeep(body, (s) => scrubConsumerKeys(scrubSecrets(s, secrets)));
 };
 
 const routeOf = (ctx: HttpContext): string => {

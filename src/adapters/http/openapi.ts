@@ -3,6 +3,7 @@ import { ref, schema, type Json } from './openapi-json';
 import { inferenceRequestSchema } from '../../domain';
 import { eventStream } from './openapi-event-stream';
 import { openAiOpenApi } from './openai/openapi';
+import { keysOpenApi } from './openapi-keys';
 import { PROBLEMS, type ProblemCode } from './problem';
 import {
   callsPageSchema,
@@ -85,6 +86,7 @@ export const openApiDocument = (o: {
 }): Json => {
   const secured = { security: [{ bearer: [] }] };
   const openAi = o.models === undefined ? { paths: {}, schemas: {} } : openAiOpenApi();
+  const keys = keysOpenApi({ problems, json, secured });
   return {
     openapi: '3.1.0',
     info: {
@@ -108,6 +110,7 @@ export const openApiDocument = (o: {
             ...problems(
               'invalid_request',
               'unauthorized',
+              'forbidden',
               'payload_too_large',
               'unsupported_media_type',
               'rate_limited',
@@ -121,7 +124,7 @@ export const openApiDocument = (o: {
         get: {
           summary: 'Service status; always 200, degraded or not',
           ...secured,
-          responses: { ...ok('Status', json('Status')), ...problems('unauthorized') },
+          responses: { ...ok('Status', json('Status')), ...problems('unauthorized', 'forbidden') },
         },
       },
       '/api/inference/usage': {
@@ -131,7 +134,7 @@ export const openApiDocument = (o: {
           parameters: parameters(usageQuerySchema),
           responses: {
             ...ok('Usage report', json('Usage')),
-            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+            ...problems('invalid_request', 'unauthorized', 'forbidden', 'unavailable'),
           },
         },
       },
@@ -142,7 +145,7 @@ export const openApiDocument = (o: {
           parameters: parameters(usageSeriesQuerySchema),
           responses: {
             ...ok('Usage series', json('UsageSeries')),
-            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+            ...problems('invalid_request', 'unauthorized', 'forbidden', 'unavailable'),
           },
         },
       },
@@ -153,7 +156,7 @@ export const openApiDocument = (o: {
           parameters: parameters(callsQuerySchema),
           responses: {
             ...ok('One page of call records', json('CallsPage')),
-            ...problems('invalid_request', 'unauthorized', 'unavailable'),
+            ...problems('invalid_request', 'unauthorized', 'forbidden', 'unavailable'),
           },
         },
       },
@@ -190,6 +193,7 @@ export const openApiDocument = (o: {
         },
       },
       ...openAi.paths,
+      ...keys.paths,
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -204,6 +208,7 @@ export const openApiDocument = (o: {
         UsageSeries: schema(usageSeriesSchema),
         CallsPage: schema(callsPageSchema),
         ...openAi.schemas,
+        ...keys.schemas,
       },
     },
   };

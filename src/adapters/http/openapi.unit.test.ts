@@ -102,14 +102,14 @@ describe('OpenAPI document', () => {
   it('lists every contract status of POST /api/inference', () => {
     const responses = (paths['/api/inference']!.post as { responses: object }).responses;
     expect(Object.keys(responses).sort()).toEqual(
-      ['200', '400', '401', '413', '415', '429', '502', '503', '504'].sort(),
+      ['200', '400', '401', '403', '413', '415', '429', '502', '503', '504'].sort(),
     );
   });
 
   it('documents the OpenAI-compatible routes with their error statuses', () => {
     const chat = paths['/v1/chat/completions']!.post as { responses: Record<string, unknown> };
     expect(Object.keys(chat.responses).sort()).toEqual(
-      ['200', '400', '401', '413', '415', '429', '502', '503', '504'].sort(),
+      ['200', '400', '401', '403', '413', '415', '429', '502', '503', '504'].sort(),
     );
     expect(paths['/v1/models']!.get).toBeDefined();
     const schemas = (openApi.components as { schemas: Record<string, any> }).schemas;

@@ -3,6 +3,7 @@ import type { ErrorCode, InferenceError } from '../../domain';
 /** Codes the HTTP layer adds to the domain's: routing and the last-resort guard. */
 export type HttpOnlyCode =
   | 'not_found'
+  | 'conflict'
   | 'method_not_allowed'
   | 'request_timeout'
   | 'unsupported_media_type'
@@ -16,7 +17,9 @@ export type ProblemCode = ErrorCode | HttpOnlyCode;
 export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: string }>> = {
   invalid_request: { status: 400, title: 'Invalid request' },
   unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   request_timeout: { status: 408, title: 'Request timeout' },
   payload_too_large: { status: 413, title: 'Payload too large' },

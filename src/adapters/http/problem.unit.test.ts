@@ -5,6 +5,7 @@ import { PROBLEMS, problem, problemOf, retryAfterSeconds } from './problem';
 const DOCUMENTED: Record<ErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   payload_too_large: 413,
   rate_limited: 429,
   budget_exceeded: 429,
@@ -26,6 +27,7 @@ describe('error table', () => {
   it('has exactly the contract codes plus the HTTP-only ones', () => {
     const httpOnly = [
       'not_found',
+      'conflict',
       'method_not_allowed',
       'request_timeout',
       'unsupported_media_type',

@@ -46,6 +46,9 @@ export const budgetReportSchema = z.object({
   period: z.enum(['day', 'week', 'month']),
   level: level.nullable(),
   projectId: nullableString,
+  keyId: nullableString.describe(
+    'the consumer key whose own budget this is; null for a configured one',
+  ),
   limitUsd: z.number().min(0),
   spentUsd: z.number().min(0),
   reservedUsd: z.number().min(0),
@@ -162,6 +165,10 @@ export const usageSchema = z.object({
   savedByCacheUsd: z.number(),
   byLevel: z.record(z.string(), breakdown),
   byModel: z.record(z.string(), breakdown),
+  byKey: z
+    .record(z.string(), breakdown)
+    .optional()
+    .describe("with groupBy=key: per consumer key id ('' for calls made without a key)"),
   /** Spend against each configured budget in its current period (whatever the window). */
   budgets: z.array(budgetReportSchema).optional(),
   ...usageLagShape,
@@ -198,6 +205,7 @@ export const callViewSchema = z.object({
   streamed: z.boolean(),
   ttftMs: z.number().int().nullable(),
   traceId: nullableString.describe('W3C trace id of the call (32 lowercase hex)'),
+  keyId: nullableString.describe('the consumer key the call was made with; null: none'),
 });
 
 /** GET /api/inference/calls. */
@@ -212,6 +220,8 @@ export const usageQuerySchema = z.object({
   until: z.string().optional().describe('ISO-8601 date or time, exclusive; rounded up'),
   projectId: z.string().optional(),
   level: level.optional(),
+  keyId: z.string().optional().describe('only calls made with this consumer key'),
+  groupBy: z.enum(['key']).optional().describe('`key`: adds `byKey`, spend per consumer key'),
 });
 
 /** Query of GET /api/inference/calls. */
@@ -227,4 +237,5 @@ export const callsQuerySchema = z.object({
   level: level.optional(),
   projectId: z.string().optional(),
   status: z.enum(CALL_STATUSES).optional(),
+  keyId: z.string().optional().describe('only calls made with this consumer key'),
 });

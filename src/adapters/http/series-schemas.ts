@@ -20,9 +20,10 @@ export const usageSeriesQuerySchema = z.object({
   groupBy: z
     .enum(SERIES_GROUPS)
     .optional()
-    .describe('one series per level, model, project or status'),
+    .describe('one series per level, model, project, status or consumer key'),
   level: z.enum(LEVELS).optional(),
   projectId: z.string().optional(),
+  keyId: z.string().optional().describe('only calls made with this consumer key'),
 });
 
 const point = z.object({

@@ -26,13 +26,20 @@ export class InMemoryBudgetLedger implements BudgetLedger {
     private readonly clock: Clock,
     private readonly budgets: readonly Budget[],
     private readonly recorded: RecordedSpend = new Map(),
+    /** Consumer keys' own budgets, as they are now (they come and go with the keys). */
+    private readonly keyBudgets: () => readonly Budget[] = () => [],
   ) {}
+
+  private all(): readonly Budget[] {
+    const keyed = this.keyBudgets();
+    return keyed.length === 0 ? this.budgets : [...this.budgets, ...keyed];
+  }
 
   reserve(charge: BudgetCharge): Promise<Result<BudgetReservation, BudgetRefusal>> {
     const now = this.clock.now();
     const held: Tally[] = [];
-    for (const b of this.budgets) {
-      if (!budgetMatches(b, charge.level, charge.projectId)) continue;
+    for (const b of this.all()) {
+      if (!budgetMatches(b, charge.level, charge.projectId, charge.keyId ?? null)) continue;
       const w = periodWindow(b.period, now);
       const t = this.tally(b, w.start);
       if (t.spent + t.reserved + charge.nanos > limitNanos(b)) {
@@ -61,7 +68,7 @@ export class InMemoryBudgetLedger implements BudgetLedger {
 
   snapshot(): readonly BudgetState[] {
     const now = this.clock.now();
-    return this.budgets.map((budget) => {
+    return this.all().map((budget) => {
       const w = periodWindow(budget.period, now);
       const t = this.tally(budget, w.start);
       return { budget, spentNanos: t.spent, reservedNanos: t.reserved, resetsAt: w.end };

@@ -85,7 +85,12 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
     for (const row of this.usageRows.values()) if (matchesQuery(row.key, query)) rows.push(row);
     return Promise.resolve(
       usageReport(
-        rows.map((r) => ({ level: r.key.level, model: r.key.model, counters: r.counters })),
+        rows.map((r) => ({
+          level: r.key.level,
+          model: r.key.model,
+          keyId: r.key.keyId ?? '',
+          counters: r.counters,
+        })),
         query,
       ),
     );
@@ -98,6 +103,7 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
       if (key.bucket < q.since || key.bucket >= q.until) continue;
       if (q.level !== undefined && key.level !== q.level) continue;
       if (q.projectId !== undefined && key.projectId !== q.projectId) continue;
+      if (q.keyId !== undefined && (key.keyId ?? '') !== q.keyId) continue;
       const group =
         q.groupBy === 'level'
           ? key.level
@@ -105,7 +111,9 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
             ? key.model
             : q.groupBy === 'project'
               ? (key.projectId ?? '')
-              : '';
+              : q.groupBy === 'key'
+                ? (key.keyId ?? '')
+                : '';
       // Minute rows, one each: the report sums those that share a bucket and key.
       rows.push({ bucket: Math.floor(key.bucket / ms) * ms, key: group, counters });
     }
@@ -132,6 +140,7 @@ export class InMemoryEventStore implements CallLog, UsageReadModel, CallRecords 
           (q.level === undefined || r.level === q.level) &&
           (q.projectId === undefined || r.projectId === q.projectId) &&
           (q.status === undefined || r.status === q.status) &&
+          (q.keyId === undefined || r.keyId === q.keyId) &&
           (cursor === undefined || isBefore(r, cursor)),
       )
       .sort((a, b) =>

@@ -7,3 +7,4 @@ export * from './in-memory-gateway';
 export * from './in-memory-stream';
 export * from './in-memory-budget-ledger';
 export * from './in-memory-generations';
+export * from './in-memory-key-store';

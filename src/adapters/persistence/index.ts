@@ -12,3 +12,4 @@ export * from './database-availability';
 export * from './read-models/when-available';
 export * from './projector/usage-projector';
 export { describeError, isTransient, publicDescription } from './append/transient';
+export * from './keys/knex-key-store';

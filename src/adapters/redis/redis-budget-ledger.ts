@@ -21,6 +21,8 @@ export interface RedisBudgetLedgerOptions {
   /** Prefix of every key: instances that share budgets share it. */
   readonly keyPrefix: string;
   readonly clock: Clock;
+  /** Consumer keys' own budgets, as they are now (they come and go with the keys). */
+  readonly keyBudgets?: () => readonly Budget[];
   /** Serves while Redis is unreachable: budgets per instance, never none. */
   readonly fallback: BudgetLedger;
   /** 'server' (default): Redis TIME. 'clock': the clock's time, for tests. */
@@ -60,7 +62,12 @@ export class RedisBudgetLedger implements BudgetLedger {
 
   /** Reads every budget's tally from Redis now. */
   refresh(): Promise<void> {
-    const { budgets } = this.o;
+    const budgets = this.all();
+    if (budgets.length === 0) {
+      this.last = [];
+      this.refreshedAt = this.o.clock.now();
+      return Promise.resolve();
+    }
     const args = budgets.flatMap((b) => [b.period, ...this.seed(b)]);
     this.refreshing ??= SNAPSHOT.run(this.link.client, budgets.map(this.key), [this.now(), ...args])
       .then((r) => {
@@ -95,7 +102,10 @@ export class RedisBudgetLedger implements BudgetLedger {
 
   private async decide(charge: BudgetCharge): Promise<Outcome> {
     const { fallback } = this.o;
-    const matching = this.o.budgets.filter((b) => budgetMatches(b, charge.level, charge.projectId));
+    const keyId = charge.keyId ?? null;
+    const matching = this.all().filter((b) =>
+      budgetMatches(b, charge.level, charge.projectId, keyId),
+    );
     if (matching.length === 0) return ok({ settle: () => Promise.resolve() });
     if (!this.link.usable()) return fallback.reserve(charge);
     const args = matching.flatMap((b) => [b.period, limitNanos(b), ...this.seed(b)]);
@@ -140,6 +150,11 @@ export class RedisBudgetLedger implements BudgetLedger {
         (e: unknown) => this.link.failed(e),
       ),
     );
+  }
+
+  private all(): readonly Budget[] {
+    const keyed = this.o.keyBudgets?.() ?? [];
+    return keyed.length === 0 ? this.o.budgets : [...this.o.budgets, ...keyed];
   }
 
   /** The seed of `b` as script arguments: its recorded period start and spend, or none. */

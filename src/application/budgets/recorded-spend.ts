@@ -15,7 +15,7 @@ export const recordedSpend = async (
     budgets.map(async (b) => {
       const { start } = periodWindow(b.period, now);
       const report = await currentUsage(usage, (u) =>
-        u.usage({ since: start, level: b.level, projectId: b.projectId }),
+        u.usage({ since: start, level: b.level, projectId: b.projectId, keyId: b.keyId }),
       );
       return [b.name, { periodStart: start, nanos: nanosFromUsd(report.costUsd) }] as const;
     }),

@@ -7,6 +7,8 @@ export interface BudgetReport {
   readonly period: BudgetPeriod;
   readonly level: Level | null;
   readonly projectId: string | null;
+  /** The consumer key whose own budget this is; null for a configured (global) budget. */
+  readonly keyId: string | null;
   readonly limitUsd: number;
   readonly spentUsd: number;
   /** Worst-case cost of calls in flight, held until they end. */
@@ -26,6 +28,7 @@ export const budgetReport = (s: BudgetState): BudgetReport => {
     period: b.period,
     level: b.level ?? null,
     projectId: b.projectId ?? null,
+    keyId: b.keyId ?? null,
     limitUsd: usdFromNanos(limit),
     spentUsd: usdFromNanos(s.spentNanos),
     reservedUsd: usdFromNanos(s.reservedNanos),

@@ -67,6 +67,7 @@ export const parseSeriesParams = (
     groupBy,
     level: base.query.level,
     projectId: base.query.projectId,
+    keyId: base.query.keyId,
   };
   const n = bucketCount(query);
   if (n > MAX_POINTS) {

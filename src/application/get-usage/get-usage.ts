@@ -17,6 +17,10 @@ export interface UsageParams {
   readonly until?: string | undefined;
   readonly projectId?: string | undefined;
   readonly level?: string | undefined;
+  /** Only calls made with this consumer key. */
+  readonly keyId?: string | undefined;
+  /** Usage: `key` adds `byKey`. Series: one series per level, model, project, status or key. */
+  readonly groupBy?: string | undefined;
 }
 
 /** Validates usage parameters; the error names the parameter. */
@@ -66,6 +70,14 @@ export const parseUsageParams = (
       ),
     };
   }
+  if (p.keyId !== undefined && p.keyId !== '' && !/^[a-z0-9]{12}$/.test(p.keyId)) {
+    return {
+      ok: false,
+      error: inferenceError('invalid_request', 'keyId: must be a key id (12 characters a-z, 0-9)', {
+        field: 'keyId',
+      }),
+    };
+  }
   return {
     ok: true,
     query: {
@@ -73,6 +85,7 @@ export const parseUsageParams = (
       until,
       projectId: p.projectId || undefined,
       level: isLevel(p.level) ? p.level : undefined,
+      keyId: p.keyId || undefined,
     },
   };
 };
@@ -83,8 +96,17 @@ export const makeGetUsage =
   (params: UsageParams): ResultAsync<UsageWithBudgets, InferenceError> => {
     const parsed = parseUsageParams(params);
     if (!parsed.ok) return errAsync(parsed.error);
+    const { groupBy } = params;
+    if (groupBy !== undefined && groupBy !== '' && groupBy !== 'key') {
+      return errAsync(
+        inferenceError('invalid_request', `groupBy: must be key, got "${groupBy}"`, {
+          field: 'groupBy',
+        }),
+      );
+    }
+    const query = groupBy === 'key' ? { ...parsed.query, groupBy: 'key' as const } : parsed.query;
     return ResultAsync.fromPromise(
-      currentUsage(usage, (u) => u.usage(parsed.query)),
+      currentUsage(usage, (u) => u.usage(query)),
       (e) =>
         inferenceError(
           'unavailable',
@@ -92,7 +114,9 @@ export const makeGetUsage =
           `usage could not be read: the database did not answer (${errorName(e)})`,
         ),
     ).map((report) => {
-      const states = budgets?.snapshot() ?? [];
+      const states = (budgets?.snapshot() ?? []).filter(
+        (s) => query.keyId === undefined || s.budget.keyId === query.keyId,
+      );
       return states.length === 0 ? report : { ...report, budgets: states.map(budgetReport) };
     });
   };

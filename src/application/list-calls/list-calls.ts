@@ -20,6 +20,8 @@ export interface ListCallsParams {
   readonly level?: string | undefined;
   readonly projectId?: string | undefined;
   readonly status?: string | undefined;
+  /** Only calls made with this consumer key. */
+  readonly keyId?: string | undefined;
 }
 
 const STATUSES: readonly CallStatus[] = CALL_STATUSES;
@@ -48,6 +50,9 @@ export const parseListCallsParams = (p: ListCallsParams): CallsQuery | Inference
   }
   const idProblem = p.projectId ? associationIdProblem(p.projectId) : undefined;
   if (idProblem) return invalid('projectId', idProblem);
+  if (p.keyId && !/^[a-z0-9]{12}$/.test(p.keyId)) {
+    return invalid('keyId', 'must be a key id (12 characters a-z, 0-9)');
+  }
   const status = p.status as CallStatus | undefined;
   if (status && !STATUSES.includes(status)) {
     return invalid('status', `must be one of ${STATUSES.join(', ')}, got "${p.status}"`);
@@ -58,6 +63,7 @@ export const parseListCallsParams = (p: ListCallsParams): CallsQuery | Inference
     level: isLevel(p.level) ? p.level : undefined,
     projectId: p.projectId || undefined,
     status: status || undefined,
+    keyId: p.keyId || undefined,
   };
 };
 

@@ -16,7 +16,7 @@ export interface UsageAggregate {
 
 /** Stable string form of a usage key, for maps. */
 export const usageKeyId = (k: UsageKey): string =>
-  `${k.bucket}|${k.level}|${k.model}|${k.projectId ?? ''}`;
+  `${k.bucket}|${k.level}|${k.model}|${k.projectId ?? ''}|${k.keyId ?? ''}`;
 
 /**
  * Usage aggregates per minute × level × model × project, counting each outcome; the usage

@@ -28,6 +28,7 @@ export const reconciliationOf = (
     level: r.level,
     model: r.model,
     projectId: r.projectId,
+    keyId: r.keyId,
     status: r.status,
     upstreamId: r.upstreamId,
     inputTokens: g.inputTokens,

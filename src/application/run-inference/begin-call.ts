@@ -2,6 +2,7 @@ import {
   cacheKey,
   conversationOf,
   inputHash,
+  type Consumer,
   type InferenceRequest,
   type ModelChoice,
 } from '../../domain';
@@ -29,6 +30,7 @@ export const beginCall = (
   check: OutputCheck | undefined,
   observer: CallObserver,
   sink?: StreamSink,
+  consumer?: Consumer,
 ): Call => {
   const { model, fallbacks } = choice;
   const upstream: CompletionRequest = {
@@ -52,6 +54,7 @@ export const beginCall = (
     upstream,
     check,
     observer,
+    ...(consumer ? { consumer } : {}),
     key: d.cacheEnabled ? cacheKey({ model, fallbacks, request: req }) : null,
     facts: {
       callId: d.newId(),
@@ -65,6 +68,7 @@ export const beginCall = (
       turnId: req.turnId ?? null,
       latencyMs: 0,
       traceId: observer.traceId ?? null,
+      keyId: consumer?.keyId ?? null,
     },
   };
   if (!sink) return call;

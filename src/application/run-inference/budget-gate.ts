@@ -28,6 +28,8 @@ export class BudgetGate {
     private readonly prices: PriceBook,
     /** Repairs a structured-output call may ask for after its first answer. */
     private readonly repairAttempts = 0,
+    /** False when no budget is configured: only calls with a key that has budgets reserve. */
+    private readonly globalBudgets = true,
   ) {}
 
   /**
@@ -55,25 +57,29 @@ export class BudgetGate {
 
   /** Reserves before the call goes upstream; `budget_exceeded` when any budget lacks room. */
   reserve(call: Call): ResultAsync<void, InferenceError> {
+    if (!this.globalBudgets && !call.consumer?.budgets.length) return okAsync(undefined);
     const nanos = this.worstCase(call);
     const { level, projectId, callId } = call.facts;
-    return ResultAsync.fromSafePromise(this.ledger.reserve({ level, projectId, nanos })).andThen(
-      (r) => {
-        if (r.isOk()) {
-          this.held.set(callId, r.value);
-          return okAsync(undefined);
-        }
-        const { budget, retryAfterMs, resetsAt } = r.error;
-        return errAsync(
-          inferenceError(
-            'budget_exceeded',
-            `budget ${budget}: the call's worst-case cost of $${usdFromNanos(nanos)} does not ` +
-              `fit what is left of it; it resets at ${new Date(resetsAt).toISOString()}`,
-            { budget, retryAfterMs },
-          ),
-        );
-      },
-    );
+    const keyId = call.facts.keyId ?? null;
+    return ResultAsync.fromSafePromise(
+      this.ledger.reserve({ level, projectId, keyId, nanos }),
+    ).andThen((r) => {
+      if (r.isOk()) {
+        this.held.set(callId, r.value);
+        return okAsync(undefined);
+      }
+      const { budget, retryAfterMs, resetsAt } = r.error;
+      const own = keyId !== null && budget.startsWith(`key:${keyId}:`);
+      const whose = own ? `key ${keyId}'s own budget` : 'budget';
+      return errAsync(
+        inferenceError(
+          'budget_exceeded',
+          `${whose} ${budget}: the call's worst-case cost of $${usdFromNanos(nanos)} does not ` +
+            `fit what is left of it; it resets at ${new Date(resetsAt).toISOString()}`,
+          { budget, retryAfterMs },
+        ),
+      );
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   usdFromNanos,
   wellFormedDeep,
   type CallFacts,
+  type Consumer,
   type InferenceEvent,
   type InferenceRequest,
   type InferenceResult,
@@ -24,6 +25,8 @@ export interface Call {
   readonly key: string | null;
   /** Set when the caller asked for a stream. */
   readonly stream?: CallStream | undefined;
+  /** The consumer key the call was made with: its limits, budgets and lists bind it. */
+  readonly consumer?: Consumer | undefined;
   /** Where the call's time goes, marked as it moves on (a no-op unless its receiver times it). */
   readonly observer: CallObserver;
 }

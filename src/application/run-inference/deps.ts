@@ -10,6 +10,7 @@ import type {
 } from '../../ports';
 import type { PriceBook } from '../pricing/price-book';
 import type { BudgetGate } from './budget-gate';
+import type { KeyLimiters } from '../consumer-keys/key-limiters';
 import type { InFlightCalls } from './in-flight';
 
 /** What runInference needs. */
@@ -23,6 +24,8 @@ export interface RunInferenceDeps {
   readonly prices: PriceBook;
   readonly schemas: SchemaValidator;
   readonly newId: () => string;
+  /** Each consumer key's own rate limits; none when absent. */
+  readonly keyLimiters?: KeyLimiters;
   /** Spend caps; none when absent. */
   readonly budgets?: BudgetGate;
   /** This service instance, named in each intent (default: a fixed in-process name). */

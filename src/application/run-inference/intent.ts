@@ -35,6 +35,7 @@ export const intentOf = (
       agentId: facts.agentId,
       commandId: facts.commandId,
       turnId: facts.turnId,
+      keyId: facts.keyId ?? null,
       estimatedCostNanos: worstCaseCostNanos(price, inputTokens, req.maxOutputTokens),
       instanceId,
     },

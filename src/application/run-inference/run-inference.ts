@@ -6,6 +6,7 @@ import {
   inferenceError,
   inferenceRequestSchema,
   parseInferenceRequest,
+  type Consumer,
   type InferenceError,
   type InferenceRequest,
   type InferenceResult,
@@ -20,6 +21,7 @@ import { InFlightCalls } from './in-flight';
 import { shuttingDown } from './intent';
 import { makeOutcomes } from './outcomes';
 import { neverAdmitted } from './admission';
+import { keyForbids } from './key-admission';
 import { checkSchemas, needsOutputCheck } from './request-schemas';
 import { makeCallUpstream, type CostOf } from './upstream-call';
 import type { RunInferenceDeps } from './deps';
@@ -35,6 +37,8 @@ export type RunInference = (
   raw: unknown,
   stream?: StreamSink,
   observer?: CallObserver,
+  /** The consumer key the call is made with; none for the bootstrap token, open mode or in process. */
+  consumer?: Consumer,
 ) => ResultAsync<InferenceResult, InferenceError>;
 
 /**
@@ -78,6 +82,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     check: OutputCheck | undefined,
     sink: StreamSink | undefined,
     observer: CallObserver,
+    consumer: Consumer | undefined,
   ) => {
     if (deps.log.health().full) {
       // Serving a call we cannot record would break "every call has a record": refuse instead.
@@ -85,7 +90,7 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
         inferenceError('unavailable', 'the call log backlog is full; the database is unreachable'),
       );
     }
-    const call = beginCall(begin, parsed, choice, startedAt, check, observer, sink);
+    const call = beginCall(begin, parsed, choice, startedAt, check, observer, sink, consumer);
     if (inFlight.stopping) return refuse(call, shuttingDown('no new calls are taken'));
     if (!settings.apiKeyConfigured) {
       return refuse(call, inferenceError('unavailable', 'no OpenRouter API key is configured'));
@@ -103,18 +108,20 @@ export const makeRunInference = (deps: RunInferenceDeps): RunInference => {
     );
   };
 
-  return (raw, sink, observer = UNOBSERVED) => {
+  return (raw, sink, observer = UNOBSERVED, consumer) => {
     const startedAt = clock.now();
     const parsed = parseInferenceRequest(schema, raw);
     if (parsed.isErr()) return errAsync(parsed.error);
     const choice = chooseModel(policy, parsed.value.level, parsed.value.model, allowed);
     if (choice.isErr()) return errAsync(choice.error);
+    const forbidden = consumer ? keyForbids(consumer, parsed.value.level, choice.value) : undefined;
+    if (forbidden) return errAsync(forbidden);
     const unfit = neverAdmitted(parsed.value, settings.tokensPerMinute);
     if (unfit) return errAsync(unfit);
     // Counted until answered, so a shutdown waits for it (and records it) before exiting.
     const done = inFlight.track();
     const go = (check: OutputCheck | undefined) =>
-      run(startedAt, parsed.value, choice.value, check, sink, observer);
+      run(startedAt, parsed.value, choice.value, check, sink, observer, consumer);
     // Schemas compile off the event loop (asynchronously); a call without any skips it all.
     const answer = needsOutputCheck(parsed.value)
       ? checkSchemas(deps.schemas, parsed.value).andThen(go)

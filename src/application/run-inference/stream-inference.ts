@@ -1,5 +1,5 @@
 import type { Result } from 'neverthrow';
-import type { InferenceError, InferenceResult } from '../../domain';
+import type { Consumer, InferenceError, InferenceResult } from '../../domain';
 import type { CompletionDelta, CallObserver } from '../../ports';
 import type { StreamStart } from './call-stream';
 import type { RunInference } from './run-inference';
@@ -24,6 +24,7 @@ export const streamInference = (
   run: RunInference,
   raw: unknown,
   observer?: CallObserver,
+  consumer?: Consumer,
 ): InferenceStream => {
   const abort = new AbortController();
   const queue: StreamChunk[] = [];
@@ -42,6 +43,7 @@ export const streamInference = (
         signal: abort.signal,
       },
       observer,
+      consumer,
     ),
   ).finally(() => {
     ended = true;

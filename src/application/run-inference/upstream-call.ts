@@ -65,13 +65,33 @@ export const makeCallUpstream = (u: UpstreamContext) => {
     });
   };
 
-  /** Budgets first (a refusal there takes no rate-limit capacity), then the rate limits. */
+  /**
+   * Budgets first (a refusal there takes no rate-limit capacity), then the key's own rate limits,
+   * then the global ones: a call must fit both. A key slot taken for a call the global limit
+   * then refuses is released of its tokens (its call slot stays counted for the minute).
+   */
   const budgetThenLimit = async (call: Call, tokens: number) => {
     call.observer.waitFrom();
     try {
       const budgeted = deps.budgets ? await deps.budgets.reserve(call) : ok(undefined);
       if (budgeted.isErr()) return err(budgeted.error);
-      return await deps.limiter.acquire(tokens);
+      const { consumer } = call;
+      if (!consumer || !deps.keyLimiters) return await deps.limiter.acquire(tokens);
+      const keyed = await deps.keyLimiters.acquire(consumer, tokens);
+      if (keyed.isErr()) return err(keyed.error);
+      const own = keyed.value;
+      const global = await deps.limiter.acquire(tokens);
+      if (global.isErr()) {
+        own.settle(0);
+        return global;
+      }
+      const both = global.value;
+      return ok({
+        settle: (actual: number) => {
+          own.settle(actual);
+          both.settle(actual);
+        },
+      });
     } finally {
       call.observer.waitTo();
     }

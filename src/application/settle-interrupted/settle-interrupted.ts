@@ -41,6 +41,7 @@ export const interruptionOf = (i: OpenIntent, settledBy: string): InferenceInter
       agentId: d.agentId,
       commandId: d.commandId,
       turnId: d.turnId,
+      keyId: d.keyId ?? null,
       latencyMs: 0,
       costNanos: d.estimatedCostNanos,
       costEstimated: true,

@@ -5,7 +5,7 @@ import { RedisBudgetLedger } from '../../adapters/redis';
 import type { BudgetLedger, Clock, RecordedSpend, UsageReadModel } from '../../ports';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { TOKENS } from '../tokens';
+import { getAsync, TOKENS } from '../tokens';
 import { SHARED, type Shared } from './limits';
 
 /**
@@ -19,10 +19,15 @@ export const bindBudgets = (c: Container): void => {
       const config = ctx.get<Config>(TOKENS.Config);
       const clock = ctx.get<Clock>(TOKENS.Clock);
       const { budgets } = config;
+      // Keys' own budgets change as keys are issued and revoked: read them from the directory.
+      // Those of the keys known at start are seeded like the configured ones.
+      const directory = await getAsync(ctx, TOKENS.KeyDirectory);
+      const keyBudgets = () => directory.keyBudgets();
+      const seeded = [...budgets, ...keyBudgets()];
       let recorded: RecordedSpend = new Map();
-      if (budgets.length > 0) {
+      if (seeded.length > 0) {
         const usage = await ctx.getAsync<UsageReadModel>(TOKENS.UsageReadModel);
-        recorded = await recordedSpend(usage, budgets, clock.now()).catch((e: unknown) => {
+        recorded = await recordedSpend(usage, seeded, clock.now()).catch((e: unknown) => {
           // Start anyway (a sick database must not stop the service), but say what is missing.
           ctx
             .get<Logger>(TOKENS.Logger)
@@ -33,11 +38,12 @@ export const bindBudgets = (c: Container): void => {
           return new Map();
         });
       }
-      const local = new InMemoryBudgetLedger(clock, budgets, recorded);
+      const local = new InMemoryBudgetLedger(clock, budgets, recorded, keyBudgets);
       const { link } = await ctx.getAsync<Shared>(SHARED);
-      if (!link || budgets.length === 0) return local;
+      if (!link) return local;
       return new RedisBudgetLedger(link, {
         budgets,
+        keyBudgets,
         recorded,
         keyPrefix: config.redis.keyPrefix,
         clock,

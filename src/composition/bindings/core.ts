@@ -69,15 +69,14 @@ export const bindCore = (c: Container): void => {
         newId: get(ctx, TOKENS.NewId),
         instanceId: get(ctx, TOKENS.InstanceId),
         inFlight: get(ctx, TOKENS.InFlight),
-        ...(config.budgets.length > 0
-          ? {
-              budgets: new BudgetGate(
-                await getAsync(ctx, TOKENS.BudgetLedger),
-                get(ctx, TOKENS.PriceBook),
-                or.structuredOutput.repairAttempts,
-              ),
-            }
-          : {}),
+        // Always there: a key's own budgets count even when none is configured.
+        budgets: new BudgetGate(
+          await getAsync(ctx, TOKENS.BudgetLedger),
+          get(ctx, TOKENS.PriceBook),
+          or.structuredOutput.repairAttempts,
+          config.budgets.length > 0,
+        ),
+        keyLimiters: await getAsync(ctx, TOKENS.KeyLimiters),
         settings: {
           models: or.models,
           fallbacks: or.fallbacks,

@@ -1,17 +1,26 @@
 import type { Container } from 'inversify';
 import { InMemoryEventStore } from '../../adapters/in-memory/in-memory-event-store';
+import { InMemoryKeyStore } from '../../adapters/in-memory/in-memory-key-store';
 import {
   isReady,
   KnexCallLog,
   KnexCallRecords,
   KnexInstanceLeases,
+  KnexKeyStore,
   KnexUsageReadModel,
   recordsWhenAvailable,
   UsageProjector,
   usageWhenAvailable,
   type DatabaseAvailability,
 } from '../../adapters/persistence';
-import type { CallLog, CallRecords, ProjectionLag, Readiness, UsageReadModel } from '../../ports';
+import type {
+  CallLog,
+  CallRecords,
+  KeyStore,
+  ProjectionLag,
+  Readiness,
+  UsageReadModel,
+} from '../../ports';
 import type { Knex } from 'knex';
 import { backlogFile, succeed } from '../database';
 import { openServiceDatabase } from '../database-connector';
@@ -27,6 +36,8 @@ interface Store {
   readonly ready: () => Promise<Readiness>;
   /** The usage projection's lag (in memory, where it is projected inline: always 0). */
   readonly lag: ProjectionLag;
+  /** The consumer keys: their events and projection. */
+  readonly keys: KeyStore;
 }
 const STORE = token<Store>('Store');
 
@@ -40,6 +51,7 @@ const inMemory = (lifecycle: Lifecycle): Store => {
     ready: () => Promise.resolve({ ready: true, detail: null }),
     // Usage is projected with each append in memory: never behind.
     lag: { usageLag: () => ({ lagMs: 0, asOf: null }) },
+    keys: new InMemoryKeyStore(),
   };
 };
 
@@ -88,6 +100,8 @@ export const bindPersistence = (c: Container): void => {
       });
       await log.start();
       lifecycle.onClose('call log', () => log.close());
+      const keys = new KnexKeyStore(knex);
+      lifecycle.onClose('key listener', () => keys.close());
       const settle = (): void =>
         settleEvery({
           leases: leases!,
@@ -115,6 +129,7 @@ export const bindPersistence = (c: Container): void => {
         records: recordsWhenAvailable(new KnexCallRecords(knex), availability),
         ready: () => readiness(knex, availability),
         lag: projector,
+        keys,
       };
     })
     .inSingletonScope();
@@ -127,6 +142,7 @@ export const bindPersistence = (c: Container): void => {
   part(TOKENS.CallRecords, (s) => s.records);
   part(TOKENS.Readiness, (s) => s.ready);
   part(TOKENS.ProjectionLag, (s) => s.lag);
+  part(TOKENS.KeyStore, (s) => s.keys);
 };
 
 /** Ready once the database is migrated and answers; why not in words (never a driver message). */

@@ -22,6 +22,7 @@ export interface OpenAiErrorResponse {
 const typeOf = (status: number, code: string): string => {
   if (code === 'budget_exceeded') return 'insufficient_quota';
   if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_denied_error';
   if (status === 429) return 'rate_limit_error';
   if (status === 404) return 'not_found_error';
   if (status < 500) return 'invalid_request_error';
@@ -29,7 +30,7 @@ const typeOf = (status: number, code: string): string => {
 };
 
 /** Statuses where a retry of the same request cannot succeed. */
-const FINAL = new Set([400, 401, 404, 405, 413, 415]);
+const FINAL = new Set([400, 401, 403, 404, 405, 413, 415]);
 
 /**
  * A native problem in OpenAI's shape, with the same status. `retry-after` (seconds) and

@@ -18,6 +18,9 @@ const ERRORS: Json = {
     'Invalid request (`invalid_request`); `param` names the field; x-should-retry: false',
   ),
   '401': error('Wrong or missing API key (`unauthorized`); x-should-retry: false'),
+  '403': error(
+    'A consumer key without the `infer` scope, or a level or model outside its lists (`forbidden`); x-should-retry: false',
+  ),
   '413': error('Body too large (`payload_too_large`); x-should-retry: false'),
   '415': error('A charset other than utf-8 (`unsupported_media_type`); x-should-retry: false'),
   '429': error('`rate_limited` (retry-after, retry-after-ms) or `budget_exceeded`'),

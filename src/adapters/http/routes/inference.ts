@@ -15,10 +15,11 @@ export const inferenceRoutes = (
     const body = await readJsonRequest(ctx, maxBodyBytes);
     if (body.isErr()) return sendProblem(ctx, body.error);
     if (wantsStream(body.value)) {
-      return sendStream(ctx, api.stream(body.value, ctx.state.observer), keepAliveMs);
+      const call = api.stream(body.value, ctx.state.observer, ctx.state.consumer);
+      return sendStream(ctx, call, keepAliveMs);
     }
     // The call's own log line ("call recorded", with this request's id) comes from its event.
-    const result = await api.infer(body.value, ctx.state.observer);
+    const result = await api.infer(body.value, ctx.state.observer, ctx.state.consumer);
     if (result.isOk()) ctx.body = result.value;
     else sendProblem(ctx, problemOf(result.error));
   });

@@ -37,10 +37,10 @@ export const openAiRoutes = (
     }
     const { native, params, stream, includeUsage } = mapped.value;
     if (stream) {
-      const call = api.stream({ ...native, stream: true }, ctx.state.observer);
+      const call = api.stream({ ...native, stream: true }, ctx.state.observer, ctx.state.consumer);
       return answerStream(ctx, call, { includeUsage, params, keepAliveMs });
     }
-    const result = await api.infer(native, ctx.state.observer);
+    const result = await api.infer(native, ctx.state.observer, ctx.state.consumer);
     if (result.isErr()) {
       return sendOpenAiError(ctx, openAiErrorOfInference(result.error, params));
     }

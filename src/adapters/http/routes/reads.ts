@@ -43,7 +43,7 @@ export const readRoutes = (router: Router<HttpState>, api: HttpApi): void => {
   });
 
   router.get('/api/inference/usage', async (ctx) => {
-    const q = params(ctx, ['since', 'until', 'projectId', 'level'] as const);
+    const q = params(ctx, ['since', 'until', 'projectId', 'level', 'keyId', 'groupBy'] as const);
     if (!q) return;
     const r = await api.usage(q);
     if (r.isOk()) ctx.body = r.value;
@@ -51,7 +51,7 @@ export const readRoutes = (router: Router<HttpState>, api: HttpApi): void => {
   });
 
   router.get('/api/inference/calls', async (ctx) => {
-    const q = params(ctx, ['limit', 'before', 'level', 'projectId', 'status'] as const);
+    const q = params(ctx, ['limit', 'before', 'level', 'projectId', 'status', 'keyId'] as const);
     if (!q) return;
     const r = await api.calls(q);
     if (r.isOk()) ctx.body = { calls: r.value.calls.map(callView), nextCursor: r.value.nextCursor };

@@ -3,7 +3,15 @@ import { queryParam, sendProblem, type HttpApi, type HttpState } from '../contex
 import { problem, problemOf } from '../problem';
 
 /** The query parameters GET /api/inference/usage/series takes; any other is refused by name. */
-export const SERIES_PARAMS = ['since', 'until', 'grain', 'groupBy', 'level', 'projectId'] as const;
+export const SERIES_PARAMS = [
+  'since',
+  'until',
+  'grain',
+  'groupBy',
+  'level',
+  'projectId',
+  'keyId',
+] as const;
 
 /** GET /api/inference/usage/series: usage over time from the per-grain aggregates. */
 export const usageSeriesRoutes = (router: Router<HttpState>, api: HttpApi): void => {

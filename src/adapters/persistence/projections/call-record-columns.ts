@@ -51,6 +51,7 @@ export const CALL_RECORD_COLUMNS = {
   streamed: col('streamed', 'bool'),
   ttftMs: col('ttft_ms', 'int'),
   traceId: col('trace_id', 'text'),
+  keyId: col('key_id', 'text'),
 } satisfies { readonly [F in keyof CallRecord]-?: RecordColumn };
 
 type Field = keyof CallRecord;

@@ -3,11 +3,14 @@ import { CHECKPOINT_AT_END_SQL } from '../projector/projector-sql';
 import { REPLAY_SQL } from './projection-sql';
 import { GRAINS, HOUR_ALL_PROJECTS } from '../read-models/usage-ranges';
 import { projectionPayload, projectionRowJson, storedEventOf, type EventRow } from './rows';
+import { isKeyEventType, type KeyEvent } from '../../../domain';
+import { replayKeys } from '../keys/replay-keys';
 
 /** The tables the projections keep: everything a rebuild empties and fills again. */
 export const PROJECTION_TABLES: readonly string[] = [
   'inference_calls',
   'inference_intents',
+  'consumer_keys',
   ...GRAINS.map((g) => g.table),
   HOUR_ALL_PROJECTS.table,
 ];
@@ -41,6 +44,7 @@ export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise
     await trx.raw(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`);
     let after = 0;
     let done = 0;
+    const keyEvents: Array<{ event: KeyEvent; position: number }> = [];
     opts.onProgress?.({ done, total });
     for (;;) {
       const rows: EventRow[] = await trx('inference_events')
@@ -49,16 +53,33 @@ export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise
         .orderBy('position')
         .limit(size);
       if (rows.length === 0) break;
-      const stored = rows.map(storedEventOf);
+      // Key events feed the keys projection, replayed once the log is read; the rest the calls'.
+      const calls = rows.filter((r) => !isKeyEventType(r.type));
+      for (const r of rows) {
+        if (!isKeyEventType(r.type)) continue;
+        const event = {
+          type: r.type,
+          eventId: r.event_id,
+          occurredAt: new Date(r.occurred_at).toISOString(),
+          data: r.data,
+        } as unknown as KeyEvent;
+        keyEvents.push({ event, position: Number(r.position) });
+      }
+      after = Number(rows[rows.length - 1]!.position);
+      done += rows.length;
+      if (calls.length === 0) {
+        opts.onProgress?.({ done, total });
+        continue;
+      }
+      const stored = calls.map(storedEventOf);
       const payload = projectionPayload(
         stored.map((s) => s.event),
         (e, i) => projectionRowJson(e, stored[i]!.position, true),
       );
       await trx.raw(REPLAY_SQL, [payload]);
-      after = stored[stored.length - 1]!.position;
-      done += rows.length;
       opts.onProgress?.({ done, total });
     }
+    await replayKeys(trx, keyEvents);
     await trx.raw(CHECKPOINT_AT_END_SQL);
     return done;
   });

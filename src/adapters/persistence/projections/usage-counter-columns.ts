@@ -66,5 +66,6 @@ export type SumRow = { readonly level: Level; readonly model: string } & Readonl
 export const usageRowOf = (r: SumRow): UsageRow => ({
   level: r.level,
   model: r.model,
+  ...(typeof r['key_id'] === 'string' ? { keyId: r['key_id'] } : {}),
   counters: countersOfRow(r),
 });

@@ -9,6 +9,7 @@ const KEY_FIELDS: readonly PayloadField[] = [
   ['usage_level', 'text'],
   ['usage_model', 'text'],
   ['usage_project_id', 'text'],
+  ['usage_key_id', 'text'],
 ];
 const DELTAS = COUNTERS.map(([field, column]) => [field, `delta_${column}`] as const);
 
@@ -18,13 +19,14 @@ const DELTAS = COUNTERS.map(([field, column]) => [field, `delta_${column}`] as c
  */
 const upsert = (g: Grain, events: string, project = 'n.usage_project_id'): string => `
   ${g.table} AS (
-    INSERT INTO ${g.table} AS u (bucket, level, model, project_id, ${COUNTER_LIST})
+    INSERT INTO ${g.table} AS u (bucket, level, model, project_id, key_id, ${COUNTER_LIST})
     SELECT to_timestamp(n.usage_bucket_ms / ${g.ms} * ${g.ms / 1000}), n.usage_level,
-      n.usage_model, ${project}, ${DELTAS.map(([, d]) => `coalesce(sum(n.${d}), 0)`).join(', ')}
+      n.usage_model, ${project}, coalesce(n.usage_key_id, ''),
+      ${DELTAS.map(([, d]) => `coalesce(sum(n.${d}), 0)`).join(', ')}
     FROM ${events} n
     WHERE n.usage_bucket_ms IS NOT NULL
-    GROUP BY 1, 2, 3, 4
-    ON CONFLICT (bucket, level, model, project_id) DO UPDATE SET
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (bucket, level, model, project_id, key_id) DO UPDATE SET
       ${COUNTERS.map(([, c]) => `${c} = u.${c} + EXCLUDED.${c}`).join(', ')}
     RETURNING 1
   )`;
@@ -38,6 +40,7 @@ export const usagePayloadRow = (
   row['usage_level'] = key.level;
   row['usage_model'] = key.model;
   row['usage_project_id'] = key.projectId ?? '';
+  row['usage_key_id'] = key.keyId ?? '';
   // Most counters of an event are zero: those are left out, and read as NULL, summed as 0.
   for (const [field, d] of DELTAS) if (delta[field] !== 0) row[d] = delta[field];
 };

@@ -21,6 +21,7 @@ export class KnexCallRecords implements CallRecords {
     if (q.level !== undefined) query.where('level', q.level);
     if (q.projectId !== undefined) query.where('project_id', storedText(q.projectId));
     if (q.status !== undefined) query.where('status', q.status);
+    if (q.keyId !== undefined) query.where('key_id', q.keyId);
     const c = q.before;
     if (c !== undefined) {
       // A cursor names a uuid we made; a tampered one still pages, by time alone.

@@ -29,6 +29,8 @@ export const usageStatement = (query: UsageQuery): Statement | undefined => {
   const ranges = usageRanges(w.since, w.until);
   if (ranges.length === 0) return undefined;
   const bindings: Array<string | Date> = [];
+  // Split by key only when asked: otherwise the rows stay one per level and model.
+  const dims = query.groupBy === 'key' ? 'level, model, key_id' : 'level, model';
   const branches = ranges.map((r) => {
     const where = ['true'];
     const add = (term: string, value: string | Date) => {
@@ -39,10 +41,11 @@ export const usageStatement = (query: UsageQuery): Statement | undefined => {
     if (r.to !== undefined) add('bucket < ?', new Date(r.to));
     if (query.level !== undefined) add('level = ?', query.level);
     if (query.projectId !== undefined) add('project_id = ?', storedText(query.projectId));
-    return `SELECT level, model, ${counterSums()} FROM ${r.grain.table} WHERE ${where.join(' AND ')} GROUP BY level, model`;
+    if (query.keyId !== undefined) add('key_id = ?', query.keyId);
+    return `SELECT ${dims}, ${counterSums()} FROM ${r.grain.table} WHERE ${where.join(' AND ')} GROUP BY ${dims}`;
   });
   return {
-    sql: `SELECT level, model, ${counterSums('::text')} FROM (${branches.join(' UNION ALL ')}) AS r GROUP BY level, model`,
+    sql: `SELECT ${dims}, ${counterSums('::text')} FROM (${branches.join(' UNION ALL ')}) AS r GROUP BY ${dims}`,
     bindings,
   };
 };

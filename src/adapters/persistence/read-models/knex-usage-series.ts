@@ -4,7 +4,12 @@ import { storedText } from '../projections/rows';
 import { counterSums, countersOfRow } from '../projections/usage-counter-columns';
 import { HOUR_ALL_PROJECTS } from './usage-ranges';
 
-const KEY_COLUMN = { level: 'level', model: 'model', project: 'project_id' } as const;
+const KEY_COLUMN = {
+  level: 'level',
+  model: 'model',
+  project: 'project_id',
+  key: 'key_id',
+} as const;
 
 /**
  * The series statement: one grain's aggregate table (its buckets are the series' buckets), the
@@ -20,6 +25,7 @@ export const seriesStatement = (
   if (q.projectId !== undefined) {
     where.push('project_id = ?') && bindings.push(storedText(q.projectId));
   }
+  if (q.keyId !== undefined) where.push('key_id = ?') && bindings.push(q.keyId);
   // Without a project filter or grouping, hours come from the rollup over every project.
   const table =
     q.grain === 'hour' && q.projectId === undefined && q.groupBy !== 'project'
