@@ -12,7 +12,7 @@ import { summary } from './lib/summary';
 
 const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json rows.json]
                     [--async-commit | --memory] [--profile DIR] [--service-src DIR]
-                    [--before-src DIR] [--tracing] [--bursts] [--keep]
+                    [--before-src DIR] [--tracing] [--key] [--bursts] [--keep]
 
   --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
   --no-peer        skip Portkey's gateway (otherwise installed into bench/peers/portkey if missing)
@@ -27,6 +27,9 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --tracing        this checkout's service exports traces (OTLP/HTTP protobuf) to a local sink
                    in a process of its own; with --before-src pointing at this same checkout,
                    \`before\` is tracing off and the rest tracing on, side by side
+  --key            this checkout's service runs with a token and is called with a consumer key
+                   it issued (scopes infer, read); with --before-src of this same checkout,
+                   \`before\` is open on loopback (no key) and the rest verify a key per call
   --lanes N        database.commit_lanes of this checkout's service (group-commit batches in flight)
   --bursts         pace the rates with autocannon's overallRate (each connection's share of a
                    second sent back to back), as before; default: open-loop, evenly spaced
@@ -77,6 +80,7 @@ const main = async (): Promise<void> => {
       'before-src': { type: 'string' },
       bursts: { type: 'boolean', default: false },
       tracing: { type: 'boolean', default: false },
+      key: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -112,6 +116,7 @@ const main = async (): Promise<void> => {
       onDatabase: (d) => void dbs.push(d),
       ...(o.lanes ? { database: { commit_lanes: Number(o.lanes) } } : {}),
       tracing: o.tracing,
+      key: o.key,
     });
     say(`database: ${setup.database}\npeer: ${setup.peer}`);
     if (setup.before) say(`before: ${setup.before}`);
@@ -132,6 +137,9 @@ const main = async (): Promise<void> => {
       ...(setup.before ? { before: setup.before } : {}),
       notes: [
         `Service log level: ${logLevel} (one access line per request, carrying its call, to a file).`,
+        ...(o.key
+          ? ['This checkout is called with a consumer key (Authorization: Bearer hsk_…).']
+          : []),
         ...(traces
           ? [
               `Tracing on in this checkout's service: the OTLP sink received ${traces.spans} spans ` +

@@ -58,7 +58,7 @@ export const runOne = async (s: Subject, kind: Row['kind'], load: Load): Promise
   const before = s.countCalls ? await s.countCalls() : 0;
   // The serial runs are one call at a time: their breakdown would say little, so none.
   const metricsUrl = kind === 'serial' ? undefined : s.metricsUrl;
-  const scraped = metricsUrl ? await scrape(metricsUrl) : null;
+  const scraped = metricsUrl ? await scrape(metricsUrl, s.target.headers) : null;
   const stopPg = s.watchPgCpu ? await s.watchPgCpu() : undefined;
   const [m, usage] = await watch(s.pid, () =>
     load.rate !== undefined && load.pacing !== 'bursts'
@@ -68,7 +68,7 @@ export const runOne = async (s: Subject, kind: Row['kind'], load: Load): Promise
   const after = s.countCalls ? await settled(s.countCalls) : 0;
   // After the calls in flight have been recorded, so their writes are in.
   const pgCpu = await stopPg?.();
-  const rescraped = metricsUrl ? await scrape(metricsUrl) : null;
+  const rescraped = metricsUrl ? await scrape(metricsUrl, s.target.headers) : null;
   const stages = scraped !== null && rescraped !== null ? breakdownOf(scraped, rescraped) : null;
   return {
     kind,

@@ -48,7 +48,15 @@ export interface SetupOptions {
    * `--before-src` of this same checkout then measures tracing off against on).
    */
   readonly tracing?: boolean;
+  /**
+   * This checkout's service runs with a token and is called with a consumer key (infer, read)
+   * it issued: what verifying a key costs a call (before's run open, without).
+   */
+  readonly key?: boolean;
 }
+
+/** The bootstrap token of a `--key` run (it only issues the key the load then uses). */
+const BENCH_TOKEN = 'bench-bootstrap-token-0123456789abcdef';
 
 /** A built service's persistence adapter (what `buildService` just wrote into `dir`). */
 const builtPersistence = (root: string, dir: string): Persistence =>
@@ -96,9 +104,12 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
       // Settings only this checkout knows (an older one's config would refuse them).
       ...(name.startsWith('service') ? { database: o.database ?? {} } : {}),
       ...(sink && name.startsWith('service') ? { tracesEndpoint: sink.tracesEndpoint } : {}),
+      ...(o.key && name.startsWith('service') ? { authToken: BENCH_TOKEN } : {}),
     });
     o.children.push(s);
-    return s;
+    const key =
+      o.key && name.startsWith('service') ? await stack.issueKey(s.url, BENCH_TOKEN) : undefined;
+    return { ...s, key };
   };
   const version = async (
     label: 'ours' | 'before',
@@ -115,14 +126,14 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
       unique: [
         {
           through: label,
-          target: stack.serviceTarget(plain.url),
+          target: stack.serviceTarget(plain.url, false, plain.key),
           pid: plain.pid,
           metricsUrl: `${plain.url}/metrics`,
           ...logs,
         },
         {
           through: `${label} /v1`,
-          target: stack.serviceV1Target(plain.url),
+          target: stack.serviceV1Target(plain.url, plain.key),
           pid: plain.pid,
           metricsUrl: `${plain.url}/metrics`,
           ...logs,
@@ -130,7 +141,7 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
       ],
       cached: {
         through: `${label}, cache hits`,
-        target: stack.serviceTarget(cached.url, true),
+        target: stack.serviceTarget(cached.url, true, cached.key),
         pid: cached.pid,
         metricsUrl: `${cached.url}/metrics`,
         ...logs,

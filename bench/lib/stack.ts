@@ -103,12 +103,14 @@ export const startService = async (o: {
   database?: Record<string, unknown>;
   /** Where to export traces (OTLP/HTTP, the default protobuf); tracing is off without it. */
   tracesEndpoint?: string;
+  /** `server.auth_token`: set, every request needs it or a consumer key. */
+  authToken?: string;
 }): Promise<Child & { url: string }> => {
   const config = join(o.tmp, `${o.name}.config.yaml`);
   writeFileSync(
     config,
     JSON.stringify({
-      server: { host: '127.0.0.1', port: 0 },
+      server: { host: '127.0.0.1', port: 0, ...(o.authToken ? { auth_token: o.authToken } : {}) },
       ...(o.databaseUrl === null ? {} : { database: { ...o.database, url: o.databaseUrl } }),
       data_dir: join(o.tmp, o.name),
       openrouter: {
@@ -156,18 +158,33 @@ export const bareTarget = (url: string): Target => ({
   body: chatBody,
 });
 
+/** A consumer key (scopes infer and read) issued by the service at `url` with its token. */
+export const issueKey = async (url: string, token: string): Promise<string> => {
+  const res = await fetch(`${url}/api/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', scopes: ['infer', 'read'] }),
+  });
+  if (res.status !== 201) throw new Error(`issuing a key: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { key: string }).key;
+};
+
+/** The header a request carries: a consumer key, or nothing (the service open on loopback). */
+const auth = (key: string | undefined): Record<string, string> =>
+  key ? { authorization: `Bearer ${key}` } : {};
+
 /** Through the service, one fresh input per request (`cached` pins one input for cache hits). */
-export const serviceTarget = (url: string, cached = false): Target => ({
+export const serviceTarget = (url: string, cached = false, key?: string): Target => ({
   url: `${url}/api/inference`,
-  headers: {},
+  headers: auth(key),
   body: (n) =>
     JSON.stringify({ level: 'turn', purpose: 'benchmark', input: inputOf(cached ? 'same' : n) }),
 });
 
 /** Through the service's OpenAI-compatible route: the same call as `serviceTarget`, as a peer gets it. */
-export const serviceV1Target = (url: string): Target => ({
+export const serviceV1Target = (url: string, key?: string): Target => ({
   url: `${url}/v1/chat/completions`,
-  headers: {},
+  headers: auth(key),
   body: (n) => JSON.stringify({ model: 'turn', messages: [{ role: 'user', content: inputOf(n) }] }),
 });
 

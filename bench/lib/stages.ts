@@ -260,9 +260,12 @@ export const breakdownOf = (before: string, after: string): Breakdown | null => 
 };
 
 /** The exposition at `url`, or null when there is none (no route, refused, not reachable). */
-export const scrape = async (url: string): Promise<string | null> => {
+export const scrape = async (
+  url: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<string | null> => {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
     const text = await res.text();
     return res.ok ? text : null;
   } catch {
