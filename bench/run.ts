@@ -15,6 +15,8 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
                     [--before-src DIR] [--tracing] [--key] [--bursts] [--keep]
 
   --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
+  --ab             about four minutes, for an A/B of one setting (--tracing, --key) against this
+                   same checkout as --before-src: serial 5 s, 500 req/s for 15 s, saturation 10 s
   --no-peer        skip Portkey's gateway (otherwise installed into bench/peers/portkey if missing)
   --out FILE       also write the markdown report to FILE; --json FILE: the raw rows
   --async-commit   synchronous_commit = off on the bench database (what the fsync wait costs)
@@ -36,13 +38,22 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --keep           keep the temporary directory (configs, service logs)
 `;
 
-const PLANS: Record<'quick' | 'full', Plan> = {
+const PLANS: Record<'quick' | 'ab' | 'full', Plan> = {
   quick: {
     rates: [200, 500, 1000],
     warmSeconds: 0.5,
     serialSeconds: 1,
     rateSeconds: 1,
     saturationSeconds: 2,
+    saturationConnections: 128,
+    pacing: 'open',
+  },
+  ab: {
+    rates: [500],
+    warmSeconds: 3,
+    serialSeconds: 5,
+    rateSeconds: 15,
+    saturationSeconds: 10,
     saturationConnections: 128,
     pacing: 'open',
   },
@@ -69,6 +80,7 @@ const main = async (): Promise<void> => {
   const { values: o } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
+      ab: { type: 'boolean', default: false },
       'no-peer': { type: 'boolean', default: false },
       'async-commit': { type: 'boolean', default: false },
       memory: { type: 'boolean', default: false },
@@ -86,7 +98,7 @@ const main = async (): Promise<void> => {
     },
   });
   if (o.help) return say(USAGE);
-  const mode = o.quick ? 'quick' : 'full';
+  const mode = o.quick ? 'quick' : o.ab ? 'ab' : 'full';
   const began = Date.now();
   const tmp = mkdtempSync(join(tmpdir(), 'headspace-bench-'));
   const children: Child[] = [];
