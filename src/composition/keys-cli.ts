@@ -38,7 +38,7 @@ const run = async (command: KeysCommand, configPath: string | undefined, io: Io)
   try {
     const { knex } = await openDatabase(loaded.value, createLogger('warn'), lifecycle);
     const admin = makeKeyAdmin({
-      store: new KnexKeyStore(knex),
+      store: new KnexKeyStore(knex, loaded.value.database.statementTimeoutMs),
       clock: new SystemClock(),
       newId: randomUUID,
     });

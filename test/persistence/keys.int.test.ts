@@ -101,4 +101,57 @@ describe('KnexKeyStore: key events in the log, the keys table as their projectio
     expect(Date.now() - t0).toBeLessThan(1000);
     await stop();
   });
+
+  it('key events take their log positions in commit order: one waits while another is in flight', async () => {
+    const admin = makeKeyAdmin({ store, clock, newId: randomUUID });
+    const maxPosition = async () =>
+      Number(
+        (
+          (
+            await db().knex.raw(
+              'SELECT coalesce(max(position), 0)::text AS p FROM inference_events',
+            )
+          ).rows[0] as { p: string }
+        ).p,
+      );
+    // Another key event in flight: its transaction holds the key events' lock, not committed yet.
+    const inFlight = await db().knex.transaction();
+    await inFlight.raw('SELECT pg_advisory_xact_lock(7243190519)');
+    const before = await maxPosition();
+    const issuing = admin.issue({ name: 'after the one in flight', scopes: ['infer'] });
+    // Until it waits for the lock; had it inserted first, its position would come before a
+    // commit still to happen.
+    await waitFor(
+      async () =>
+        Number(
+          (
+            (
+              await db().knex.raw(
+                "SELECT count(*)::text AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+              )
+            ).rows[0] as { n: string }
+          ).n,
+        ) > 0
+          ? true
+          : undefined,
+      5_000,
+      { everyMs: 10 },
+    );
+    expect(await maxPosition()).toBe(before);
+    await inFlight.commit();
+    expect((await issuing).isOk()).toBe(true);
+    expect(await maxPosition()).toBeGreaterThan(before);
+  });
+
+  it('a key query that hangs fails after the statement timeout instead of holding refreshes', async () => {
+    const slow = new KnexKeyStore(db().knex, 200);
+    // The keys table locked by another transaction: reading it waits (as on a hung database).
+    const holder = await db().knex.transaction();
+    await holder.raw('LOCK TABLE consumer_keys IN ACCESS EXCLUSIVE MODE');
+    const t0 = Date.now();
+    await expect(slow.all()).rejects.toThrow(/timeout/i);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    await holder.rollback();
+    expect(Array.isArray(await slow.all())).toBe(true);
+  });
 });

@@ -100,7 +100,7 @@ export const bindPersistence = (c: Container): void => {
       });
       await log.start();
       lifecycle.onClose('call log', () => log.close());
-      const keys = new KnexKeyStore(knex);
+      const keys = new KnexKeyStore(knex, config.database.statementTimeoutMs);
       lifecycle.onClose('key listener', () => keys.close());
       const settle = (): void =>
         settleEvery({
