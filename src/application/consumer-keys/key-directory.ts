@@ -185,7 +185,7 @@ const DECOY: ConsumerKey = {
   models: null,
   expiresAt: null,
   hash: '00'.repeat(32),
-  previousHash: '00'.repeat(32),
+  previousHash: null,
   previousValidUntil: null,
   createdAt: '',
   revokedAt: null,
