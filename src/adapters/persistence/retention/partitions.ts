@@ -1,0 +1,108 @@
+import type { Knex } from 'knex';
+
+/** A day, the grain of the partitions: 8.6 million records a day at 100 calls a second. */
+export const DAY_MS = 86_400_000;
+
+/** The two partitioned tables and the column each is partitioned by. */
+export const PARTITIONED = [
+  { table: 'inference_events', key: 'partition_at' },
+  { table: 'inference_calls', key: 'created_at' },
+] as const;
+
+/** One of the partitioned tables. */
+export type PartitionedTable = (typeof PARTITIONED)[number];
+
+/** A daily partition: its table and the day [from, until) it holds. */
+export interface DayPartition {
+  readonly name: string;
+  readonly from: number;
+  readonly until: number;
+}
+
+/** The start of the UTC day holding `ms`. */
+export const dayStart = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
+
+/** `inference_calls_p20261207`: the partition of a table for the day starting at `from`. */
+export const partitionName = (table: string, from: number): string =>
+  `${table}_p${new Date(from).toISOString().slice(0, 10).replaceAll('-', '')}`;
+
+/** While set in a transaction, the log's guard lets rows of its default partition be moved. */
+export const RETENTION_SETTING = "SELECT set_config('headspace.retention', 'on', true)";
+
+/** Most time a pass waits for a lock on a live table before it gives up and tries again. */
+export const LOCK_TIMEOUT = "SET LOCAL lock_timeout = '100ms'";
+
+/** The daily partitions of `table` (not the default, nor the one kept for ever), oldest first. */
+export const dayPartitions = async (db: Knex, table: string): Promise<DayPartition[]> => {
+  const { rows } = await db.raw(
+    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = ?::regclass`,
+    [table],
+  );
+  const out: DayPartition[] = [];
+  for (const r of rows as Array<{ name: string; bound: string }>) {
+    const m = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(r.bound);
+    if (!m || m[1] === 'infinity') continue;
+    out.push({ name: r.name, from: Date.parse(m[1]!), until: Date.parse(m[2]!) });
+  }
+  return out.sort((a, b) => a.from - b.from);
+};
+
+/** The days of rows in `table`'s default partition (rows no daily partition was there for). */
+export const strayDays = async (db: Knex, t: PartitionedTable): Promise<number[]> => {
+  const { rows } = await db.raw(
+    `SELECT DISTINCT date_trunc('day', ${t.key}, 'UTC') AS day FROM ${t.table}_default
+     WHERE ${t.key} < 'infinity'`,
+  );
+  return (rows as Array<{ day: Date }>).map((r) => r.day.getTime());
+};
+
+/**
+ * Makes the partition of `t` for the day starting at `from`, moving into it the rows the default
+ * partition holds for that day, in one transaction: made as a table of its own and attached,
+ * which takes a lock on the parent that appends do not wait for (SHARE UPDATE EXCLUSIVE);
+ * the default partition is locked while it is checked, and it is meant to be near empty.
+ */
+export const createDayPartition = async (
+  db: Knex,
+  t: PartitionedTable,
+  from: number,
+): Promise<void> => {
+  const name = partitionName(t.table, from);
+  const [a, b] = [new Date(from).toISOString(), new Date(from + DAY_MS).toISOString()];
+  await db.transaction(async (trx) => {
+    await trx.raw(LOCK_TIMEOUT);
+    await trx.raw(RETENTION_SETTING);
+    await trx.raw(
+      `CREATE TABLE ${name} (LIKE ${t.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
+    );
+    await trx.raw(
+      `WITH moved AS (DELETE FROM ${t.table}_default WHERE ${t.key} >= ? AND ${t.key} < ? RETURNING *)
+       INSERT INTO ${name} SELECT * FROM moved`,
+      [a, b],
+    );
+    await trx.raw(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_bounds
+      CHECK (${t.key} >= '${a}' AND ${t.key} < '${b}')`);
+    await trx.raw(`ALTER TABLE ${t.table} ATTACH PARTITION ${name} FOR VALUES FROM ('${a}') TO ('${b}')`);
+    await trx.raw(`ALTER TABLE ${name} DROP CONSTRAINT ${name}_bounds`);
+  });
+};
+
+/**
+ * Every partition the days `days` need, for both tables, and those of the rows waiting in a
+ * default partition: made if missing. Returns the partitions made.
+ */
+export const ensurePartitions = async (db: Knex, days: readonly number[]): Promise<string[]> => {
+  const made: string[] = [];
+  for (const t of PARTITIONED) {
+    const have = new Set((await dayPartitions(db, t.table)).map((p) => p.from));
+    const want = new Set([...days.map(dayStart), ...(await strayDays(db, t))]);
+    for (const day of [...want].sort((x, y) => x - y)) {
+      if (have.has(day)) continue;
+      await createDayPartition(db, t, day);
+      made.push(partitionName(t.table, day));
+    }
+  }
+  return made;
+};
