@@ -11,3 +11,7 @@ export * from './database-availability';
 export * from './read-models/when-available';
 export * from './projector/usage-projector';
 export { describeError, isTransient, publicDescription } from './append/transient';
+export * from './retention/knex-retention';
+export { RETENTION_LOCK, DAY_MS } from './retention/partitions';
+export type { ManifestEntry } from './retention/archive';
+export * from './retention/knex-storage-stats';

@@ -5,19 +5,30 @@ import {
   KnexCallLog,
   KnexCallRecords,
   KnexInstanceLeases,
+  KnexRetention,
+  KnexStorageStats,
   KnexUsageReadModel,
   recordsWhenAvailable,
   UsageProjector,
   usageWhenAvailable,
   type DatabaseAvailability,
 } from '../../adapters/persistence';
-import type { CallLog, CallRecords, ProjectionLag, Readiness, UsageReadModel } from '../../ports';
+import { EVENT_TYPES } from '../../domain';
+import type {
+  CallLog,
+  CallRecords,
+  ProjectionLag,
+  Readiness,
+  StorageStats,
+  UsageReadModel,
+} from '../../ports';
 import type { Knex } from 'knex';
 import { backlogFile, succeed } from '../database';
 import { openServiceDatabase } from '../database-connector';
 import type { Lifecycle } from '../lifecycle';
 import { bind, get, getAsync, token, TOKENS, type Token } from '../tokens';
 import { settleEvery } from './instance-lease';
+import { retainEvery } from './retention-schedule';
 
 /** The call log, its read models and readiness, all over one store. */
 interface Store {
@@ -27,8 +38,13 @@ interface Store {
   readonly ready: () => Promise<Readiness>;
   /** The usage projection's lag (in memory, where it is projected inline: always 0). */
   readonly lag: ProjectionLag;
+  /** Null in memory. */
+  readonly storage: StorageStats | null;
 }
 const STORE = token<Store>('Store');
+
+/** How often status's storage figures are measured. */
+const STORAGE_MEASURE_MS = 10_000;
 
 const inMemory = (lifecycle: Lifecycle): Store => {
   const store = new InMemoryEventStore();
@@ -40,6 +56,7 @@ const inMemory = (lifecycle: Lifecycle): Store => {
     ready: () => Promise.resolve({ ready: true, detail: null }),
     // Usage is projected with each append in memory: never behind.
     lag: { usageLag: () => ({ lagMs: 0, asOf: null }) },
+    storage: null,
   };
 };
 
@@ -88,6 +105,40 @@ export const bindPersistence = (c: Container): void => {
       });
       await log.start();
       lifecycle.onClose('call log', () => log.close());
+      const storage = new KnexStorageStats(knex);
+      // Every outcome is a record: counted in status until the next measurement.
+      for (const type of EVENT_TYPES)
+        get(ctx, TOKENS.Publisher).emitter.on(type, () => storage.recorded());
+      const measure = (): void =>
+        void storage.measure().catch((e: unknown) =>
+          logger.debug({ err: String(e) }, 'measuring storage failed'),
+        );
+      const retention = new KnexRetention(
+        knex,
+        config.retention,
+        // A pass drops only days whose events are all counted: give the projector a few steps.
+        async () => {
+          for (let i = 0; i < 5; i++) await projector.nextStep();
+        },
+      );
+      const retain = (): void =>
+        retainEvery({
+          retention,
+          everyMs: config.retention.runEveryMinutes * 60_000,
+          clock,
+          logger,
+          lifecycle,
+          onPass: measure,
+        });
+      const measureEvery = (): void => {
+        let cancel = (): void => undefined;
+        const tick = (): void => {
+          measure();
+          cancel = clock.schedule(STORAGE_MEASURE_MS, tick);
+        };
+        tick();
+        lifecycle.onClose('storage figures', async () => cancel());
+      };
       const settle = (): void =>
         settleEvery({
           leases: leases!,
@@ -101,12 +152,16 @@ export const bindPersistence = (c: Container): void => {
       if (availability.state === 'ready') {
         settle();
         projector.start();
+        retain();
+        measureEvery();
       } else {
         // Absent at start: replay the journal and settle the moment it is migrated.
         void availability.whenReady().then(() => {
           log.retryNow();
           settle();
           projector.start();
+          retain();
+          measureEvery();
         });
       }
       return {
@@ -115,6 +170,7 @@ export const bindPersistence = (c: Container): void => {
         records: recordsWhenAvailable(new KnexCallRecords(knex), availability),
         ready: () => readiness(knex, availability),
         lag: projector,
+        storage,
       };
     })
     .inSingletonScope();
@@ -127,6 +183,7 @@ export const bindPersistence = (c: Container): void => {
   part(TOKENS.CallRecords, (s) => s.records);
   part(TOKENS.Readiness, (s) => s.ready);
   part(TOKENS.ProjectionLag, (s) => s.lag);
+  part(TOKENS.StorageStats, (s) => s.storage);
 };
 
 /** Ready once the database is migrated and answers; why not in words (never a driver message). */

@@ -1,11 +1,16 @@
 import type { Knex } from 'knex';
 import { writeArchive, type ManifestEntry } from './archive';
 import { dropDay, detachDay, pendingDrops, type DetachedDay } from './drop-day';
-import { DAY_MS, dayPartitions, dayStart, ensurePartitions, PARTITIONED, strayDays } from './partitions';
+import {
+  DAY_MS,
+  dayPartitions,
+  dayStart,
+  ensurePartitions,
+  PARTITIONED,
+  RETENTION_LOCK,
+  strayDays,
+} from './partitions';
 import { pruneSideTables } from './side-tables';
-
-/** Arbitrary, fixed: the session advisory lock that lets one retention pass run at a time. */
-export const RETENTION_LOCK = 7_243_190_519;
 
 /** Days of partitions made ahead of the present, at start and by every pass. */
 export const DAYS_AHEAD = 7;

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 
+/** Arbitrary, fixed: the session advisory lock that lets one retention pass run at a time. */
+export const RETENTION_LOCK = 7_243_190_519;
+
 /** A day, the grain of the partitions: 8.6 million records a day at 100 calls a second. */
 export const DAY_MS = 86_400_000;
 
