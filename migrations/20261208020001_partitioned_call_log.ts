@@ -97,7 +97,8 @@ const partition = async (knex: Knex, c: Conversion): Promise<void> => {
   if (unique) throw new Error(`${c.table}: unique index ${unique.name} cannot be partitioned`);
   const columns = await columnsOf(knex, c.table);
   await knex.raw(`ALTER TABLE ${c.table} RENAME TO ${old}`);
-  for (const i of indexes) await knex.raw(`ALTER INDEX ${i.name} RENAME TO ${i.name}_unpartitioned`);
+  for (const i of indexes)
+    await knex.raw(`ALTER INDEX ${i.name} RENAME TO ${i.name}_unpartitioned`);
   const addKey = c.addsKey ? `, ${c.key} timestamptz NOT NULL` : '';
   await knex.raw(`
     CREATE TABLE ${c.table} (LIKE ${old} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED
@@ -107,7 +108,9 @@ const partition = async (knex: Knex, c: Conversion): Promise<void> => {
     ) PARTITION BY RANGE (${c.key})`);
   await knex.raw(`CREATE TABLE ${c.table}_default PARTITION OF ${c.table} DEFAULT`);
   for (const [suffix, bounds] of c.extra)
-    await knex.raw(`CREATE TABLE ${c.table}_${suffix} PARTITION OF ${c.table} FOR VALUES ${bounds}`);
+    await knex.raw(
+      `CREATE TABLE ${c.table}_${suffix} PARTITION OF ${c.table} FOR VALUES ${bounds}`,
+    );
   const { rows: days } = await knex.raw(
     `SELECT DISTINCT date_trunc('day', k, 'UTC') AS day FROM (SELECT ${c.keyValue} AS k FROM ${old}) o
      WHERE k < 'infinity' AND k > '-infinity'`,
@@ -134,12 +137,16 @@ const continuePositions = async (knex: Knex): Promise<void> => {
       coalesce((SELECT max(position) FROM inference_events), 0) + 1, false)`);
 };
 
-/** The log's guard, with one way through: a retention pass moving or dropping old rows. */
+/**
+ * The log's guard, with one way through: a retention pass moving rows out of a default
+ * partition, or clearing old answer text.
+ */
 const GUARD = `
   CREATE OR REPLACE FUNCTION inference_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
-    IF TG_OP = 'DELETE' AND current_setting('headspace.retention', true) = 'on' THEN
-      RETURN OLD;
+    IF current_setting('headspace.retention', true) = 'on' THEN
+      IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+      IF TG_OP = 'UPDATE' THEN RETURN NEW; END IF;
     END IF;
     RAISE EXCEPTION 'inference_events is append-only (% refused)', TG_OP
       USING ERRCODE = 'restrict_violation';
@@ -155,7 +162,8 @@ const GUARD = `
  * the day of the call it corrects, events about no call in a partition kept for ever), so an
  * event id always maps to one partition and (event_id, partition_at) is as unique as event_id.
  * Also: the usage of dropped events (`usage_retained`, per drop, minute grain: what a rebuild
- * starts from), the drops (`retention_drops`) and the passes (`retention_passes`).
+ * starts from), the drops (`retention_drops`), the passes (`retention_passes`) and the days
+ * whose answer text was cleared (`retention_texts`).
  */
 export const up = async (knex: Knex): Promise<void> => {
   await knex.raw('LOCK TABLE inference_events, inference_calls IN ACCESS EXCLUSIVE MODE');
@@ -189,6 +197,12 @@ export const up = async (knex: Knex): Promise<void> => {
       texts_cleared bigint    NOT NULL DEFAULT 0
     );
     CREATE INDEX retention_passes_at_idx ON retention_passes (at);
+    CREATE TABLE retention_texts (
+      day_from   timestamptz PRIMARY KEY,
+      cleared_at timestamptz NOT NULL DEFAULT now(),
+      records    bigint      NOT NULL,
+      events     bigint      NOT NULL
+    );
   `);
 };
 
@@ -212,7 +226,7 @@ const unpartition = async (knex: Knex, c: Conversion, keys: string): Promise<voi
 
 /** Back to plain tables (rows of every partition copied; the retention tables dropped). */
 export const down = async (knex: Knex): Promise<void> => {
-  await knex.raw('DROP TABLE retention_passes, usage_retained, retention_drops');
+  await knex.raw('DROP TABLE retention_texts, retention_passes, usage_retained, retention_drops');
   await unpartition(
     knex,
     EVENTS,

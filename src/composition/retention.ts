@@ -54,6 +54,7 @@ const describe = (r: RetentionReport): string => {
     ),
     ...r.skipped.map((s) => `day ${s.from.slice(0, 10)} left for a later pass: ${s.reason}`),
     `calls kept from: ${r.boundary ?? 'the beginning'}; open intents pruned: ${r.intentsPruned}`,
+    `records whose answer text ${r.dryRun ? 'would be' : 'was'} cleared: ${r.textsCleared}`,
   ];
   return `${lines.join('\n')}\n`;
 };

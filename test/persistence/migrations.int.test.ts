@@ -8,14 +8,21 @@ import { useTestDatabase } from '../support/test-database';
 
 const TABLES = [
   'inference_calls',
+  'inference_calls_default',
   'inference_events',
+  'inference_events_default',
+  'inference_events_kept',
   'inference_instances',
   'inference_intents',
   'projection_checkpoints',
+  'retention_drops',
+  'retention_passes',
+  'retention_texts',
   'usage_day',
   'usage_hour',
   'usage_hour_all_projects',
   'usage_minute',
+  'usage_retained',
   'usage_week',
 ];
 

@@ -59,7 +59,14 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     reset: () =>
       knex.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
-        const tables = ['inference_events', ...PROJECTION_TABLES].join(', ');
+        const tables = [
+          'inference_events',
+          ...PROJECTION_TABLES,
+          'usage_retained',
+          'retention_drops',
+          'retention_passes',
+          'retention_texts',
+        ].join(', ');
         await trx.raw(`TRUNCATE ${tables} RESTART IDENTITY`);
       }),
     drop: async () => {

@@ -110,9 +110,9 @@ export const bindPersistence = (c: Container): void => {
       for (const type of EVENT_TYPES)
         get(ctx, TOKENS.Publisher).emitter.on(type, () => storage.recorded());
       const measure = (): void =>
-        void storage.measure().catch((e: unknown) =>
-          logger.debug({ err: String(e) }, 'measuring storage failed'),
-        );
+        void storage
+          .measure()
+          .catch((e: unknown) => logger.debug({ err: String(e) }, 'measuring storage failed'));
       const retention = new KnexRetention(
         knex,
         config.retention,

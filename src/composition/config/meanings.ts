@@ -27,7 +27,8 @@ export const KEY_MEANINGS: Readonly<Record<string, string>> = {
     'days answer text and tool calls are kept in records; 0: as long as the call (at most `calls_days`)',
   'retention.archive_dir':
     'when set, each dropped day is first written here as gzip JSON lines with a line in `manifest.jsonl`',
-  'retention.run_every_minutes': 'how often the service runs a retention pass (one instance at a time)',
+  'retention.run_every_minutes':
+    'how often the service runs a retention pass (one instance at a time)',
   data_dir: 'where the embedded PostgreSQL keeps its data (relative to the working directory)',
   'openrouter.base_url': 'upstream',
   'openrouter.api_key': 'the variable wins; an empty variable counts as unset',

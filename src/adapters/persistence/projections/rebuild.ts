@@ -41,9 +41,13 @@ export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise
     const size = opts.batchSize ?? 5000;
     // After a retention pass only (no pass half-way: its detached day would be missed).
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [RETENTION_LOCK]);
-    const pending = await trx.raw("SELECT count(*)::int AS n FROM retention_drops WHERE state = 'detached'");
+    const pending = await trx.raw(
+      "SELECT count(*)::int AS n FROM retention_drops WHERE state = 'detached'",
+    );
     if (pending.rows[0].n > 0)
-      throw new Error('a retention pass stopped half-way: run `npm run retention` first, then rebuild');
+      throw new Error(
+        'a retention pass stopped half-way: run `npm run retention` first, then rebuild',
+      );
     await trx.raw('LOCK TABLE inference_events IN EXCLUSIVE MODE');
     const counted = await trx.raw('SELECT count(*)::text AS n FROM inference_events');
     const total = Number(counted.rows[0].n);

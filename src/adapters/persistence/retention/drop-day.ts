@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { USAGE_CHECKPOINT } from '../projector/projector-sql';
-import { DAY_MS, LOCK_TIMEOUT, partitionName } from './partitions';
+import { DAY_MS, LOCK_TIMEOUT, partitionName, withLockRetries } from './partitions';
 import { retainUsage } from './retained-usage';
 
 /** A day detached from both tables (a table null: that table had no partition for the day). */
@@ -10,9 +10,6 @@ export interface DetachedDay {
   readonly events: string | null;
   readonly calls: string | null;
 }
-
-const LOCK_NOT_AVAILABLE = '55P03';
-const ATTEMPTS = 50;
 
 class Unprojected extends Error {}
 
@@ -33,9 +30,9 @@ export const detachDay = async (db: Knex, from: number): Promise<DetachedDay | s
   const events = partitionName('inference_events', from);
   const calls = partitionName('inference_calls', from);
   const have = { events: await exists(db, events), calls: await exists(db, calls) };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(async (trx) => {
+  try {
+    const done = await withLockRetries(() =>
+      db.transaction(async (trx) => {
         await trx.raw(LOCK_TIMEOUT);
         if (have.events) await trx.raw(`ALTER TABLE inference_events DETACH PARTITION ${events}`);
         if (have.calls) await trx.raw(`ALTER TABLE inference_calls DETACH PARTITION ${calls}`);
@@ -64,14 +61,12 @@ export const detachDay = async (db: Knex, from: number): Promise<DetachedDay | s
           events: have.events ? events : null,
           calls: have.calls ? calls : null,
         };
-      });
-    } catch (e) {
-      if (e instanceof Unprojected) return 'events not yet counted by the usage projector';
-      const code = (e as { code?: unknown }).code;
-      if (code !== LOCK_NOT_AVAILABLE) throw e;
-      if (attempt >= ATTEMPTS) return 'the tables stayed busy (lock not available)';
-      await new Promise((r) => setTimeout(r, 20 * attempt));
-    }
+      }),
+    );
+    return done === 'busy' ? 'the tables stayed busy (lock not available)' : done;
+  } catch (e) {
+    if (e instanceof Unprojected) return 'events not yet counted by the usage projector';
+    throw e;
   }
 };
 
@@ -80,12 +75,14 @@ export const pendingDrops = async (db: Knex): Promise<DetachedDay[]> => {
   const { rows } = await db.raw(
     "SELECT id, day_from, events, calls FROM retention_drops WHERE state = 'detached' ORDER BY day_from",
   );
-  return (rows as Array<{ id: string; day_from: Date; events: string; calls: string }>).map((r) => ({
-    id: Number(r.id),
-    from: r.day_from.getTime(),
-    events: r.events === '' ? null : r.events,
-    calls: r.calls === '' ? null : r.calls,
-  }));
+  return (rows as Array<{ id: string; day_from: Date; events: string; calls: string }>).map(
+    (r) => ({
+      id: Number(r.id),
+      from: r.day_from.getTime(),
+      events: r.events === '' ? null : r.events,
+      calls: r.calls === '' ? null : r.calls,
+    }),
+  );
 };
 
 const count = async (db: Knex, table: string | null): Promise<number> =>

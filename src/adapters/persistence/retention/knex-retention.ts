@@ -11,6 +11,7 @@ import {
   strayDays,
 } from './partitions';
 import { pruneSideTables } from './side-tables';
+import { clearTexts } from './texts';
 
 /** Days of partitions made ahead of the present, at start and by every pass. */
 export const DAYS_AHEAD = 7;
@@ -19,6 +20,8 @@ export const DAYS_AHEAD = 7;
 export interface RetentionSettings {
   /** Days of call records and events kept; 0 keeps them for ever. */
   readonly callsDays: number;
+  /** Days answer text and tool calls are kept; 0 keeps them as long as their call. */
+  readonly textDays?: number;
   /** Directory the dropped partitions are archived to; '' archives nothing. */
   readonly archiveDir: string;
 }
@@ -52,6 +55,8 @@ export interface RetentionReport {
   readonly skipped: ReadonlyArray<{ readonly from: string; readonly reason: string }>;
   readonly intentsPruned: number;
   readonly instancesPruned: number;
+  /** Records whose answer text and tool calls were cleared (in a dry run: would be). */
+  readonly textsCleared: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -105,7 +110,13 @@ export class KnexRetention {
       skipped: [],
       intentsPruned: 0,
       instancesPruned: 0,
+      textsCleared: 0,
     };
+  }
+
+  private textCutoff(asOf: number): number | null {
+    const days = this.settings.textDays ?? 0;
+    return days > 0 ? asOf - days * DAY_MS : null;
   }
 
   private cutoff(asOf: number): number | null {
@@ -130,15 +141,18 @@ export class KnexRetention {
     const boundary = await this.boundary();
     const pruned =
       boundary === null ? { intents: 0, instances: 0 } : await pruneSideTables(this.db, boundary);
+    const textCutoff = this.textCutoff(req.asOf);
+    const textsCleared = textCutoff === null ? 0 : await clearTexts(this.db, textCutoff);
     await this.db.raw(
-      `INSERT INTO retention_passes (as_of, boundary, dropped, call_rows, event_rows)
-       VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO retention_passes (as_of, boundary, dropped, call_rows, event_rows, texts_cleared)
+       VALUES (?, ?, ?, ?, ?, ?)`,
       [
         iso(req.asOf),
         boundary === null ? null : iso(boundary),
         dropped.length,
         dropped.reduce((n, d) => n + d.callRows, 0),
         dropped.reduce((n, d) => n + d.eventRows, 0),
+        textsCleared,
       ],
     );
     return {
@@ -151,6 +165,7 @@ export class KnexRetention {
       skipped,
       intentsPruned: pruned.intents,
       instancesPruned: pruned.instances,
+      textsCleared,
     };
   }
 
@@ -188,7 +203,8 @@ export class KnexRetention {
   private async dueDays(cutoff: number): Promise<number[]> {
     const days = new Set<number>();
     for (const t of PARTITIONED)
-      for (const p of await dayPartitions(this.db, t.table)) if (p.until <= cutoff) days.add(p.from);
+      for (const p of await dayPartitions(this.db, t.table))
+        if (p.until <= cutoff) days.add(p.from);
     return [...days].sort((a, b) => a - b);
   }
 
@@ -207,7 +223,8 @@ export class KnexRetention {
     for (const t of PARTITIONED) {
       const have = new Set((await dayPartitions(this.db, t.table)).map((p) => p.from));
       const want = new Set([...aheadDays(req.asOf), ...(await strayDays(this.db, t))]);
-      for (const day of want) if (!have.has(day)) created.push(`${t.table}_p${iso(day).slice(0, 10)}`);
+      for (const day of want)
+        if (!have.has(day)) created.push(`${t.table}_p${iso(day).slice(0, 10)}`);
     }
     const cutoff = this.cutoff(req.asOf);
     const dropped: DroppedDay[] = [];
@@ -233,6 +250,21 @@ export class KnexRetention {
       'SELECT count(*)::int AS n FROM inference_intents WHERE created_at < ?',
       [boundary ?? '-infinity'],
     );
+    const textCutoff = this.textCutoff(req.asOf);
+    const texts =
+      textCutoff === null
+        ? 0
+        : Number(
+            (
+              await this.db.raw(
+                `SELECT count(*) AS n FROM inference_calls c WHERE c.created_at < ?
+                   AND c.created_at >= ? AND (result_text IS NOT NULL OR tool_calls IS NOT NULL)
+                   AND NOT EXISTS (SELECT 1 FROM retention_texts t
+                     WHERE c.created_at >= t.day_from AND c.created_at < t.day_from + interval '1 day')`,
+                [iso(dayStart(textCutoff)), boundary ?? '-infinity'],
+              )
+            ).rows[0].n,
+          );
     return {
       ran: true,
       dryRun: true,
@@ -243,6 +275,7 @@ export class KnexRetention {
       skipped: [],
       intentsPruned: rows[0].n as number,
       instancesPruned: 0,
+      textsCleared: texts,
     };
   }
 }

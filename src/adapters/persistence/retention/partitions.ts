@@ -35,6 +35,28 @@ export const RETENTION_SETTING = "SELECT set_config('headspace.retention', 'on',
 /** Most time a pass waits for a lock on a live table before it gives up and tries again. */
 export const LOCK_TIMEOUT = "SET LOCAL lock_timeout = '100ms'";
 
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Runs `fn` (a transaction that sets `LOCK_TIMEOUT`) again while it fails for want of a lock,
+ * up to `attempts` times with a short growing pause: a pass yields to appends rather than
+ * queueing them behind its lock. Resolves with `busy` when it never got the lock.
+ */
+export const withLockRetries = async <T>(
+  fn: () => Promise<T>,
+  attempts = 50,
+): Promise<T | 'busy'> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw e;
+      if (attempt >= attempts) return 'busy';
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
+};
+
 /** The daily partitions of `table` (not the default, nor the one kept for ever), oldest first. */
 export const dayPartitions = async (db: Knex, table: string): Promise<DayPartition[]> => {
   const { rows } = await db.raw(
@@ -74,22 +96,29 @@ export const createDayPartition = async (
 ): Promise<void> => {
   const name = partitionName(t.table, from);
   const [a, b] = [new Date(from).toISOString(), new Date(from + DAY_MS).toISOString()];
-  await db.transaction(async (trx) => {
-    await trx.raw(LOCK_TIMEOUT);
-    await trx.raw(RETENTION_SETTING);
-    await trx.raw(
-      `CREATE TABLE ${name} (LIKE ${t.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
-    );
-    await trx.raw(
-      `WITH moved AS (DELETE FROM ${t.table}_default WHERE ${t.key} >= ? AND ${t.key} < ? RETURNING *)
+  const done = await withLockRetries(() =>
+    db.transaction(async (trx) => {
+      await trx.raw(LOCK_TIMEOUT);
+      await trx.raw(RETENTION_SETTING);
+      // No append may add a row of this day to the default partition until it is attached.
+      await trx.raw(`LOCK TABLE ${t.table}_default IN SHARE ROW EXCLUSIVE MODE`);
+      await trx.raw(
+        `CREATE TABLE ${name} (LIKE ${t.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
+      );
+      await trx.raw(
+        `WITH moved AS (DELETE FROM ${t.table}_default WHERE ${t.key} >= ? AND ${t.key} < ? RETURNING *)
        INSERT INTO ${name} SELECT * FROM moved`,
-      [a, b],
-    );
-    await trx.raw(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_bounds
+        [a, b],
+      );
+      await trx.raw(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_bounds
       CHECK (${t.key} >= '${a}' AND ${t.key} < '${b}')`);
-    await trx.raw(`ALTER TABLE ${t.table} ATTACH PARTITION ${name} FOR VALUES FROM ('${a}') TO ('${b}')`);
-    await trx.raw(`ALTER TABLE ${name} DROP CONSTRAINT ${name}_bounds`);
-  });
+      await trx.raw(
+        `ALTER TABLE ${t.table} ATTACH PARTITION ${name} FOR VALUES FROM ('${a}') TO ('${b}')`,
+      );
+      await trx.raw(`ALTER TABLE ${name} DROP CONSTRAINT ${name}_bounds`);
+    }),
+  );
+  if (done === 'busy') throw new Error(`${name}: ${t.table} stayed busy (lock not available)`);
 };
 
 /**
