@@ -9,6 +9,8 @@ export interface DetachedDay {
   readonly from: number;
   readonly events: string | null;
   readonly calls: string | null;
+  /** How long the detaching transaction held its locks (absent for a drop resumed). */
+  readonly lockMs?: number;
 }
 
 class Unprojected extends Error {}
@@ -31,8 +33,10 @@ export const detachDay = async (db: Knex, from: number): Promise<DetachedDay | s
   const calls = partitionName('inference_calls', from);
   const have = { events: await exists(db, events), calls: await exists(db, calls) };
   try {
+    let began = 0;
     const done = await withLockRetries(() =>
       db.transaction(async (trx) => {
+        began = performance.now();
         await trx.raw(LOCK_TIMEOUT);
         if (have.events) await trx.raw(`ALTER TABLE inference_events DETACH PARTITION ${events}`);
         if (have.calls) await trx.raw(`ALTER TABLE inference_calls DETACH PARTITION ${calls}`);
@@ -63,7 +67,9 @@ export const detachDay = async (db: Knex, from: number): Promise<DetachedDay | s
         };
       }),
     );
-    return done === 'busy' ? 'the tables stayed busy (lock not available)' : done;
+    return done === 'busy'
+      ? 'the tables stayed busy (lock not available)'
+      : { ...done, lockMs: performance.now() - began };
   } catch (e) {
     if (e instanceof Unprojected) return 'events not yet counted by the usage projector';
     throw e;

@@ -39,6 +39,8 @@ export interface DroppedDay {
   readonly eventRows: number;
   readonly callRows: number;
   readonly archived: readonly ManifestEntry[];
+  /** How long the detach held the tables' lock, in ms (appends wait at most this). */
+  readonly lockMs: number;
 }
 
 /** What a pass did (or, in a dry run, would do). */
@@ -196,6 +198,7 @@ export class KnexRetention {
       eventRows: counts.eventRows,
       callRows: counts.callRows,
       archived,
+      lockMs: d.lockMs ?? 0,
     };
   }
 
@@ -242,6 +245,7 @@ export class KnexRetention {
         eventRows: await count('inference_events'),
         callRows: await count('inference_calls'),
         archived: [],
+        lockMs: 0,
       });
     }
     const last = dropped[dropped.length - 1];
