@@ -126,7 +126,8 @@ const partition = async (knex: Knex, c: Conversion): Promise<void> => {
   await knex.raw(`
     INSERT INTO ${c.table} (${list}${c.addsKey ? `, ${c.key}` : ''}) OVERRIDING SYSTEM VALUE
     SELECT ${list}${c.addsKey ? `, ${c.keyValue}` : ''} FROM ${old}`);
-  for (const i of indexes) if (i.constraint_type === null) await knex.raw(i.def);
+  for (const i of indexes)
+    if (i.constraint_type === null) await knex.raw(i.def.replace(' ON ONLY ', ' ON '));
   await knex.raw(`DROP TABLE ${old}`);
 };
 
@@ -220,7 +221,8 @@ const unpartition = async (knex: Knex, c: Conversion, keys: string): Promise<voi
   await knex.raw(
     `INSERT INTO ${c.table} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM ${old}`,
   );
-  for (const i of indexes) if (i.constraint_type === null) await knex.raw(i.def);
+  for (const i of indexes)
+    if (i.constraint_type === null) await knex.raw(i.def.replace(' ON ONLY ', ' ON '));
   await knex.raw(`DROP TABLE ${old}`);
 };
 

@@ -4,13 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
+  KnexCallRecords,
   KnexRetention,
   KnexUsageReadModel,
   RETENTION_LOCK,
   rebuildProjections,
   type ManifestEntry,
 } from '../../src/adapters/persistence';
+import { reconciliationOf } from '../../src/application/reconcile-spend/reconciliation';
 import { DAY, HOUR, succeeded } from '../contracts/fixtures';
+import { interruptedOf, started } from '../contracts/spend-fixtures';
 import { projectUsage } from '../support/project-usage';
 import { useTestDatabase } from '../support/test-database';
 import {
@@ -259,17 +262,35 @@ describe('retention over the partitioned call log', () => {
 
   it('keeps events idempotent by id across partitions', async () => {
     const knex = database().knex;
-    await retention().run({ asOf: AS_OF }); // the days of every row now have their partitions
     const log = callLog(knex);
-    const day = AS_OF - 2 * DAY;
-    const e = succeeded({ at: day });
+    // No partition for June 13 yet: the event lands in the default partition.
+    const e = succeeded({ at: AS_OF - 2 * DAY });
     await log.append([e]);
-    await log.append([e]); // a replay: the same partition, found there
-    // The same call's outcome again, later and in the next day's partition (a journal replayed
-    // after another instance settled it): one record still.
-    await log.append([{ ...succeeded({ at: day + DAY + HOUR, callId: e.data.callId }) }]);
+    await retention().run({ asOf: AS_OF }); // makes June 13's partition and moves the row there
+    expect(await rows(knex, 'inference_events_p20260613')).toBe(1);
+    await log.append([e]); // a replay (a journal, a retried batch): found in its partition
+    // The same call's outcome again, a day later (a journal replayed after another instance
+    // settled the call): a new event, but still one record.
+    await log.append([succeeded({ at: AS_OF - DAY + HOUR, callId: e.data.callId })]);
+    // One call reconciled by two instances at different times (days apart): one event id, and
+    // it is filed by the call's time, not its own, so both land on the same row.
+    const i = started({ at: AS_OF - DAY });
+    await log.append([i, interruptedOf(i)]);
+    const record = await new KnexCallRecords(knex).get(i.data.callId);
+    const figures = { inputTokens: 5, outputTokens: 5, costNanos: 1_000_000 };
+    const reconcile = (at: number) =>
+      reconciliationOf({ ...record!, status: 'interrupted', upstreamId: 'gen-1' }, figures, at);
+    await log.append([reconcile(AS_OF)]);
+    await log.append([reconcile(AS_OF + 3 * DAY)]);
     await log.close();
     expect(await rows(knex, `inference_events WHERE event_id = '${e.eventId}'`)).toBe(1);
     expect(await rows(knex, `inference_calls WHERE id = '${e.data.callId}'`)).toBe(1);
+    expect(
+      await rows(knex, `inference_events WHERE event_id = '${reconcile(AS_OF).eventId}'`),
+    ).toBe(1);
+    expect(
+      (await knex.raw('SELECT cost_estimated FROM inference_calls WHERE id = ?', [i.data.callId]))
+        .rows[0].cost_estimated,
+    ).toBe(false);
   }, 60_000);
 });

@@ -96,11 +96,6 @@ export class KnexRetention {
     }
   }
 
-  /** Makes the partitions of today and the days ahead (what start-up does before serving). */
-  ensureAhead(now: number): Promise<string[]> {
-    return ensurePartitions(this.db, aheadDays(now));
-  }
-
   private idle(req: RetentionRequest): RetentionReport {
     return {
       ran: false,

@@ -60,16 +60,18 @@ export const withLockRetries = async <T>(
 /** The daily partitions of `table` (not the default, nor the one kept for ever), oldest first. */
 export const dayPartitions = async (db: Knex, table: string): Promise<DayPartition[]> => {
   const { rows } = await db.raw(
-    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
-     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = ?::regclass`,
     [table],
   );
   const out: DayPartition[] = [];
-  for (const r of rows as Array<{ name: string; bound: string }>) {
-    const m = /FROM \('([^']+)'\) TO \('([^']+)'\)/.exec(r.bound);
-    if (!m || m[1] === 'infinity') continue;
-    out.push({ name: r.name, from: Date.parse(m[1]!), until: Date.parse(m[2]!) });
+  // Every daily partition is made (by the migration or a pass) under its day's name.
+  const named = new RegExp(`^${table}_p(\\d{4})(\\d{2})(\\d{2})$`);
+  for (const r of rows as Array<{ name: string }>) {
+    const m = named.exec(r.name);
+    if (!m) continue;
+    const from = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    out.push({ name: r.name, from, until: from + DAY_MS });
   }
   return out.sort((a, b) => a.from - b.from);
 };
