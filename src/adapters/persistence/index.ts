@@ -15,3 +15,4 @@ export * from './retention/knex-retention';
 export { RETENTION_LOCK, DAY_MS } from './retention/partitions';
 export type { ManifestEntry } from './retention/archive';
 export * from './retention/knex-storage-stats';
+export type * from './retention/retention-report';

@@ -1,65 +1,16 @@
 import type { Knex } from 'knex';
 import { writeArchive, type ManifestEntry } from './archive';
+import type {
+  DroppedDay,
+  RetentionReport,
+  RetentionRequest,
+  RetentionSettings,
+} from './retention-report';
 import { dropDay, detachDay, pendingDrops, type DetachedDay } from './drop-day';
-import {
-  DAY_MS,
-  dayPartitions,
-  dayStart,
-  ensurePartitions,
-  PARTITIONED,
-  RETENTION_LOCK,
-  strayDays,
-} from './partitions';
+import { DAY_MS, ensurePartitions, RETENTION_LOCK } from './partitions';
+import { aheadDays, cutoffOf, dueDays, planPass } from './retention-plan';
 import { pruneSideTables } from './side-tables';
 import { clearTexts } from './texts';
-
-/** Days of partitions made ahead of the present, at start and by every pass. */
-export const DAYS_AHEAD = 7;
-
-/** What retention keeps (from `retention.*`). */
-export interface RetentionSettings {
-  /** Days of call records and events kept; 0 keeps them for ever. */
-  readonly callsDays: number;
-  /** Days answer text and tool calls are kept; 0 keeps them as long as their call. */
-  readonly textDays?: number;
-  /** Directory the dropped partitions are archived to; '' archives nothing. */
-  readonly archiveDir: string;
-}
-
-/** One pass's request: the present it stands for, and whether to change anything. */
-export interface RetentionRequest {
-  readonly asOf: number;
-  readonly dryRun?: boolean;
-}
-
-/** A day dropped (or, in a dry run, that would be). */
-export interface DroppedDay {
-  readonly from: string;
-  readonly until: string;
-  readonly eventRows: number;
-  readonly callRows: number;
-  readonly archived: readonly ManifestEntry[];
-  /** How long the detach held the tables' lock, in ms (appends wait at most this). */
-  readonly lockMs: number;
-}
-
-/** What a pass did (or, in a dry run, would do). */
-export interface RetentionReport {
-  /** False when another pass held the lock: this one did nothing. */
-  readonly ran: boolean;
-  readonly dryRun: boolean;
-  readonly asOf: string;
-  /** Calls and events before this are gone (null: nothing ever dropped). */
-  readonly boundary: string | null;
-  readonly created: readonly string[];
-  readonly dropped: readonly DroppedDay[];
-  /** Days left for a later pass, and why. */
-  readonly skipped: ReadonlyArray<{ readonly from: string; readonly reason: string }>;
-  readonly intentsPruned: number;
-  readonly instancesPruned: number;
-  /** Records whose answer text and tool calls were cleared (in a dry run: would be). */
-  readonly textsCleared: number;
-}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -87,7 +38,7 @@ export class KnexRetention {
         .connection(conn);
       if (lock.rows[0]?.ok !== true) return this.idle(req);
       try {
-        return await (req.dryRun ? this.plan(req) : this.pass(req));
+        return await (req.dryRun ? planPass(this.db, this.settings, req) : this.pass(req));
       } finally {
         await this.db.raw('SELECT pg_advisory_unlock(?)', [RETENTION_LOCK]).connection(conn);
       }
@@ -111,22 +62,13 @@ export class KnexRetention {
     };
   }
 
-  private textCutoff(asOf: number): number | null {
-    const days = this.settings.textDays ?? 0;
-    return days > 0 ? asOf - days * DAY_MS : null;
-  }
-
-  private cutoff(asOf: number): number | null {
-    return this.settings.callsDays > 0 ? asOf - this.settings.callsDays * DAY_MS : null;
-  }
-
   private async pass(req: RetentionRequest): Promise<RetentionReport> {
     const created = await ensurePartitions(this.db, aheadDays(req.asOf));
     const dropped: DroppedDay[] = [];
     const skipped: Array<{ from: string; reason: string }> = [];
-    const cutoff = this.cutoff(req.asOf);
+    const cutoff = cutoffOf(this.settings.callsDays, req.asOf);
     const pending = await pendingDrops(this.db);
-    const due = cutoff === null ? [] : await this.dueDays(cutoff);
+    const due = cutoff === null ? [] : await dueDays(this.db, cutoff);
     if (due.length > 0) await this.catchUp();
     const days: DetachedDay[] = [...pending];
     for (const from of due) {
@@ -138,7 +80,7 @@ export class KnexRetention {
     const boundary = await this.boundary();
     const pruned =
       boundary === null ? { intents: 0, instances: 0 } : await pruneSideTables(this.db, boundary);
-    const textCutoff = this.textCutoff(req.asOf);
+    const textCutoff = cutoffOf(this.settings.textDays ?? 0, req.asOf);
     const textsCleared = textCutoff === null ? 0 : await clearTexts(this.db, textCutoff);
     await this.db.raw(
       `INSERT INTO retention_passes (as_of, boundary, dropped, call_rows, event_rows, texts_cleared)
@@ -197,15 +139,6 @@ export class KnexRetention {
     };
   }
 
-  /** The days with a partition of either table that ended by `cutoff`, oldest first. */
-  private async dueDays(cutoff: number): Promise<number[]> {
-    const days = new Set<number>();
-    for (const t of PARTITIONED)
-      for (const p of await dayPartitions(this.db, t.table))
-        if (p.until <= cutoff) days.add(p.from);
-    return [...days].sort((a, b) => a - b);
-  }
-
   /** The end of the latest day dropped (null: none ever). */
   private async boundary(): Promise<number | null> {
     const { rows } = await this.db.raw(
@@ -214,74 +147,7 @@ export class KnexRetention {
     const b = rows[0]?.b as Date | null;
     return b ? b.getTime() : null;
   }
-
-  /** What a pass would do now, changing nothing. */
-  private async plan(req: RetentionRequest): Promise<RetentionReport> {
-    const created: string[] = [];
-    for (const t of PARTITIONED) {
-      const have = new Set((await dayPartitions(this.db, t.table)).map((p) => p.from));
-      const want = new Set([...aheadDays(req.asOf), ...(await strayDays(this.db, t))]);
-      for (const day of want)
-        if (!have.has(day)) created.push(`${t.table}_p${iso(day).slice(0, 10)}`);
-    }
-    const cutoff = this.cutoff(req.asOf);
-    const dropped: DroppedDay[] = [];
-    for (const from of cutoff === null ? [] : await this.dueDays(cutoff)) {
-      const count = async (table: string) => {
-        const { rows } = await this.db.raw(
-          `SELECT count(*)::int AS n FROM ${table} WHERE ${table === 'inference_events' ? 'partition_at' : 'created_at'} >= ? AND ${table === 'inference_events' ? 'partition_at' : 'created_at'} < ?`,
-          [iso(from), iso(from + DAY_MS)],
-        );
-        return rows[0].n as number;
-      };
-      dropped.push({
-        from: iso(from),
-        until: iso(from + DAY_MS),
-        eventRows: await count('inference_events'),
-        callRows: await count('inference_calls'),
-        archived: [],
-        lockMs: 0,
-      });
-    }
-    const last = dropped[dropped.length - 1];
-    const boundary = last ? last.until : null;
-    const { rows } = await this.db.raw(
-      'SELECT count(*)::int AS n FROM inference_intents WHERE created_at < ?',
-      [boundary ?? '-infinity'],
-    );
-    const textCutoff = this.textCutoff(req.asOf);
-    const texts =
-      textCutoff === null
-        ? 0
-        : Number(
-            (
-              await this.db.raw(
-                `SELECT count(*) AS n FROM inference_calls c WHERE c.created_at < ?
-                   AND c.created_at >= ? AND (result_text IS NOT NULL OR tool_calls IS NOT NULL)
-                   AND NOT EXISTS (SELECT 1 FROM retention_texts t
-                     WHERE c.created_at >= t.day_from AND c.created_at < t.day_from + interval '1 day')`,
-                [iso(dayStart(textCutoff)), boundary ?? '-infinity'],
-              )
-            ).rows[0].n,
-          );
-    return {
-      ran: true,
-      dryRun: true,
-      asOf: iso(req.asOf),
-      boundary,
-      created,
-      dropped,
-      skipped: [],
-      intentsPruned: rows[0].n as number,
-      instancesPruned: 0,
-      textsCleared: texts,
-    };
-  }
 }
-
-/** Today (the day of `now`), yesterday and the days ahead. */
-const aheadDays = (now: number): number[] =>
-  Array.from({ length: DAYS_AHEAD + 2 }, (_, i) => dayStart(now) + (i - 1) * DAY_MS);
 
 /** A detached partition's rows as JSON text, in batches, in `key` order. */
 async function* rowsOf(db: Knex, table: string, key: string): AsyncIterable<string[]> {
