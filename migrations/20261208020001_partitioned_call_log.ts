@@ -15,7 +15,7 @@ const CALL_EVENT_TYPES = [
 
 /** Where an existing event is filed: its call's day; an event about no call is kept for ever. */
 const EVENT_PARTITION_AT = `CASE
-  WHEN type = 'InferenceReconciled' AND data ? 'callCreatedAt'
+  WHEN type = 'InferenceReconciled' AND data->>'callCreatedAt' IS NOT NULL
     THEN (data->>'callCreatedAt')::timestamptz
   WHEN type IN (${CALL_EVENT_TYPES.map((t) => `'${t}'`).join(', ')}) THEN occurred_at
   ELSE 'infinity'::timestamptz END`;

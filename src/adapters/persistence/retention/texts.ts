@@ -59,7 +59,7 @@ export const clearTexts = async (db: Knex, cutoff: number): Promise<number> => {
           db,
           `UPDATE ${events} SET data = data - 'text' - 'toolCalls' WHERE ctid = ANY(ARRAY(
              SELECT ctid FROM ${events} WHERE type IN ${TEXT_TYPES}
-               AND (data ? 'text' OR data ? 'toolCalls') LIMIT ${BATCH}))`,
+               AND (data->'text' IS NOT NULL OR data->'toolCalls' IS NOT NULL) LIMIT ${BATCH}))`,
           true,
         )
       : 0;
