@@ -3,6 +3,9 @@ import type { Clock } from '../../ports';
 import type { Lifecycle } from '../lifecycle';
 import type { Logger } from '../logger';
 
+/** How long shutdown waits for a pass in progress. */
+const CLOSE_WAIT_MS = 2000;
+
 /** What the scheduled passes need. */
 export interface RetentionScheduleDeps {
   readonly retention: KnexRetention;
@@ -44,6 +47,13 @@ export const retainEvery = (d: RetentionScheduleDeps): void => {
   d.lifecycle.onClose('retention', async () => {
     stopped = true;
     cancel?.();
-    await running;
+    // A pass caught by a database that stopped answering must not hold the shutdown up: what it
+    // left half-way, the next pass finishes.
+    let giveUp: (() => void) | undefined;
+    await Promise.race([
+      running,
+      new Promise<void>((r) => (giveUp = d.clock.schedule(CLOSE_WAIT_MS, r))),
+    ]);
+    giveUp?.();
   });
 };
