@@ -49,11 +49,11 @@ export const retainEvery = (d: RetentionScheduleDeps): void => {
     cancel?.();
     // A pass caught by a database that stopped answering must not hold the shutdown up: what it
     // left half-way, the next pass finishes.
-    let giveUp: (() => void) | undefined;
-    await Promise.race([
-      running,
-      new Promise<void>((r) => (giveUp = d.clock.schedule(CLOSE_WAIT_MS, r))),
-    ]);
-    giveUp?.();
+    const timer = { cancel: (): void => undefined };
+    const late = new Promise<void>((resolve) => {
+      timer.cancel = d.clock.schedule(CLOSE_WAIT_MS, resolve);
+    });
+    await Promise.race([running, late]);
+    timer.cancel();
   });
 };
