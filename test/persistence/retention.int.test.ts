@@ -148,8 +148,9 @@ describe('retention over the partitioned call log', () => {
         appended.push(e.data.callId);
       }
     })();
-    const report = await retention().run({ asOf: AS_OF });
-    stop = true;
+    const report = await retention()
+      .run({ asOf: AS_OF })
+      .finally(() => (stop = true));
     await writer;
     await log.close();
     expect(report.dropped.length).toBeGreaterThan(0);
@@ -174,10 +175,16 @@ describe('retention over the partitioned call log', () => {
     expect(await texts(`created_at < '${end}'`)).toBe(0);
     expect(await texts(`created_at >= '${end}'`)).toBeGreaterThan(0);
     expect(
-      await rows(knex, `inference_events WHERE partition_at < '${end}' AND data->'text' IS NOT NULL`),
+      await rows(
+        knex,
+        `inference_events WHERE partition_at < '${end}' AND data->'text' IS NOT NULL`,
+      ),
     ).toBe(0);
     expect(
-      await rows(knex, `inference_events WHERE partition_at >= '${end}' AND data->'text' IS NOT NULL`),
+      await rows(
+        knex,
+        `inference_events WHERE partition_at >= '${end}' AND data->'text' IS NOT NULL`,
+      ),
     ).toBeGreaterThan(0);
     // Tokens and costs stay on the cleared records; usage is untouched.
     expect(
@@ -269,9 +276,9 @@ describe('retention over the partitioned call log', () => {
     await retention().run({ asOf: AS_OF }); // makes June 13's partition and moves the row there
     expect(await rows(knex, 'inference_events_p20260613')).toBe(1);
     await log.append([e]); // a replay (a journal, a retried batch): found in its partition
-    // The same call's outcome again, a day later (a journal replayed after another instance
-    // settled the call): a new event, but still one record.
-    await log.append([succeeded({ at: AS_OF - DAY + HOUR, callId: e.data.callId })]);
+    // The same call's outcome again, 13 hours later and in the next day's partition (a journal
+    // replayed after another instance settled the call): a new event, but still one record.
+    await log.append([succeeded({ at: AS_OF - DAY - 11 * HOUR, callId: e.data.callId })]);
     // One call reconciled by two instances at different times (days apart): one event id, and
     // it is filed by the call's time, not its own, so both land on the same row.
     const i = started({ at: AS_OF - DAY });

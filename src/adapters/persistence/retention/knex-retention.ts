@@ -7,7 +7,7 @@ import type {
   RetentionSettings,
 } from './retention-report';
 import { dropDay, detachDay, pendingDrops, type DetachedDay } from './drop-day';
-import { DAY_MS, ensurePartitions, RETENTION_LOCK } from './partitions';
+import { DAY_MS, dayStart, ensurePartitions, RETENTION_LOCK } from './partitions';
 import { aheadDays, cutoffOf, dueDays, planPass } from './retention-plan';
 import { pruneSideTables } from './side-tables';
 import { clearTexts } from './texts';
@@ -77,7 +77,9 @@ export class KnexRetention {
       else days.push(d);
     }
     for (const d of days) dropped.push(await this.finish(d));
-    const boundary = await this.boundary();
+    // Nothing before the first day kept: the cutoff's day, or the first day left for later.
+    const held = skipped.map((k) => Date.parse(k.from));
+    const boundary = cutoff === null ? await this.boundary() : Math.min(dayStart(cutoff), ...held);
     const pruned =
       boundary === null ? { intents: 0, instances: 0 } : await pruneSideTables(this.db, boundary);
     const textCutoff = cutoffOf(this.settings.textDays ?? 0, req.asOf);
@@ -139,7 +141,7 @@ export class KnexRetention {
     };
   }
 
-  /** The end of the latest day dropped (null: none ever). */
+  /** The end of the latest day dropped (null: none ever), when this pass dropped by no cutoff. */
   private async boundary(): Promise<number | null> {
     const { rows } = await this.db.raw(
       "SELECT max(day_until) AS b FROM retention_drops WHERE state = 'dropped'",

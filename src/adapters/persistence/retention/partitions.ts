@@ -103,7 +103,10 @@ export const createDayPartition = async (
       await trx.raw(LOCK_TIMEOUT);
       await trx.raw(RETENTION_SETTING);
       // No append may add a row of this day to the default partition until it is attached.
-      await trx.raw(`LOCK TABLE ${t.table}_default IN SHARE ROW EXCLUSIVE MODE`);
+      // ATTACH takes this lock on the default partition anyway: taken first, it is never an
+      // upgrade that deadlocks with an append holding a weaker one (and it is held for as long
+      // as moving the default's few rows takes).
+      await trx.raw(`LOCK TABLE ${t.table}_default IN ACCESS EXCLUSIVE MODE`);
       await trx.raw(
         `CREATE TABLE ${name} (LIKE ${t.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
       );

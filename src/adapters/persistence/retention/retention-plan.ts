@@ -28,11 +28,17 @@ export const aheadDays = (now: number): number[] =>
 export const cutoffOf = (days: number, asOf: number): number | null =>
   days > 0 ? asOf - days * DAY_MS : null;
 
-/** The days with a partition of either table that ended by `cutoff`, oldest first. */
-export const dueDays = async (db: Knex, cutoff: number): Promise<number[]> => {
+/**
+ * The days with a partition of either table that ended by `cutoff`, oldest first; with
+ * `strays`, also the days of rows waiting in a default partition (a pass makes their partitions
+ * first; a dry run makes none).
+ */
+export const dueDays = async (db: Knex, cutoff: number, strays = false): Promise<number[]> => {
   const days = new Set<number>();
-  for (const t of PARTITIONED)
+  for (const t of PARTITIONED) {
     for (const p of await dayPartitions(db, t.table)) if (p.until <= cutoff) days.add(p.from);
+    if (strays) for (const d of await strayDays(db, t)) if (d + DAY_MS <= cutoff) days.add(d);
+  }
   return [...days].sort((a, b) => a - b);
 };
 
@@ -50,7 +56,7 @@ export const planPass = async (
   }
   const cutoff = cutoffOf(settings.callsDays, req.asOf);
   const dropped: DroppedDay[] = [];
-  for (const from of cutoff === null ? [] : await dueDays(db, cutoff)) {
+  for (const from of cutoff === null ? [] : await dueDays(db, cutoff, true)) {
     const count = async (t: PartitionedTable) => {
       const { rows } = await db.raw(
         `SELECT count(*)::int AS n FROM ${t.table} WHERE ${t.key} >= ? AND ${t.key} < ?`,
@@ -67,8 +73,7 @@ export const planPass = async (
       lockMs: 0,
     });
   }
-  const last = dropped[dropped.length - 1];
-  const boundary = last ? last.until : null;
+  const boundary = cutoff === null ? null : iso(dayStart(cutoff));
   const { rows } = await db.raw(
     'SELECT count(*)::int AS n FROM inference_intents WHERE created_at < ?',
     [boundary ?? '-infinity'],
