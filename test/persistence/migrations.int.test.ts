@@ -96,6 +96,7 @@ describe('migrations', () => {
     const cols = await knex.raw(`SELECT table_name, column_name, data_type, column_default
       FROM information_schema.columns WHERE column_name IN
       ('reasoning_tokens', 'cached_input_tokens', 'tool_calls', 'finish_reason')
+        AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)
       ORDER BY table_name, column_name`);
     expect(cols.rows).toEqual([
       {
@@ -122,14 +123,19 @@ describe('migrations', () => {
         data_type: 'jsonb',
         column_default: null,
       },
-      ...['usage_day', 'usage_hour', 'usage_hour_all_projects', 'usage_minute', 'usage_week'].map(
-        (t) => ({
-          table_name: t,
-          column_name: 'reasoning_tokens',
-          data_type: 'bigint',
-          column_default: '0',
-        }),
-      ),
+      ...[
+        'usage_day',
+        'usage_hour',
+        'usage_hour_all_projects',
+        'usage_minute',
+        'usage_retained',
+        'usage_week',
+      ].map((t) => ({
+        table_name: t,
+        column_name: 'reasoning_tokens',
+        data_type: 'bigint',
+        column_default: '0',
+      })),
     ]);
   });
 
@@ -206,7 +212,7 @@ describe('migrations', () => {
 
   it('keep the event log append-only', async () => {
     await database().knex.raw(
-      "INSERT INTO inference_events (event_id, type, occurred_at, data) VALUES (gen_random_uuid(), 'InferenceFailed', now(), '{}')",
+      "INSERT INTO inference_events (event_id, type, occurred_at, data, partition_at) VALUES (gen_random_uuid(), 'InferenceFailed', now(), '{}', now())",
     );
     await expect(database().knex.raw('UPDATE inference_events SET type = $$x$$')).rejects.toThrow(
       /append-only/,
