@@ -111,8 +111,11 @@ const partition = async (knex: Knex, c: Conversion): Promise<void> => {
     await knex.raw(
       `CREATE TABLE ${c.table}_${suffix} PARTITION OF ${c.table} FOR VALUES ${bounds}`,
     );
+  // The days that hold rows, and yesterday, today and the week ahead (what a retention pass
+  // keeps ready), so the first calls after the migration find their partition.
   const { rows: days } = await knex.raw(
-    `SELECT DISTINCT date_trunc('day', k, 'UTC') AS day FROM (SELECT ${c.keyValue} AS k FROM ${old}) o
+    `SELECT DISTINCT date_trunc('day', k, 'UTC') AS day FROM (SELECT ${c.keyValue} AS k FROM ${old}
+       UNION ALL SELECT now() + d * interval '1 day' FROM generate_series(-1, 7) d) o
      WHERE k < 'infinity' AND k > '-infinity'`,
   );
   for (const { day } of days as Array<{ day: Date }>) {

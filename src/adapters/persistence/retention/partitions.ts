@@ -85,44 +85,60 @@ export const strayDays = async (db: Knex, t: PartitionedTable): Promise<number[]
   return (rows as Array<{ day: Date }>).map((r) => r.day.getTime());
 };
 
+/** A day's rows turned up in the default partition after it was checked: try again, moving them. */
+class RowsToMove extends Error {}
+
 /**
- * Makes the partition of `t` for the day starting at `from`, moving into it the rows the default
- * partition holds for that day, in one transaction: made as a table of its own and attached,
- * which takes a lock on the parent that appends do not wait for (SHARE UPDATE EXCLUSIVE);
- * the default partition is locked while it is checked, and it is meant to be near empty.
+ * Makes the partition of `t` for the day starting at `from`, in one transaction: made as a table
+ * of its own and attached, which takes a lock on the parent that appends and reads do not wait
+ * for (SHARE UPDATE EXCLUSIVE), with the default partition locked while it is checked (it is
+ * meant to be near empty). When the default partition holds rows of that day (`move`), they
+ * are moved into the new partition, and then the parent is locked (ACCESS EXCLUSIVE, for the
+ * few milliseconds of the move) first: a statement planned without the new partition must not
+ * run after the rows left the default one, or it would not see them at all.
  */
 export const createDayPartition = async (
   db: Knex,
   t: PartitionedTable,
   from: number,
+  move = false,
 ): Promise<void> => {
   const name = partitionName(t.table, from);
   const [a, b] = [new Date(from).toISOString(), new Date(from + DAY_MS).toISOString()];
-  const done = await withLockRetries(() =>
-    db.transaction(async (trx) => {
-      await trx.raw(LOCK_TIMEOUT);
-      await trx.raw(RETENTION_SETTING);
-      // No append may add a row of this day to the default partition until it is attached.
-      // ATTACH takes this lock on the default partition anyway: taken first, it is never an
-      // upgrade that deadlocks with an append holding a weaker one (and it is held for as long
-      // as moving the default's few rows takes).
-      await trx.raw(`LOCK TABLE ${t.table}_default IN ACCESS EXCLUSIVE MODE`);
-      await trx.raw(
-        `CREATE TABLE ${name} (LIKE ${t.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
-      );
-      await trx.raw(
-        `WITH moved AS (DELETE FROM ${t.table}_default WHERE ${t.key} >= ? AND ${t.key} < ? RETURNING *)
-       INSERT INTO ${name} SELECT * FROM moved`,
-        [a, b],
-      );
-      await trx.raw(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_bounds
-      CHECK (${t.key} >= '${a}' AND ${t.key} < '${b}')`);
-      await trx.raw(
-        `ALTER TABLE ${t.table} ATTACH PARTITION ${name} FOR VALUES FROM ('${a}') TO ('${b}')`,
-      );
-      await trx.raw(`ALTER TABLE ${name} DROP CONSTRAINT ${name}_bounds`);
-    }),
-  );
+  const attempt = (moving: boolean) =>
+    withLockRetries(() =>
+      db.transaction(async (trx) => {
+        await trx.raw(LOCK_TIMEOUT);
+        await trx.raw(RETENTION_SETTING);
+        if (moving) await trx.raw(`LOCK TABLE ${t.table} IN ACCESS EXCLUSIVE MODE`);
+        // No append may add a row of this day to the default partition until it is attached.
+        // ATTACH takes this lock on the default partition anyway: taken first, it is never an
+        // upgrade that deadlocks with an append holding a weaker one.
+        await trx.raw(`LOCK TABLE ${t.table}_default IN ACCESS EXCLUSIVE MODE`);
+        await trx.raw(
+          `CREATE TABLE ${name} (LIKE ${t.table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
+        );
+        const moved = await trx.raw(
+          `WITH moved AS (DELETE FROM ${t.table}_default WHERE ${t.key} >= ? AND ${t.key} < ? RETURNING *)
+           INSERT INTO ${name} SELECT * FROM moved`,
+          [a, b],
+        );
+        if (!moving && (moved.rowCount ?? 0) > 0) throw new RowsToMove();
+        await trx.raw(`ALTER TABLE ${name} ADD CONSTRAINT ${name}_bounds
+          CHECK (${t.key} >= '${a}' AND ${t.key} < '${b}')`);
+        await trx.raw(
+          `ALTER TABLE ${t.table} ATTACH PARTITION ${name} FOR VALUES FROM ('${a}') TO ('${b}')`,
+        );
+        await trx.raw(`ALTER TABLE ${name} DROP CONSTRAINT ${name}_bounds`);
+      }),
+    );
+  let done: void | 'busy';
+  try {
+    done = await attempt(move);
+  } catch (e) {
+    if (!(e instanceof RowsToMove)) throw e;
+    done = await attempt(true);
+  }
   if (done === 'busy') throw new Error(`${name}: ${t.table} stayed busy (lock not available)`);
 };
 
@@ -134,10 +150,11 @@ export const ensurePartitions = async (db: Knex, days: readonly number[]): Promi
   const made: string[] = [];
   for (const t of PARTITIONED) {
     const have = new Set((await dayPartitions(db, t.table)).map((p) => p.from));
-    const want = new Set([...days.map(dayStart), ...(await strayDays(db, t))]);
+    const strays = new Set(await strayDays(db, t));
+    const want = new Set([...days.map(dayStart), ...strays]);
     for (const day of [...want].sort((x, y) => x - y)) {
       if (have.has(day)) continue;
-      await createDayPartition(db, t, day);
+      await createDayPartition(db, t, day, strays.has(day));
       made.push(partitionName(t.table, day));
     }
   }
