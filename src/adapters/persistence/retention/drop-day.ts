@@ -41,11 +41,16 @@ export const detachDay = async (db: Knex, from: number): Promise<DetachedDay | s
         if (have.events) await trx.raw(`ALTER TABLE inference_events DETACH PARTITION ${events}`);
         if (have.calls) await trx.raw(`ALTER TABLE inference_calls DETACH PARTITION ${calls}`);
         if (have.events) {
-          const { rows } = await trx.raw(
-            `SELECT EXISTS (SELECT 1 FROM ${events} e, projection_checkpoints c
-               WHERE c.name = ? AND (e.transaction_id, e.position) > (c.transaction_id, c.position)
-             ) AS behind`,
+          // The checkpoint as values, so the check is one index probe, not a scan of the day.
+          const cp = await trx.raw(
+            'SELECT transaction_id::text AS x, position FROM projection_checkpoints WHERE name = ?',
             [USAGE_CHECKPOINT],
+          );
+          const { x, position } = cp.rows[0] as { x: string; position: string };
+          const { rows } = await trx.raw(
+            `SELECT EXISTS (SELECT 1 FROM ${events} e
+               WHERE (e.transaction_id, e.position) > (?::xid8, ?::bigint)) AS behind`,
+            [x, position],
           );
           if (rows[0]?.behind === true) throw new Unprojected();
         }
