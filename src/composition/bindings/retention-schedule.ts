@@ -3,6 +3,12 @@ import type { Clock } from '../../ports';
 import type { Lifecycle } from '../lifecycle';
 import type { Logger } from '../logger';
 
+/**
+ * The first pass waits this long after start: the partitions of the week ahead already exist
+ * (the migration and every earlier pass made them), and a starting service has other work.
+ */
+const FIRST_PASS_AFTER_MS = 10_000;
+
 /** How long shutdown waits for a pass in progress. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -18,9 +24,9 @@ export interface RetentionScheduleDeps {
 }
 
 /**
- * Runs a retention pass now (which first makes the partitions of the days ahead) and every
- * `everyMs`; a pass another instance is running is skipped (its advisory lock). Stops on close,
- * after the pass in progress.
+ * Runs a retention pass 10 s after start (each pass first makes the partitions of the days
+ * ahead) and every `everyMs` after; a pass another instance is running is skipped (its advisory
+ * lock). Stops on close, after the pass in progress (waiting 2 s at most).
  */
 export const retainEvery = (d: RetentionScheduleDeps): void => {
   let cancel: (() => void) | undefined;
@@ -38,12 +44,15 @@ export const retainEvery = (d: RetentionScheduleDeps): void => {
   };
   const tick = (): void => {
     running = pass()
-      .catch((e: unknown) => d.logger.warn({ err: String(e) }, 'retention pass failed'))
+      .catch((e: unknown) => {
+        // A pass cut short by shutdown (the database closing under it) is finished by the next.
+        if (!stopped) d.logger.warn({ err: String(e) }, 'retention pass failed');
+      })
       .finally(() => {
         if (!stopped) cancel = d.clock.schedule(d.everyMs, tick);
       });
   };
-  tick();
+  cancel = d.clock.schedule(FIRST_PASS_AFTER_MS, tick);
   d.lifecycle.onClose('retention', async () => {
     stopped = true;
     cancel?.();
