@@ -7,7 +7,7 @@ import type {
   RetentionSettings,
 } from './retention-report';
 import { dropDay, detachDay, pendingDrops, type DetachedDay } from './drop-day';
-import { DAY_MS, dayStart, ensurePartitions, RETENTION_LOCK } from './partitions';
+import { DAY_MS, dayStart, ensurePartitions, RETENTION_LOCK, yieldAfter } from './partitions';
 import { aheadDays, cutoffOf, dueDays, planPass } from './retention-plan';
 import { pruneSideTables } from './side-tables';
 import { clearTexts } from './texts';
@@ -151,10 +151,11 @@ export class KnexRetention {
   }
 }
 
-/** A detached partition's rows as JSON text, in batches, in `key` order. */
+/** A detached partition's rows as JSON text, in batches, in `key` order, paced (`yieldAfter`). */
 async function* rowsOf(db: Knex, table: string, key: string): AsyncIterable<string[]> {
   let after: string | null = null;
   for (;;) {
+    const began = performance.now();
     const { rows } = await db.raw(
       `SELECT ${key}::text AS k, row_to_json(t)::text AS j FROM ${table} t
        ${after === null ? '' : `WHERE ${key} > ?`} ORDER BY ${key} LIMIT 5000`,
@@ -164,5 +165,6 @@ async function* rowsOf(db: Knex, table: string, key: string): AsyncIterable<stri
     if (batch.length === 0) return;
     yield batch.map((r) => r.j);
     after = batch[batch.length - 1]!.k;
+    await yieldAfter(began);
   }
 }

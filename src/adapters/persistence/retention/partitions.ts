@@ -38,6 +38,13 @@ export const LOCK_TIMEOUT = "SET LOCAL lock_timeout = '100ms'";
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
+ * Waits as long as the batch just done took: a pass reading a day's millions of rows takes at
+ * most about half of a core and of the database's time, leaving the rest to the calls.
+ */
+export const yieldAfter = (startedAt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, performance.now() - startedAt));
+
+/**
  * Runs `fn` (a transaction that sets `LOCK_TIMEOUT`) again while it fails for want of a lock,
  * up to `attempts` times with a short growing pause: a pass yields to appends rather than
  * queueing them behind its lock. Resolves with `busy` when it never got the lock.

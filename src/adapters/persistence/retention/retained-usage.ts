@@ -4,6 +4,7 @@ import { usageProjection } from '../../../application';
 import { GRAINS, HOUR_ALL_PROJECTS } from '../read-models/usage-ranges';
 import { usagePayloadRow, usageSql } from '../projections/usage.sql';
 import { COUNTER_LIST, COUNTERS } from '../projections/usage-counter-columns';
+import { yieldAfter } from './partitions';
 
 const USAGE_TYPES = usageProjection.canHandle.map((t) => `'${t}'`).join(', ');
 const DECLARED = usageSql.fields.map(([n, t]) => `${n} ${t}`).join(', ');
@@ -31,13 +32,15 @@ interface UsageEventRow {
  * `usage_retained` under `dropId`: exactly what those events added to the aggregates, computed
  * by the same pure function the projector applies. Each batch is its own short statement, so
  * the pass holds no transaction open (which would hold the projector's horizon back); the rows
- * count only once the drop is recorded as done. Returns the events read.
+ * count only once the drop is recorded as done; after each batch it waits as long as the batch
+ * took (`yieldAfter`). Returns the events read.
  */
 export const retainUsage = async (db: Knex, table: string, dropId: number): Promise<number> => {
   await db.raw('DELETE FROM usage_retained WHERE drop_id = ?', [dropId]);
   let after = '-1';
   let read = 0;
   for (;;) {
+    const began = performance.now();
     const { rows } = await db.raw(
       `SELECT position, type, occurred_at, data - 'text' - 'toolCalls' AS data FROM ${table}
        WHERE position > ? AND type IN (${USAGE_TYPES}) ORDER BY position LIMIT 5000`,
@@ -62,6 +65,7 @@ export const retainUsage = async (db: Knex, table: string, dropId: number): Prom
     if (payload.length > 0) await db.raw(RETAIN_SQL, [dropId, JSON.stringify(payload)]);
     read += batch.length;
     after = batch[batch.length - 1]!.position;
+    await yieldAfter(began);
   }
 };
 

@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { dayPartitions, partitionName, PARTITIONED, RETENTION_SETTING } from './partitions';
+import {
+  dayPartitions,
+  partitionName,
+  PARTITIONED,
+  RETENTION_SETTING,
+  yieldAfter,
+} from './partitions';
 
 /** Rows changed per statement: each batch is a short transaction of its own. */
 const BATCH = 5000;
@@ -13,12 +19,14 @@ const exists = async (db: Knex, name: string): Promise<boolean> =>
 const inBatches = async (db: Knex, sql: string, bypassGuard: boolean): Promise<number> => {
   let total = 0;
   for (;;) {
+    const began = performance.now();
     const n = await db.transaction(async (trx) => {
       if (bypassGuard) await trx.raw(RETENTION_SETTING);
       return (await trx.raw(sql)).rowCount ?? 0;
     });
     total += n;
     if (n < BATCH) return total;
+    await yieldAfter(began);
   }
 };
 
