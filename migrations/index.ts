@@ -16,6 +16,7 @@ import * as usageProjector from './20261207120001_usage_projector';
 import * as traceId from './20261207220001_trace_id';
 import * as consumerKeys from './20261208010001_consumer_keys';
 import * as usageByKey from './20261208010002_usage_by_key';
+import * as partitionedCallLog from './20261208020001_partitioned_call_log';
 
 /** One migration: its name as recorded in `knex_migrations`, and its steps. */
 export interface NamedMigration {
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly NamedMigration[] = [
   { name: '20261207220001_trace_id', ...traceId },
   { name: '20261208010001_consumer_keys', ...consumerKeys },
   { name: '20261208010002_usage_by_key', ...usageByKey },
+  { name: '20261208020001_partitioned_call_log', ...partitionedCallLog },
 ];

@@ -19,6 +19,7 @@ import type {
   CallLog,
   CallRecords,
   ProjectionLag,
+  StorageStats,
   Clock,
   KeyStore,
   LlmGateway,
@@ -75,6 +76,8 @@ export const TOKENS = {
   UsageReadModel: token<UsageReadModel>('UsageReadModel'),
   CallRecords: token<CallRecords>('CallRecords'),
   ProjectionLag: token<ProjectionLag>('ProjectionLag'),
+  /** Null in memory: nothing is kept on disk. */
+  StorageStats: token<StorageStats | null>('StorageStats'),
   /** Whether the database answers and its migrations are applied, and why not. */
   Readiness: token<() => Promise<Readiness>>('Readiness'),
   Cache: token<Cache>('Cache'),

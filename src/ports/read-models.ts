@@ -74,3 +74,21 @@ export interface Readiness {
   /** Why not, when not ready. */
   readonly detail: string | null;
 }
+
+/** What the call log keeps on disk, for status and metrics. */
+export interface StorageStatus {
+  /** The oldest call record kept (ISO-8601); null when there is none. */
+  readonly oldestCallAt: string | null;
+  /** Call records kept: exact below 1,000,000, an estimate within 1% above. */
+  readonly calls: number;
+  /** Bytes on disk of the records and events, indexes included. */
+  readonly bytes: number;
+  /** When the last retention pass ended (ISO-8601); null before the first. */
+  readonly lastRetentionAt: string | null;
+}
+
+/** The storage figures as last measured (never waits). */
+export interface StorageStats {
+  /** Null until first measured (or where nothing is stored on disk). */
+  storage(): StorageStatus | null;
+}

@@ -10,14 +10,21 @@ const TABLES = [
   'consumer_key_last_used',
   'consumer_keys',
   'inference_calls',
+  'inference_calls_default',
   'inference_events',
+  'inference_events_default',
+  'inference_events_kept',
   'inference_instances',
   'inference_intents',
   'projection_checkpoints',
+  'retention_drops',
+  'retention_passes',
+  'retention_texts',
   'usage_day',
   'usage_hour',
   'usage_hour_all_projects',
   'usage_minute',
+  'usage_retained',
   'usage_week',
 ];
 
@@ -27,7 +34,8 @@ describe('migrations', () => {
   const tables = async (): Promise<string[]> =>
     (
       await database().knex.raw(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex%' ORDER BY 1",
+        // Daily partitions (made for the days around now) aside.
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex%' AND tablename !~ '_p[0-9]{8}$' ORDER BY 1",
       )
     ).rows.map((r: { tablename: string }) => r.tablename);
 
@@ -91,6 +99,7 @@ describe('migrations', () => {
     const cols = await knex.raw(`SELECT table_name, column_name, data_type, column_default
       FROM information_schema.columns WHERE column_name IN
       ('reasoning_tokens', 'cached_input_tokens', 'tool_calls', 'finish_reason')
+        AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)
       ORDER BY table_name, column_name`);
     expect(cols.rows).toEqual([
       {
@@ -117,14 +126,19 @@ describe('migrations', () => {
         data_type: 'jsonb',
         column_default: null,
       },
-      ...['usage_day', 'usage_hour', 'usage_hour_all_projects', 'usage_minute', 'usage_week'].map(
-        (t) => ({
-          table_name: t,
-          column_name: 'reasoning_tokens',
-          data_type: 'bigint',
-          column_default: '0',
-        }),
-      ),
+      ...[
+        'usage_day',
+        'usage_hour',
+        'usage_hour_all_projects',
+        'usage_minute',
+        'usage_retained',
+        'usage_week',
+      ].map((t) => ({
+        table_name: t,
+        column_name: 'reasoning_tokens',
+        data_type: 'bigint',
+        column_default: '0',
+      })),
     ]);
   });
 
@@ -201,7 +215,7 @@ describe('migrations', () => {
 
   it('keep the event log append-only', async () => {
     await database().knex.raw(
-      "INSERT INTO inference_events (event_id, type, occurred_at, data) VALUES (gen_random_uuid(), 'InferenceFailed', now(), '{}')",
+      "INSERT INTO inference_events (event_id, type, occurred_at, data, partition_at) VALUES (gen_random_uuid(), 'InferenceFailed', now(), '{}', now())",
     );
     await expect(database().knex.raw('UPDATE inference_events SET type = $$x$$')).rejects.toThrow(
       /append-only/,

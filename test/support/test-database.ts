@@ -59,9 +59,15 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
     reset: () =>
       knex.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
-        const tables = ['inference_events', 'consumer_key_last_used', ...PROJECTION_TABLES].join(
-          ', ',
-        );
+        const tables = [
+          'inference_events',
+          'consumer_key_last_used',
+          ...PROJECTION_TABLES,
+          'usage_retained',
+          'retention_drops',
+          'retention_passes',
+          'retention_texts',
+        ].join(', ');
         await trx.raw(`TRUNCATE ${tables} RESTART IDENTITY`);
       }),
     drop: async () => {

@@ -49,6 +49,26 @@ export const defineMetrics = (registry: Registry) => {
       help: 'How far the usage aggregates trail the event log, as last measured',
       registers,
     }),
+    storedCalls: new Gauge({
+      name: 'headspace_storage_calls',
+      help: 'Call records kept (exact below a million, else an estimate within 1%)',
+      registers,
+    }),
+    storedBytes: new Gauge({
+      name: 'headspace_storage_bytes',
+      help: 'Bytes on disk of the call records and events, indexes included',
+      registers,
+    }),
+    oldestCall: new Gauge({
+      name: 'headspace_storage_oldest_call_timestamp_seconds',
+      help: 'When the oldest call record kept was made (Unix seconds)',
+      registers,
+    }),
+    lastRetention: new Gauge({
+      name: 'headspace_retention_last_pass_timestamp_seconds',
+      help: 'When the last retention pass ended (Unix seconds)',
+      registers,
+    }),
     calls: new Counter({
       name: 'inference_calls_total',
       help: 'Recorded inference calls by level, model and outcome',

@@ -101,6 +101,14 @@ export class HttpMetrics {
     this.m.backlog.set(status.logging.backlog);
     const lag = status.projections.usage.lagMs;
     if (lag !== null) this.m.projectionLag.set(lag / 1000);
+    const st = status.storage;
+    if (st !== null) {
+      this.m.storedCalls.set(st.calls);
+      this.m.storedBytes.set(st.bytes);
+      if (st.oldestCallAt !== null) this.m.oldestCall.set(Date.parse(st.oldestCallAt) / 1000);
+      if (st.lastRetentionAt !== null)
+        this.m.lastRetention.set(Date.parse(st.lastRetentionAt) / 1000);
+    }
     this.m.enabled.set(status.enabled ? 1 : 0);
     this.m.waiting.set(status.rateLimits.waiting);
     // The cache keeps its own running counts; mirror them rather than count twice.

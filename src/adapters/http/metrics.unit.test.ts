@@ -68,6 +68,12 @@ const status = {
   circuitBreaker: 'open',
   logging: { backlog: 7, lastError: null, database: 'connected', journalError: null },
   projections: { usage: { lagMs: 1500, asOf: '2026-12-07T00:00:00.000Z' } },
+  storage: {
+    oldestCallAt: '2026-11-01T00:00:00.000Z',
+    calls: 1234,
+    bytes: 5_000_000,
+    lastRetentionAt: '2026-12-07T01:00:00.000Z',
+  },
   rateLimits: { waiting: 2 },
   cache: { hits: 4, misses: 9 },
 } as unknown as StatusReport;
@@ -124,7 +130,21 @@ describe('HttpMetrics', () => {
       expect(lines).toContain('inference_enabled 0');
       expect(lines).toContain('inference_cache_hits_total 4');
       expect(lines).toContain('inference_cache_misses_total 9');
+      expect(lines).toContain('headspace_storage_calls 1234');
+      expect(lines).toContain('headspace_storage_bytes 5000000');
+      expect(lines).toContain(
+        `headspace_storage_oldest_call_timestamp_seconds ${Date.UTC(2026, 10, 1) / 1000}`,
+      );
+      expect(lines).toContain(
+        `headspace_retention_last_pass_timestamp_seconds ${Date.UTC(2026, 11, 7, 1) / 1000}`,
+      );
     }
+    // In memory nothing is stored on disk: no storage figures, and no failure.
+    const memory = await new HttpMetrics({ processMetrics: false }).render({
+      ...status,
+      storage: null,
+    });
+    expect(memory).toContain('headspace_storage_calls 0');
   });
 
   it("observes a call's stages, split into wait and work, and its overhead by route", async () => {

@@ -111,6 +111,18 @@ export const statusSchema = z.object({
       })
       .describe('the asynchronous usage projection'),
   }),
+  storage: z
+    .object({
+      oldestCallAt: nullableString.describe('the oldest call record kept'),
+      calls: z
+        .number()
+        .int()
+        .describe('call records kept: exact below 1,000,000, an estimate within 1% above'),
+      bytes: z.number().int().describe('bytes on disk of the records and events, indexes included'),
+      lastRetentionAt: nullableString.describe('when the last retention pass ended'),
+    })
+    .nullable()
+    .describe('what the call log keeps on disk, as last measured; null in memory'),
   redis: z.object({
     configured: z.boolean(),
     connected: z.boolean().nullable(),

@@ -13,3 +13,8 @@ export * from './read-models/when-available';
 export * from './projector/usage-projector';
 export { describeError, isTransient, publicDescription } from './append/transient';
 export * from './keys/knex-key-store';
+export * from './retention/knex-retention';
+export { RETENTION_LOCK, DAY_MS } from './retention/partitions';
+export type { ManifestEntry } from './retention/archive';
+export * from './retention/knex-storage-stats';
+export type * from './retention/retention-report';

@@ -7,6 +7,8 @@ import type {
   DatabaseState,
   LlmGateway,
   ProjectionLag,
+  StorageStats,
+  StorageStatus,
   RateLimiter,
   SharedStore,
   SharedStoreStatus,
@@ -68,6 +70,8 @@ export interface StatusReport {
   readonly projections: {
     usage: { lagMs: number | null; asOf: string | null };
   };
+  /** What the call log keeps on disk (null in memory, or until first measured). */
+  readonly storage: StorageStatus | null;
   /** The store shared across instances; a warning while limits and cache fell back to local. */
   readonly redis: SharedStoreStatus;
   readonly pricing: { fetchedModels: number; unpricedModels: string[] };
@@ -88,6 +92,8 @@ export interface StatusDeps {
   readonly budgets?: BudgetLedger;
   /** Absent when usage is projected inline (in memory): never behind. */
   readonly projections?: ProjectionLag;
+  /** Absent in memory: nothing is kept on disk. */
+  readonly storage?: StorageStats;
 }
 
 const NOT_BEHIND = { lagMs: 0, asOf: null };
@@ -145,6 +151,7 @@ export const makeGetStatus =
         journalError: logHealth.journalError,
       },
       projections: { usage: d.projections?.usageLag() ?? NOT_BEHIND },
+      storage: d.storage?.storage() ?? null,
       redis: d.sharedStore?.status() ?? NO_SHARED_STORE,
       pricing: {
         fetchedModels: d.prices.fetchedCount(),

@@ -15,6 +15,7 @@ import {
 import { EventEmitterPublisher } from '../../adapters/events/event-emitter-publisher';
 import { WorkerSchemaValidator } from '../../adapters/json-schema';
 import { SystemClock } from '../../adapters/system/system-clock';
+import type { StorageStats } from '../../ports';
 import type { Config } from '../config';
 import type { Lifecycle } from '../lifecycle';
 import { bind, get, getAsync, TOKENS } from '../tokens';
@@ -118,6 +119,7 @@ export const bindCore = (c: Container): void => {
         sharedStore: await getAsync(ctx, TOKENS.SharedStore),
         budgets: await getAsync(ctx, TOKENS.BudgetLedger),
         projections: await getAsync(ctx, TOKENS.ProjectionLag),
+        ...storageOf(await getAsync(ctx, TOKENS.StorageStats)),
       });
     })
     .inSingletonScope();
@@ -139,3 +141,6 @@ export const bindCore = (c: Container): void => {
     .toDynamicValue(async (ctx) => makeListCalls(await getAsync(ctx, TOKENS.CallRecords)))
     .inSingletonScope();
 };
+
+/** The storage figures as a status dependency, when anything is stored on disk. */
+const storageOf = (s: StorageStats | null): { storage?: StorageStats } => (s ? { storage: s } : {});

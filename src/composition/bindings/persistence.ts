@@ -7,18 +7,22 @@ import {
   KnexCallRecords,
   KnexInstanceLeases,
   KnexKeyStore,
+  KnexRetention,
+  KnexStorageStats,
   KnexUsageReadModel,
   recordsWhenAvailable,
   UsageProjector,
   usageWhenAvailable,
   type DatabaseAvailability,
 } from '../../adapters/persistence';
+import { EVENT_TYPES } from '../../domain';
 import type {
   CallLog,
   CallRecords,
   KeyStore,
   ProjectionLag,
   Readiness,
+  StorageStats,
   UsageReadModel,
 } from '../../ports';
 import type { Knex } from 'knex';
@@ -27,6 +31,7 @@ import { openServiceDatabase } from '../database-connector';
 import type { Lifecycle } from '../lifecycle';
 import { bind, get, getAsync, token, TOKENS, type Token } from '../tokens';
 import { settleEvery } from './instance-lease';
+import { retainEvery } from './retention-schedule';
 
 /** The call log, its read models and readiness, all over one store. */
 interface Store {
@@ -38,8 +43,13 @@ interface Store {
   readonly lag: ProjectionLag;
   /** The consumer keys: their events and projection. */
   readonly keys: KeyStore;
+  /** Null in memory. */
+  readonly storage: StorageStats | null;
 }
 const STORE = token<Store>('Store');
+
+/** How often status's storage figures are measured. */
+const STORAGE_MEASURE_MS = 10_000;
 
 const inMemory = (lifecycle: Lifecycle): Store => {
   const store = new InMemoryEventStore();
@@ -52,6 +62,7 @@ const inMemory = (lifecycle: Lifecycle): Store => {
     // Usage is projected with each append in memory: never behind.
     lag: { usageLag: () => ({ lagMs: 0, asOf: null }) },
     keys: new InMemoryKeyStore(),
+    storage: null,
   };
 };
 
@@ -102,6 +113,40 @@ export const bindPersistence = (c: Container): void => {
       lifecycle.onClose('call log', () => log.close());
       const keys = new KnexKeyStore(knex, config.database.statementTimeoutMs);
       lifecycle.onClose('key listener', () => keys.close());
+      const storage = new KnexStorageStats(knex);
+      // Every outcome is a record: counted in status until the next measurement.
+      for (const type of EVENT_TYPES)
+        get(ctx, TOKENS.Publisher).emitter.on(type, () => storage.recorded());
+      const measure = (): void =>
+        void storage
+          .measure()
+          .catch((e: unknown) => logger.debug({ err: String(e) }, 'measuring storage failed'));
+      const retention = new KnexRetention(
+        knex,
+        config.retention,
+        // A pass drops only days whose events are all counted: give the projector a few steps.
+        async () => {
+          for (let i = 0; i < 5; i++) await projector.nextStep();
+        },
+      );
+      const retain = (): void =>
+        retainEvery({
+          retention,
+          everyMs: config.retention.runEveryMinutes * 60_000,
+          clock,
+          logger,
+          lifecycle,
+          onPass: measure,
+        });
+      const measureEvery = (): void => {
+        let cancel = (): void => undefined;
+        const tick = (): void => {
+          measure();
+          cancel = clock.schedule(STORAGE_MEASURE_MS, tick);
+        };
+        tick();
+        lifecycle.onClose('storage figures', async () => cancel());
+      };
       const settle = (): void =>
         settleEvery({
           leases: leases!,
@@ -115,12 +160,16 @@ export const bindPersistence = (c: Container): void => {
       if (availability.state === 'ready') {
         settle();
         projector.start();
+        retain();
+        measureEvery();
       } else {
         // Absent at start: replay the journal and settle the moment it is migrated.
         void availability.whenReady().then(() => {
           log.retryNow();
           settle();
           projector.start();
+          retain();
+          measureEvery();
         });
       }
       return {
@@ -130,6 +179,7 @@ export const bindPersistence = (c: Container): void => {
         ready: () => readiness(knex, availability),
         lag: projector,
         keys,
+        storage,
       };
     })
     .inSingletonScope();
@@ -143,6 +193,7 @@ export const bindPersistence = (c: Container): void => {
   part(TOKENS.Readiness, (s) => s.ready);
   part(TOKENS.ProjectionLag, (s) => s.lag);
   part(TOKENS.KeyStore, (s) => s.keys);
+  part(TOKENS.StorageStats, (s) => s.storage);
 };
 
 /** Ready once the database is migrated and answers; why not in words (never a driver message). */

@@ -21,6 +21,14 @@ export const KEY_MEANINGS: Readonly<Record<string, string>> = {
   'database.batch_max': 'most events one group commit writes',
   'database.commit_lanes':
     'group-commit batches in flight at once, each on its own connection (see docs/benchmarks.md for what 2 does)',
+  'retention.calls_days':
+    'days of call records and events kept (whole days, dropped a day at a time); 0: for ever. Usage totals are kept regardless',
+  'retention.text_days':
+    'days answer text and tool calls are kept in records; 0: as long as the call (at most `calls_days`)',
+  'retention.archive_dir':
+    'when set, each dropped day is first written here as gzip JSON lines with a line in `manifest.jsonl`',
+  'retention.run_every_minutes':
+    'how often the service runs a retention pass (one instance at a time)',
   data_dir: 'where the embedded PostgreSQL keeps its data (relative to the working directory)',
   'openrouter.base_url': 'upstream',
   'openrouter.api_key': 'the variable wins; an empty variable counts as unset',

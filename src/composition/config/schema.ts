@@ -158,6 +158,24 @@ export const configSchema = defaulted({
     url: optionalUrl('redis:', 'rediss:').default(''),
     key_prefix: nonEmpty().default('headspace-inference:'),
   }),
+  retention: defaulted({
+    /** Days of call records and events kept, in whole days; 0 keeps them for ever. */
+    calls_days: int(0, 36_500).default(0),
+    /** Days answer text and tool calls are kept; 0 keeps them as long as the call. */
+    text_days: int(0, 36_500).default(0),
+    /** Where dropped days are archived (gzip JSON lines); '' archives nothing. */
+    archive_dir: str().default(''),
+    /** How often the service runs a pass (one instance at a time). */
+    run_every_minutes: int(1, 10_080).default(60),
+  }).superRefine((r, ctx) => {
+    if (r.textDays > 0 && r.callsDays > 0 && r.textDays > r.callsDays) {
+      ctx.addIssue({
+        code: 'custom',
+        params: { sentence: true },
+        message: `retention.text_days (${r.textDays}) must not exceed retention.calls_days (${r.callsDays}): text goes with its call`,
+      });
+    }
+  }),
 });
 
 /** The validated configuration, camel-cased for code. */

@@ -10,6 +10,11 @@ interface PooledConnection {
   __knex__disposed?: unknown;
 }
 
+/** The error of a row whose partition changed while it waited: the same statement succeeds again. */
+export const isRerouted = (e: unknown): boolean =>
+  (e as { code?: unknown }).code === '23514' &&
+  /violates partition constraint/.test((e as { message?: unknown }).message as string);
+
 /**
  * Appends `events` in one statement (see `appendStatementFor`), prepared on a connection of
  * `db`'s pool. It goes to the driver directly: knex rewrites a raw query's `?` placeholders on
@@ -26,7 +31,16 @@ export const appendEvents = async (
   const conn = (await db.client.acquireConnection()) as PooledConnection;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const query = conn.query({ name, text: sql, values: [projectionPayload(events)] });
+    const values = [projectionPayload(events)];
+    const query = conn
+      .query({ name, text: sql, values })
+      // A row routed to a default partition while a retention pass attached its day's partition
+      // (which it moves the default's rows of that day into) fails the default's new bound:
+      // sent again, it is routed to the new partition.
+      .catch((e: unknown) => {
+        if (!isRerouted(e)) throw e;
+        return conn.query({ name, text: sql, values });
+      });
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const e = new WriteTimeoutError(timeoutMs);

@@ -54,6 +54,8 @@ export class KnexKeyStore implements KeyStore {
           type: event.type,
           occurred_at: event.occurredAt,
           data: JSON.stringify(event.data),
+          // About no call: filed in the partition retention never drops.
+          partition_at: 'infinity',
         })
         .returning('position')
         .timeout(ms);

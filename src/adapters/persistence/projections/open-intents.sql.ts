@@ -1,5 +1,6 @@
 import { openIntentsProjection } from '../../../application';
 import type { CallLogEventType } from '../../../domain';
+import { SAME_CALL } from './call-records.sql';
 import type { SqlProjection } from './sql-projection';
 
 /** Events of a call that are not its outcome: its intent, and generation ids learnt in flight. */
@@ -55,7 +56,8 @@ export const openIntentsSql: SqlProjection = {
           ${identifies ? 'LEFT JOIN open_intents_identities u USING (intent_call_id)' : ''}
         WHERE n.type = 'InferenceStarted'
           ${closes ? `AND NOT ${settled('n.intent_call_id')}` : ''}
-          AND NOT EXISTS (SELECT 1 FROM inference_calls c WHERE c.id = n.intent_call_id)
+          AND NOT EXISTS (SELECT 1 FROM inference_calls c WHERE c.id = n.intent_call_id
+            AND c.created_at BETWEEN n.occurred_at - ${SAME_CALL} AND n.occurred_at + ${SAME_CALL})
         ON CONFLICT (call_id) DO NOTHING
         RETURNING 1
       )`;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CallLogEvent, CallLogEventType } from '../../../domain';
 import { callRecordsSql } from './call-records.sql';
 import { openIntentsSql } from './open-intents.sql';
+import { partitionTimeOf } from './partition-time';
 import type { PayloadField, SqlProjection } from './sql-projection';
 import { usageSql } from './usage.sql';
 
@@ -21,6 +22,7 @@ const ENVELOPE: readonly PayloadField[] = [
   ['type', 'text'],
   ['occurred_at', 'timestamptz'],
   ['data', 'jsonb'],
+  ['partition_at', 'timestamptz'],
 ];
 
 const declared = (projections: readonly SqlProjection[]) => {
@@ -55,6 +57,7 @@ export const projectionRowOf = (
     type: e.type,
     occurred_at: e.occurredAt,
     data: e.data,
+    partition_at: partitionTimeOf(e),
   };
   for (const { p, types } of replay ? ALL_HANDLERS : INLINE_HANDLERS)
     if (types.has(e.type)) p.row(e, row);
@@ -79,7 +82,8 @@ const PROJECT = projectSql(SQL_PROJECTIONS);
 /**
  * One append as one statement (so one round trip and one implicit transaction): insert the
  * events (the payload, `$1`), skipping ids already in the log, and project exactly the ones that
- * were new. A retried batch therefore never doubles a record or an aggregate.
+ * were new. The log is partitioned by `partition_at`, a pure function of the event, so an id
+ * already appended is found in the one partition it can be in. A retried batch therefore never doubles a record or an aggregate.
  */
 const appendSql = (
   projections: readonly SqlProjection[],
@@ -92,9 +96,9 @@ const appendSql = (
       WITH ORDINALITY AS x(${d.names.join(', ')}, ord)
   ),
   appended AS (
-    INSERT INTO inference_events (event_id, type, occurred_at, data)
-    SELECT event_id, type, occurred_at, data FROM input ORDER BY ord
-    ON CONFLICT (event_id) DO NOTHING
+    INSERT INTO inference_events (event_id, type, occurred_at, data, partition_at)
+    SELECT event_id, type, occurred_at, data, partition_at FROM input ORDER BY ord
+    ON CONFLICT (event_id, partition_at) DO NOTHING
     RETURNING event_id, position
   ),
   new_events AS (SELECT i.*, a.position AS pos FROM input i JOIN appended a USING (event_id))

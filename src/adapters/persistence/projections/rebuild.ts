@@ -5,6 +5,8 @@ import { GRAINS, HOUR_ALL_PROJECTS } from '../read-models/usage-ranges';
 import { projectionPayload, projectionRowJson, storedEventOf, type EventRow } from './rows';
 import { isKeyEventType, type KeyEvent } from '../../../domain';
 import { replayKeys } from '../keys/replay-keys';
+import { restoreRetainedUsage } from '../retention/retained-usage';
+import { RETENTION_LOCK } from '../retention/partitions';
 
 /** The tables the projections keep: everything a rebuild empties and fills again. */
 export const PROJECTION_TABLES: readonly string[] = [
@@ -29,7 +31,9 @@ export interface RebuildOptions {
 
 /**
  * Truncates the projections and replays the whole log through the same statement that applies
- * them on append, so the result equals the live projections. It runs as one transaction: the log
+ * them on append, so the result equals the live projections. Usage starts from the snapshot of
+ * the days retention dropped (`usage_retained`): what their events had added, which the log no
+ * longer holds. It runs as one transaction: the log
  * is locked against appends (a running service backlogs and retries them), readers of the
  * projections wait, and an interrupted rebuild leaves the old projections in place. It leaves
  * the usage checkpoint at the end of the log it replayed: a projector that read a batch before
@@ -38,10 +42,20 @@ export interface RebuildOptions {
 export const rebuildProjections = (db: Knex, opts: RebuildOptions = {}): Promise<number> =>
   db.transaction(async (trx) => {
     const size = opts.batchSize ?? 5000;
+    // After a retention pass only (no pass half-way: its detached day would be missed).
+    await trx.raw('SELECT pg_advisory_xact_lock(?)', [RETENTION_LOCK]);
+    const pending = await trx.raw(
+      "SELECT count(*)::int AS n FROM retention_drops WHERE state = 'detached'",
+    );
+    if (pending.rows[0].n > 0)
+      throw new Error(
+        'a retention pass stopped half-way: run `npm run retention` first, then rebuild',
+      );
     await trx.raw('LOCK TABLE inference_events IN EXCLUSIVE MODE');
     const counted = await trx.raw('SELECT count(*)::text AS n FROM inference_events');
     const total = Number(counted.rows[0].n);
     await trx.raw(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`);
+    await restoreRetainedUsage(trx);
     let after = 0;
     let done = 0;
     const keyEvents: Array<{ event: KeyEvent; position: number }> = [];
