@@ -26,12 +26,15 @@ describe('the migration to a partitioned call log', () => {
     // and an index another feature added before this migration runs.
     await knex.migrate.down(migrationConfig);
     expect(await partitioned(knex, 'inference_calls')).toBe(false);
-    await knex.raw('ALTER TABLE inference_calls ADD COLUMN key_id text');
-    await knex.raw('CREATE INDEX inference_calls_key_idx ON inference_calls (key_id, created_at)');
+    await knex.raw('ALTER TABLE inference_calls ADD COLUMN note_tag text');
     await knex.raw(
-      "UPDATE inference_calls SET key_id = 'k-' || substr(id::text, 1, 4) WHERE status = 'succeeded'",
+      'CREATE INDEX inference_calls_note_idx ON inference_calls (note_tag, created_at)',
     );
-    const keyed = (await knex.raw('SELECT id, key_id FROM inference_calls ORDER BY id')).rows;
+    await knex.raw(
+      "UPDATE inference_calls SET note_tag = 'n-' || substr(id::text, 1, 4) WHERE status = 'succeeded'",
+    );
+    const keyed = (await knex.raw('SELECT id, note_tag, key_id FROM inference_calls ORDER BY id'))
+      .rows;
     const events = (
       await knex.raw(
         'SELECT position, event_id, type, occurred_at, data, transaction_id::text FROM inference_events ORDER BY position',
@@ -58,9 +61,9 @@ describe('the migration to a partitioned call log', () => {
     ).toEqual(events);
     expect(await recordIds(knex)).toEqual(records);
     expect(records).toHaveLength(pop.calls.length);
-    expect((await knex.raw('SELECT id, key_id FROM inference_calls ORDER BY id')).rows).toEqual(
-      keyed,
-    );
+    expect(
+      (await knex.raw('SELECT id, note_tag, key_id FROM inference_calls ORDER BY id')).rows,
+    ).toEqual(keyed);
     expect(
       (
         await knex.raw(
@@ -69,9 +72,14 @@ describe('the migration to a partitioned call log', () => {
       ).rows,
     ).toEqual(indexesBefore);
     const keyIndex = (
+      await knex.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'inference_calls_note_idx'")
+    ).rows[0].indexdef as string;
+    expect(keyIndex).toContain('(note_tag, created_at)');
+    // The consumer keys' partial index (a migration before this one) too, predicate and all.
+    const consumerKeyIndex = (
       await knex.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'inference_calls_key_idx'")
     ).rows[0].indexdef as string;
-    expect(keyIndex).toContain('(key_id, created_at)');
+    expect(consumerKeyIndex).toMatch(/\(key_id, created_at DESC, id DESC\) WHERE/);
     // Each day of data has its partition; the default ones are empty.
     expect(await rows(knex, 'inference_calls_default')).toBe(0);
     expect(await rows(knex, 'inference_events_default')).toBe(0);
