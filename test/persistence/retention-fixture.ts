@@ -42,15 +42,18 @@ export const populate = async (knex: Knex): Promise<Population> => {
   };
   for (let d = 0; d <= 105; d += 3) {
     const day = AS_OF - d * DAY - 11 * HOUR; // 01:00 UTC that day
-    const plain = [succeeded, failed, cached, rateLimited].map((make, i) =>
-      make({
+    const plain = [succeeded, failed, cached, rateLimited].map((make, i) => {
+      const e = make({
         at: day + i * HOUR,
         level: i % 2 ? 'task' : 'objective',
         projectId: i === 3 ? null : `p-${d % 4}`,
         costNanos: 1000 + d,
         text: `answer of day ${d}`,
-      }),
-    );
+      });
+      // Two consumer keys and calls without one: usage kept by retention keeps the key too.
+      const keyId = i === 0 ? 'keyaaaaaaaa1' : i === 1 ? 'keybbbbbbbb2' : null;
+      return { ...e, data: { ...e.data, keyId } } as CallLogEvent;
+    });
     await append(plain);
     for (const e of plain) calls.push({ id: e.data.callId, at: Date.parse(e.occurredAt) });
     const interrupted = started({ at: day + 5 * HOUR, estimatedCostNanos: 9_000_000 });
@@ -78,7 +81,11 @@ export const usageTables = async (knex: Knex) =>
   Promise.all(
     [...GRAINS, HOUR_ALL_PROJECTS].map(
       async (g) =>
-        (await knex.raw(`SELECT * FROM ${g.table} ORDER BY bucket, level, model, project_id`)).rows,
+        (
+          await knex.raw(
+            `SELECT * FROM ${g.table} ORDER BY bucket, level, model, project_id, key_id`,
+          )
+        ).rows,
     ),
   );
 

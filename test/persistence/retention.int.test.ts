@@ -49,6 +49,11 @@ describe('retention over the partitioned call log', () => {
   it('drops exactly the old days, archives every row, keeps usage, and a rebuild equals live', async () => {
     const knex = database().knex;
     const usageBefore = await usageTables(knex);
+    // The consumer key is a dimension of usage: rows of both keys and of no key, in every grain.
+    for (const grain of usageBefore) {
+      const keys = new Set(grain.map((r: { key_id: string }) => r.key_id));
+      expect([...keys].sort()).toEqual(['', 'keyaaaaaaaa1', 'keybbbbbbbb2']);
+    }
     const readModel = new KnexUsageReadModel(knex);
     const totalsBefore = await readModel.usage({});
     const windowBefore = await readModel.usage({ since: AS_OF - 60 * DAY, until: AS_OF });
