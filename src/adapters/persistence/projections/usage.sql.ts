@@ -1,4 +1,4 @@
-import { usageDeltaOf, type UsageChange } from '../../../domain';
+import { usageDeltaOf, type CallLogEvent, type UsageChange } from '../../../domain';
 import { usageProjection } from '../../../application';
 import { GRAINS, HOUR_ALL_PROJECTS, type Grain } from '../read-models/usage-ranges';
 import type { PayloadField, SqlProjection } from './sql-projection';
@@ -43,6 +43,36 @@ export const usagePayloadRow = (
   row['usage_key_id'] = key.keyId ?? '';
   // Most counters of an event are zero: those are left out, and read as NULL, summed as 0.
   for (const [field, d] of DELTAS) if (delta[field] !== 0) row[d] = delta[field];
+};
+
+/** An event as the log stores it, as far as its usage goes (a row of `inference_events`). */
+export interface UsageEventRow {
+  readonly type: CallLogEvent['type'] | null;
+  readonly occurred_at: Date | null;
+  readonly data: CallLogEvent['data'] | null;
+}
+
+/**
+ * The usage payload rows (`usagePayloadRow`) of stored events: one per event that changes usage,
+ * what the projector applies and what retention keeps of a dropped day.
+ */
+export const usagePayloadOf = (rows: readonly UsageEventRow[]): Array<Record<string, unknown>> => {
+  const out: Array<Record<string, unknown>> = [];
+  for (const r of rows) {
+    if (r.data === null || r.type === null || r.occurred_at === null) continue;
+    const event = {
+      type: r.type,
+      eventId: '',
+      occurredAt: r.occurred_at.toISOString(),
+      data: r.data,
+    } as CallLogEvent;
+    const change = usageDeltaOf(event);
+    if (!change) continue;
+    const row: Record<string, unknown> = {};
+    usagePayloadRow(change, row);
+    out.push(row);
+  }
+  return out;
 };
 
 /**

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { usageDeltaOf, type CallLogEvent } from '../../../domain';
+import type { CallLogEvent } from '../../../domain';
 import type { Clock, ProjectionLag } from '../../../ports';
 import type { LogSink } from '../append/drain';
 import { describeError } from '../append/transient';
 import type { DatabaseAvailability } from '../database-availability';
-import { usagePayloadRow } from '../projections/usage.sql';
+import { usagePayloadOf } from '../projections/usage.sql';
 import { APPLY_BATCH_SQL, PROJECTOR_LOCK, READ_BATCH_SQL, readUsageLag } from './projector-sql';
 
 /** How often and how much the projector works. */
@@ -45,24 +45,7 @@ export interface ProjectorStep {
 }
 
 /** The usage payload rows of a batch: one per event that changes usage. */
-const usageRows = (rows: readonly BatchRow[]): string => {
-  const out: Array<Record<string, unknown>> = [];
-  for (const r of rows) {
-    if (r.data === null || r.type === null || r.occurred_at === null) continue;
-    const event = {
-      type: r.type,
-      eventId: '',
-      occurredAt: r.occurred_at.toISOString(),
-      data: r.data,
-    } as CallLogEvent;
-    const change = usageDeltaOf(event);
-    if (!change) continue;
-    const row: Record<string, unknown> = {};
-    usagePayloadRow(change, row);
-    out.push(row);
-  }
-  return JSON.stringify(out);
-};
+const usageRows = (rows: readonly BatchRow[]): string => JSON.stringify(usagePayloadOf(rows));
 
 /**
  * The asynchronous usage projection (emmett's and Marten's async projections, in one

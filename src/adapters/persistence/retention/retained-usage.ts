@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { usageDeltaOf, type CallLogEvent } from '../../../domain';
+import type { CallLogEvent } from '../../../domain';
 import { usageProjection } from '../../../application';
 import { GRAINS, HOUR_ALL_PROJECTS } from '../read-models/usage-ranges';
-import { usagePayloadRow, usageSql } from '../projections/usage.sql';
+import { usagePayloadOf, usageSql } from '../projections/usage.sql';
 import { COUNTER_LIST, COUNTERS } from '../projections/usage-counter-columns';
 import { yieldAfter } from './partitions';
 
@@ -49,20 +49,7 @@ export const retainUsage = async (db: Knex, table: string, dropId: number): Prom
     );
     const batch = rows as UsageEventRow[];
     if (batch.length === 0) return read;
-    const payload: Array<Record<string, unknown>> = [];
-    for (const r of batch) {
-      const event = {
-        type: r.type,
-        eventId: '',
-        occurredAt: r.occurred_at.toISOString(),
-        data: r.data,
-      } as CallLogEvent;
-      const change = usageDeltaOf(event);
-      if (!change) continue;
-      const row: Record<string, unknown> = {};
-      usagePayloadRow(change, row);
-      payload.push(row);
-    }
+    const payload = usagePayloadOf(batch);
     if (payload.length > 0) await db.raw(RETAIN_SQL, [dropId, JSON.stringify(payload)]);
     read += batch.length;
     after = batch[batch.length - 1]!.position;
