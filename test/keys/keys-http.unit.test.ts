@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
-import pino from 'pino';
+import type { Server } from 'node:http';
 import { createInferenceService, type InferenceService } from '../../src';
 import { InMemoryGateway } from '../../src/adapters/in-memory';
-import { createHttpApp, modelCatalog } from '../../src/adapters/http';
+import { serveWithKeys } from '../support/keyed-http';
 import { keySpecSchema } from '../../src/domain';
 
 const TOKEN = 'bootstrap-token-for-key-routes';
@@ -22,22 +20,10 @@ describe('the key routes over HTTP', () => {
       gateway: new InMemoryGateway(),
       background: false,
     });
-    const http = createHttpApp({
-      api: svc,
-      settings: {
-        authToken: TOKEN,
-        maxBodyBytes: 65_536,
-        maxInputChars: 1000,
-        version: 'test',
-        models: modelCatalog(svc.config.openrouter.models, {}, []),
-      },
-      logger: pino({ level: 'silent' }),
-      keys: svc.keyring,
-    });
-    openApi = http.openApi;
-    server = createServer(http.app.callback()).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const served = await serveWithKeys(svc, TOKEN);
+    openApi = served.http.openApi;
+    server = served.server;
+    base = served.base;
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));

@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
-import pino from 'pino';
+import type { Server } from 'node:http';
 import { createInferenceService, type InferenceService } from '../../src';
 import { InMemoryGateway, ManualClock } from '../../src/adapters/in-memory';
-import { createHttpApp, isOpenRoute, modelCatalog, OPEN_ROUTES } from '../../src/adapters/http';
+import { isOpenRoute, OPEN_ROUTES, type createHttpApp } from '../../src/adapters/http';
 import { ROUTE_SCOPES, scopeOf } from '../../src/adapters/http/route-scopes';
 import { INVALID_CREDENTIAL } from '../../src/adapters/http/auth-gate';
 import type { Scope } from '../../src/domain';
+import { serveWithKeys } from '../support/keyed-http';
 
 const TOKEN = 'bootstrap-token-for-the-scope-matrix';
 
@@ -62,22 +61,10 @@ describe('scope matrix: every route of the route table × every kind of credenti
     bearer.set('rotated-out', rotated);
     // Past the expiry and the rotation's overlap.
     clock.advance(61_000);
-    const http = createHttpApp({
-      api: svc,
-      settings: {
-        authToken: TOKEN,
-        maxBodyBytes: 65_536,
-        maxInputChars: 1000,
-        version: 'test',
-        models: modelCatalog(svc.config.openrouter.models, {}, []),
-      },
-      logger: pino({ level: 'silent' }),
-      keys: svc.keyring,
-    });
-    router = http.router;
-    server = createServer(http.app.callback()).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const served = await serveWithKeys(svc, TOKEN);
+    router = served.http.router;
+    server = served.server;
+    base = served.base;
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
