@@ -12,7 +12,7 @@ import { summary } from './lib/summary';
 
 const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json rows.json]
                     [--async-commit | --memory] [--profile DIR] [--service-src DIR]
-                    [--before-src DIR] [--tracing] [--key] [--bursts] [--keep]
+                    [--before-src DIR] [--before-first] [--tracing] [--key] [--bursts] [--keep]
 
   --quick          about a minute, for development (default: the full run for docs/benchmarks.md)
   --ab             about four minutes, for an A/B of one setting (--tracing, --key) against this
@@ -26,6 +26,9 @@ const USAGE = `npm run bench -- [--quick] [--no-peer] [--out report.md] [--json 
   --before-src D   also measure checkout D (an older version, on these node_modules) as
                    \`before\`: its own build, two processes (cache off, cache on) and its own
                    database migrated with D's migrations; before and after side by side
+  --before-first   measure before's processes ahead of this checkout's at every step (the side
+                   measured first pays for the database's background work: run an A/B both
+                   ways and take the mean of the two differences)
   --tracing        this checkout's service exports traces (OTLP/HTTP protobuf) to a local sink
                    in a process of its own; with --before-src pointing at this same checkout,
                    \`before\` is tracing off and the rest tracing on, side by side
@@ -93,6 +96,7 @@ const main = async (): Promise<void> => {
       bursts: { type: 'boolean', default: false },
       tracing: { type: 'boolean', default: false },
       key: { type: 'boolean', default: false },
+      'before-first': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -129,6 +133,7 @@ const main = async (): Promise<void> => {
       ...(o.lanes ? { database: { commit_lanes: Number(o.lanes) } } : {}),
       tracing: o.tracing,
       key: o.key,
+      beforeFirst: o['before-first'],
     });
     say(`database: ${setup.database}\npeer: ${setup.peer}`);
     if (setup.before) say(`before: ${setup.before}`);
