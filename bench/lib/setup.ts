@@ -103,17 +103,17 @@ export const setUp = async (o: SetupOptions): Promise<Setup> => {
   const sink = o.tracing ? await stack.startOtlpSink(o.root, o.tmp) : undefined;
   if (sink) o.children.push(sink);
   const service = async (name: string, script: string, cache: boolean, d?: BenchDatabase) => {
+    const ours = name.startsWith('service');
     const s = await stack.startService({
       ...{ name, main: script, tmp: o.tmp, databaseUrl: d?.url ?? null },
       ...{ upstream: fake.baseUrl, cache, nodeArgs: o.nodeArgs },
       // Settings only this checkout knows (an older one's config would refuse them).
-      ...(name.startsWith('service') ? { database: o.database ?? {} } : {}),
-      ...(sink && name.startsWith('service') ? { tracesEndpoint: sink.tracesEndpoint } : {}),
-      ...(o.key && name.startsWith('service') ? { authToken: BENCH_TOKEN } : {}),
+      ...(ours ? { database: o.database ?? {} } : {}),
+      ...(sink && ours ? { tracesEndpoint: sink.tracesEndpoint } : {}),
+      ...(o.key && ours ? { authToken: BENCH_TOKEN } : {}),
     });
     o.children.push(s);
-    const key =
-      o.key && name.startsWith('service') ? await stack.issueKey(s.url, BENCH_TOKEN) : undefined;
+    const key = o.key && ours ? await stack.issueKey(s.url, BENCH_TOKEN) : undefined;
     return { ...s, key };
   };
   const version = async (

@@ -126,14 +126,7 @@ describe('migrations', () => {
         data_type: 'jsonb',
         column_default: null,
       },
-      ...[
-        'usage_day',
-        'usage_hour',
-        'usage_hour_all_projects',
-        'usage_minute',
-        'usage_retained',
-        'usage_week',
-      ].map((t) => ({
+      ...TABLES.filter((t) => t.startsWith('usage_')).map((t) => ({
         table_name: t,
         column_name: 'reasoning_tokens',
         data_type: 'bigint',
